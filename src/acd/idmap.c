@@ -1,0 +1,122 @@
+/*
+ * idmap.c - hash map of 64-bit keys (see idmap.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "idmap.h"
+
+static size_t slot_of(uint64_t key, size_t mask)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return (size_t)key & mask;
+}
+
+void idmap_init(struct idmap *m)
+{
+	m->slots = NULL;
+	m->n = 0;
+	m->mask = 0;
+}
+
+void idmap_reset(struct idmap *m)
+{
+	free(m->slots);
+	idmap_init(m);
+}
+
+static int grow(struct idmap *m)
+{
+	size_t cap = m->slots ? (m->mask + 1) * 2 : 64;
+	struct idmap_slot *old = m->slots;
+	size_t oldcap = m->slots ? m->mask + 1 : 0;
+
+	m->slots = calloc(cap, sizeof(*m->slots));
+	if (!m->slots) {
+		m->slots = old;
+		return ENOMEM;
+	}
+	m->mask = cap - 1;
+	m->n = 0;
+	for (size_t i = 0; i < oldcap; i++) {
+		if (old[i].value)
+			idmap_put(m, old[i].key, old[i].value);
+	}
+	free(old);
+	return 0;
+}
+
+int idmap_put(struct idmap *m, uint64_t key, void *value)
+{
+	size_t i;
+
+	if (!m->slots || (m->n + 1) * 4 > (m->mask + 1) * 3) {
+		int err = grow(m);
+
+		if (err)
+			return err;
+	}
+	for (i = slot_of(key, m->mask); m->slots[i].value;
+	     i = (i + 1) & m->mask) {
+		if (m->slots[i].key == key) {
+			m->slots[i].value = value;
+			return 0;
+		}
+	}
+	m->slots[i].key = key;
+	m->slots[i].value = value;
+	m->n++;
+	return 0;
+}
+
+void *idmap_get(const struct idmap *m, uint64_t key)
+{
+	if (!m->slots)
+		return NULL;
+	for (size_t i = slot_of(key, m->mask); m->slots[i].value;
+	     i = (i + 1) & m->mask) {
+		if (m->slots[i].key == key)
+			return m->slots[i].value;
+	}
+	return NULL;
+}
+
+void idmap_del(struct idmap *m, uint64_t key)
+{
+	size_t i, j;
+
+	if (!m->slots)
+		return;
+	for (i = slot_of(key, m->mask); m->slots[i].value;
+	     i = (i + 1) & m->mask) {
+		if (m->slots[i].key == key)
+			break;
+	}
+	if (!m->slots[i].value)
+		return;
+	/* Backward shift: move later entries of the run into the hole. */
+	for (j = (i + 1) & m->mask; m->slots[j].value; j = (j + 1) & m->mask) {
+		size_t home = slot_of(m->slots[j].key, m->mask);
+
+		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
+			m->slots[i] = m->slots[j];
+			i = j;
+		}
+	}
+	m->slots[i].value = NULL;
+	m->n--;
+}
+
+uint64_t idmap_hash_str(uint64_t h, const char *s)
+{
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	/* Separate fields so ("ab","c") and ("a","bc") differ. */
+	h ^= 0xff;
+	h *= 0x100000001b3ULL;
+	return h;
+}
