@@ -1,0 +1,380 @@
+/*
+ * test_core_config.c - the YAML configuration: the demo parses into the
+ * values it says, and each broken input is reported at its line, column
+ * and field.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/config.h"
+
+/* The repository root, from this file's path as the compiler saw it. */
+static const char *repo_path(char *buf, size_t size, const char *rel)
+{
+	const char *self = __FILE__;
+	const char *tail = strstr(self, "tests/unit/test_core_config.c");
+	int root = tail ? (int)(tail - self) : 0;
+	snprintf(buf, size, "%.*s%s", root, self, rel);
+	return buf;
+}
+
+static int parse(const char *yaml, struct config **cfgp,
+                 struct config_errors *errs)
+{
+	return config_parse(yaml, strlen(yaml), "t.yaml", cfgp, errs);
+}
+
+static const struct config_queue *queue(const struct config *cfg,
+                                        const char *name)
+{
+	for (size_t i = 0; i < cfg->nqueues; i++) {
+		if (!strcmp(cfg->queues[i].name, name))
+			return &cfg->queues[i];
+	}
+	fail_msg("no queue %s", name);
+	return NULL;
+}
+
+static void test_demo_parses(void **state)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	char path[512];
+	(void)state;
+	int err = config_load(
+	    repo_path(path, sizeof(path), "examples/demo.yaml"), &cfg, &errs);
+	if (err)
+		config_errors_print(&errs, stderr);
+	assert_int_equal(err, 0);
+	assert_int_equal(errs.n, 0);
+	assert_int_equal(cfg->ntenants, 1);
+	assert_string_equal(cfg->tenants[0].timezone, "Europe/Rome");
+	assert_int_equal(cfg->nskills, 5);
+	assert_int_equal(cfg->nqueues, 2);
+	assert_int_equal(cfg->nagents, 10);
+
+	const struct config_queue *h = queue(cfg, "health");
+	assert_int_equal(h->strategy, ACD_STRAT_BEST_SKILL);
+	assert_int_equal(h->wrapup, 10000);
+	assert_int_equal(h->max_wait, 600000);
+	assert_int_equal(h->offer_timeout, 20000);
+	assert_int_equal(h->fallback[ACD_FALLBACK_MAX_WAIT].action,
+	                 ACD_ACTION_CALLBACK);
+	assert_int_equal(h->nsteps, 2);
+	assert_int_equal(h->steps[0].after, 30000);
+	assert_int_equal(h->steps[0].min_proficiency, 2);
+	assert_int_equal(h->steps[1].after, 90000);
+	assert_string_equal(h->steps[1].overflow.name, "information");
+	assert_ptr_equal(&cfg->queues[h->steps[1].overflow.index],
+	                 queue(cfg, "information"));
+
+	const struct config_agent *a1 = &cfg->agents[0];
+	assert_string_equal(a1->name, "agent1");
+	assert_string_equal(a1->password, "demo");
+	assert_int_equal(a1->nqueues, 2);
+	assert_int_equal(a1->capacity[ACD_CH_VOICE], 1);
+	assert_int_equal(cfg->agents[3].capacity[ACD_CH_CHAT], 3);
+	assert_int_equal(cfg->agents[5].nqueues, 1);
+	config_free(cfg);
+	config_errors_free(&errs);
+}
+
+static void test_defaults_and_forms(void **state)
+{
+	const char *yaml =
+	    "tenants: [{name: t}]\n"
+	    "skills: [s1, s2]\n"
+	    "queues:\n"
+	    "  - {name: q, tenant: t, offer_timeout: 500ms, max_wait: 2,\n"
+	    "     after_no_answer: ready, priority: -5,\n"
+	    "     escalation: [{after: 1h, priority: 3,\n"
+	    "                   replace_skill: {from: s1}}]}\n"
+	    "agents:\n"
+	    "  - {name: a, tenant: t, queues: {q: 7}, call_shares: true,\n"
+	    "     capacity: {voice: 2, chat: 0}}\n";
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	(void)state;
+	assert_int_equal(parse(yaml, &cfg, &errs), 0);
+	const struct config_queue *q = &cfg->queues[0];
+	assert_string_equal(cfg->tenants[0].timezone, "UTC");
+	assert_int_equal(q->strategy, ACD_STRAT_LONGEST_IDLE);
+	assert_int_equal(q->offer_timeout, 500);
+	assert_int_equal(q->max_wait, 2000);
+	assert_int_equal(q->service_level, 20000);
+	assert_int_equal(q->priority, -5);
+	assert_true(q->no_answer_ready);
+	assert_false(q->reject_ready);
+	assert_int_equal(q->steps[0].after, 3600000);
+	assert_int_equal(q->steps[0].skill_from.index, 0);
+	assert_int_equal(q->steps[0].skill_to.index, SIZE_MAX);
+	const struct config_agent *a = &cfg->agents[0];
+	assert_int_equal(a->queues[0].priority, 7);
+	assert_int_equal(a->queues[0].queue.index, 0);
+	assert_true(a->call_shares);
+	assert_int_equal(a->capacity[ACD_CH_VOICE], 2);
+	assert_int_equal(a->capacity[ACD_CH_CALLBACK], 2);
+	assert_int_equal(a->capacity[ACD_CH_CHAT], 0);
+	assert_int_equal(a->capacity[ACD_CH_EMAIL], 1);
+	config_free(cfg);
+	config_errors_free(&errs);
+}
+
+/* One broken input, the first error expected and how many in all. */
+struct vector {
+	const char *name;
+	const char *yaml;
+	unsigned line, column;
+	const char *field;   /* exact */
+	const char *message; /* a fragment */
+	size_t count;
+};
+
+#define HEAD "tenants: [{name: t}]\nskills: [s]\n"
+
+static const struct vector vectors[] = {
+    {"unknown field",
+     HEAD "queues:\n  - name: q\n    tenant: t\n"
+          "    colour: red\n",
+     6, 5, "queues[0].colour", "unknown field 'colour'; expected one of name",
+     1},
+    {"unknown section", "tenants: []\nsip: {}\n", 2, 1, "sip",
+     "expected one of tenants, skills, queues, agents", 1},
+    {"bad duration", HEAD "queues: [{name: q, tenant: t, wrapup: 10x}]\n", 3,
+     39, "queues[0].wrapup", "bad duration '10x'", 1},
+    {"bad strategy",
+     HEAD "queues:\n  - name: q\n    tenant: t\n    strategy: fastest\n", 6, 15,
+     "queues[0].strategy",
+     "unknown strategy 'fastest'; expected one of longest-idle", 1},
+    {"unknown tenant", HEAD "queues: [{name: q, tenant: x}]\n", 3, 28,
+     "queues[0].tenant", "unknown tenant 'x'", 1},
+    {"duplicate agent",
+     HEAD "agents:\n  - {name: a, tenant: t}\n  - {name: a, tenant: t}\n", 5,
+     12, "agents[1].name", "duplicate agent 'a' in tenant 't'", 1},
+    {"proficiency 9", HEAD "agents: [{name: a, tenant: t, skills: {s: 9}}]\n",
+     3, 41, "agents[0].skills.s", "out of range 1..5", 1},
+    {"syntax error", "tenants:\n  - name: [a, b\nskills: []\n", 3, 1, "",
+     "YAML syntax error", 1},
+    {"empty file", "", 1, 1, "", "the configuration is empty", 1},
+    {"only a comment", "# nothing\n", 1, 1, "", "is empty", 1},
+    {"alias", "tenants: &t [{name: t}]\nskills: *t\n", 2, 9, "",
+     "aliases (*t) are not supported", 1},
+    {"not a mapping", "- a\n- b\n", 1, 1, "", "expected a mapping", 1},
+    {"wrong type", HEAD "queues: {name: q}\n", 3, 9, "queues",
+     "expected a list, found a mapping", 1},
+    {"missing name", HEAD "queues: [{tenant: t}]\n", 3, 10, "queues[0].name",
+     "required field 'name' is missing", 1},
+    {"duplicate key", "tenants: [{name: t, name: u}]\n", 1, 21,
+     "tenants[0].name", "duplicate key 'name'", 1},
+    {"forward without target",
+     HEAD "queues: [{name: q, tenant: t, fallback: "
+          "{max_wait: {action: forward}}}]\n",
+     3, 52, "queues[0].fallback.max_wait", "forward needs a target", 1},
+    {"unknown action",
+     HEAD "queues: [{name: q, tenant: t, fallback: "
+          "{max_wait: {action: pray}}}]\n",
+     3, 62, "queues[0].fallback.max_wait.action", "unknown action 'pray'", 1},
+    {"capacity 51",
+     HEAD "agents: [{name: a, tenant: t, capacity: {chat: 51}}]\n", 3, 49,
+     "agents[0].capacity.chat", "out of range 0..50", 1},
+    {"callback capacity",
+     HEAD "agents: [{name: a, tenant: t, capacity: {callback: 1}}]\n", 3, 43,
+     "agents[0].capacity.callback", "use the voice capacity", 1},
+    {"priority range", HEAD "queues: [{name: q, tenant: t, priority: 1001}]\n",
+     3, 41, "queues[0].priority", "out of range -1000..1000", 1},
+    {"cross tenant member",
+     "tenants: [{name: t}, {name: u}]\nqueues: [{name: q, tenant: u}]\n"
+     "agents: [{name: a, tenant: t, queues: [q]}]\n",
+     3, 40, "agents[0].queues.q", "belongs to tenant 'u'", 1},
+    {"overflow unknown",
+     HEAD "queues: [{name: q, tenant: t, escalation: "
+          "[{after: 1, overflow: z}]}]\n",
+     3, 65, "queues[0].escalation[0].overflow", "unknown queue", 1},
+    {"overflow to itself",
+     HEAD "queues: [{name: q, tenant: t, escalation: "
+          "[{after: 1, overflow: q}]}]\n",
+     3, 65, "queues[0].escalation[0].overflow", "cannot overflow to itself", 1},
+    {"step not increasing",
+     HEAD "queues: [{name: q, tenant: t, escalation: [{after: 60s, "
+          "priority: 1}, {after: 1m, priority: 1}]}]\n",
+     3, 80, "queues[0].escalation[1].after", "not later than the step", 1},
+    {"step does nothing",
+     HEAD "queues: [{name: q, tenant: t, escalation: [{after: 1}]}]\n", 3, 44,
+     "queues[0].escalation[0]", "changes nothing", 1},
+    {"too many steps",
+     HEAD "queues: [{name: q, tenant: t, escalation: [{after: 1, priority: 1},"
+          "{after: 2, priority: 1},{after: 3, priority: 1},"
+          "{after: 4, priority: 1},{after: 5, priority: 1},"
+          "{after: 6, priority: 1},{after: 7, priority: 1},"
+          "{after: 8, priority: 1},{after: 9, priority: 1}]}]\n",
+     3, 276, "queues[0].escalation[8]", "more than 8 escalation steps", 1},
+    {"duplicate skill", "skills: [a, b, a]\n", 1, 16, "skills[2]",
+     "duplicate skill 'a'", 1},
+    {"duplicate queue",
+     HEAD "queues: [{name: q, tenant: t}, {name: q, tenant: t}]\n", 3, 39,
+     "queues[1].name", "duplicate queue 'q' in tenant 't'", 1},
+    {"multiple errors",
+     HEAD "queues:\n  - name: q\n    tenant: t\n    strategy: fastest\n"
+          "    wrapup: 10x\n"
+          "agents:\n  - name: a\n    tenant: nobody\n    skills: {s: 0}\n",
+     6, 15, "queues[0].strategy", "unknown strategy", 4},
+    {"two documents", "tenants: []\n---\nskills: []\n", 2, 1, "",
+     "only one YAML document", 1},
+    {"NUL in a name", "skills: [\"a\\0b\"]\n", 1, 10, "skills[0]",
+     "control character", 1},
+};
+
+static int bad;
+
+static void check_vector(const struct vector *v)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	int err = parse(v->yaml, &cfg, &errs);
+	if (err != EINVAL || errs.n != v->count) {
+		config_errors_print(&errs, stderr);
+		fail_msg("%s: err %d, %zu errors, expected %zu", v->name, err,
+		         errs.n, v->count);
+	}
+	assert_null(cfg);
+	const struct config_error *e = &errs.v[0];
+	if (e->line != v->line || e->column != v->column ||
+	    strcmp(e->field, v->field) || !strstr(e->message, v->message)) {
+		config_errors_print(&errs, stderr);
+		fail_msg("%s: got %u:%u '%s' '%s'", v->name, e->line, e->column,
+		         e->field, e->message);
+	}
+	assert_string_equal(e->file, "t.yaml");
+	config_errors_free(&errs);
+}
+
+static void test_broken_inputs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+		check_vector(&vectors[i]);
+	assert_int_equal(bad, 0);
+}
+
+/* The billion laughs: refused at the first alias, nothing expanded. */
+static void test_billion_laughs(void **state)
+{
+	const char *yaml = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+	                   "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	                   "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+	                   "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	                   "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n";
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	(void)state;
+	assert_int_equal(parse(yaml, &cfg, &errs), EINVAL);
+	assert_int_equal(errs.n + errs.dropped, 36);
+	assert_int_equal(errs.v[0].line, 2);
+	assert_int_equal(errs.v[0].column, 8);
+	config_errors_free(&errs);
+}
+
+static void test_deep_nesting(void **state)
+{
+	size_t depth = 100000;
+	char *yaml = malloc(2 * depth + 1);
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	(void)state;
+	assert_non_null(yaml);
+	memset(yaml, '[', depth);
+	memset(yaml + depth, ']', depth);
+	yaml[2 * depth] = '\0';
+	assert_int_equal(parse(yaml, &cfg, &errs), EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.v[0].message, "nested deeper than"));
+	assert_int_equal(errs.v[0].column, 65);
+	free(yaml);
+	config_errors_free(&errs);
+}
+
+/* 150 bad agents: 100 kept, the rest counted and summarised. */
+static void test_error_cap(void **state)
+{
+	char *yaml = malloc(150 * 40 + 64), *p = yaml;
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	char out[256];
+	(void)state;
+	assert_non_null(yaml);
+	p += sprintf(p, "agents:\n");
+	for (int i = 0; i < 150; i++)
+		p += sprintf(p, "  - {name: a%d, tenant: none}\n", i);
+	assert_int_equal(parse(yaml, &cfg, &errs), EINVAL);
+	assert_int_equal(errs.n, CONFIG_ERRORS_MAX);
+	assert_int_equal(errs.dropped, 50);
+
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	config_errors_print(&errs, f);
+	rewind(f);
+	assert_non_null(fgets(out, sizeof(out), f));
+	assert_string_equal(out, "t.yaml:2:24: agents[0].tenant: unknown "
+	                         "tenant 'none'\n");
+	while (fgets(out, sizeof(out), f))
+		;
+	assert_string_equal(out, "... and 50 more errors\n");
+	fclose(f);
+	free(yaml);
+	config_errors_free(&errs);
+}
+
+static void test_missing_file(void **state)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/c.yaml", &cfg, &errs),
+	                 ENOENT);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.v[0].file, "/nonexistent/c.yaml");
+	assert_int_equal(errs.v[0].line, 0);
+	config_errors_free(&errs);
+}
+
+/* A password is kept as given and never appears in a message. */
+static void test_password_not_echoed(void **state)
+{
+	const char *yaml = "tenants: [{name: t}]\n"
+	                   "agents: [{name: a, tenant: t, password: 1234}]\n";
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	(void)state;
+	assert_int_equal(parse(yaml, &cfg, &errs), 0);
+	assert_string_equal(cfg->agents[0].password, "1234");
+	config_free(cfg);
+
+	yaml = "tenants: [{name: t}]\n"
+	       "agents: [{name: a, tenant: t, password: {x: hunter2}}]\n";
+	assert_int_equal(parse(yaml, &cfg, &errs), EINVAL);
+	assert_null(strstr(errs.v[0].message, "hunter2"));
+	config_errors_free(&errs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_demo_parses),
+	    cmocka_unit_test(test_defaults_and_forms),
+	    cmocka_unit_test(test_broken_inputs),
+	    cmocka_unit_test(test_billion_laughs),
+	    cmocka_unit_test(test_deep_nesting),
+	    cmocka_unit_test(test_error_cap),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_password_not_echoed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
