@@ -26,6 +26,7 @@ struct frame {
 	double agents_top; /* left axis maximum */
 	double volume_top; /* right axis maximum */
 	double slot;       /* width of one interval */
+	bool shrinkage;    /* scheduled differs from required somewhere */
 };
 
 /* A "nice" tick step (1, 2 or 5 times a power of ten) for 0..max. */
@@ -144,7 +145,7 @@ static void axis_titles(const struct frame *fr)
 	fprintf(f,
 	        "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" "
 	        "text-anchor=\"middle\">interval start</text>\n",
-	        LEFT + plot_w() / 2, H - 20);
+	        LEFT + plot_w() / 2, H - BOTTOM + 45);
 }
 
 static void x_labels(const struct frame *fr)
@@ -217,6 +218,8 @@ static void legend(const struct frame *fr)
 	        "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\">required "
 	        "agents</text>\n",
 	        x, y - 4, x + 24, y - 4, x + 30, y);
+	if (!fr->shrinkage)
+		return; /* the scheduled line would hide under the required */
 	x += 140;
 	fprintf(f,
 	        "<line class=\"scheduled\" x1=\"%.1f\" y1=\"%.1f\" "
@@ -263,6 +266,8 @@ int wfm_forecast_svg(FILE *f, const struct wfm_forecast *fc, const char *title)
 		amax = fmax(amax, fc->intervals[i].scheduled);
 		amax = fmax(amax, fc->intervals[i].agents);
 		vmax = fmax(vmax, fc->intervals[i].volume);
+		if (fc->intervals[i].scheduled != fc->intervals[i].agents)
+			fr.shrinkage = true;
 	}
 	fr.agents_top = axis_top(amax);
 	fr.volume_top = axis_top(vmax);
@@ -270,7 +275,8 @@ int wfm_forecast_svg(FILE *f, const struct wfm_forecast *fc, const char *title)
 	header(&fr, title);
 	axes(&fr);
 	volume_bars(&fr);
-	step_line(&fr, true, "scheduled");
+	if (fr.shrinkage)
+		step_line(&fr, true, "scheduled");
 	step_line(&fr, false, "agents");
 	x_labels(&fr);
 	axis_titles(&fr);

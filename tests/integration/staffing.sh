@@ -58,7 +58,7 @@ EOF
 # A forecast day: text table, JSON rows, SVG chart.
 run 0 --forecast examples/forecast.csv --shrinkage 0.3
 grep -q '^08:00 ' "$tmp/out" || fail "forecast text: no 08:00 row"
-run 0 --forecast examples/forecast.csv --json --svg "$tmp/day.svg"
+run 0 --forecast examples/forecast.csv --shrinkage 0.3 --json --svg "$tmp/day.svg"
 "$py" - "$tmp/out" "$tmp/day.svg" <<'EOF' || fail "forecast JSON / SVG"
 import json, sys, xml.etree.ElementTree as ET
 rows = json.load(open(sys.argv[1]))
