@@ -368,6 +368,15 @@ struct acd_totals {
 };
 void acd_totals(const struct acd *acd, struct acd_totals *t);
 
+/**
+ * Verify the engine's invariants: no pool holds both a waiting contact and
+ * an available agent, no agent is over capacity or holds two offers, every
+ * contact is where its state says, every count agrees with a recount.
+ * Returns 0, or EFAULT with the first broken rule described in buf.
+ * Costs a walk over everything: for tests and debugging.
+ */
+int acd_check(const struct acd *acd, char *buf, size_t size);
+
 const char *acd_channel_name(enum acd_channel ch);
 const char *acd_strategy_name(enum acd_strategy s);
 const char *acd_agent_state_name(enum acd_agent_state s);

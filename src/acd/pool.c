@@ -153,9 +153,6 @@ static void pm_key(struct acd *acd, struct pool_member *pm)
 	case ACD_STRAT_LINEAR:
 		k[1] = m->order;
 		break;
-	case ACD_STRAT_RANDOM:
-		k[1] = (int64_t)(acd_random(acd) >> 1);
-		break;
 	case ACD_STRAT_BEST_SKILL:
 		k[1] = 0;
 		for (unsigned i = 0; i < p->sig.nreqs; i++)

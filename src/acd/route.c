@@ -135,6 +135,25 @@ static void offer_make(struct acd *acd, struct contact *c, struct agent **v,
 		contact_requeue(acd, c);
 }
 
+/*
+ * Random: a uniform draw among the available agents of the best tier. A
+ * random key per agent was rejected: the agents passed over keep their
+ * keys, so the choice drifts away from uniform. Draws that land outside
+ * the best tier are retried a few times, then the top is taken.
+ */
+static struct pool_member *random_pick(struct acd *acd, struct heap *h)
+{
+	struct heap_node *top = heap_top(h);
+
+	for (int i = 0; i < 8; i++) {
+		struct heap_node *n = h->v[acd_random(acd) % h->n];
+
+		if (n->key[0] == top->key[0])
+			return (struct pool_member *)n;
+	}
+	return (struct pool_member *)top;
+}
+
 void contact_route(struct acd *acd, struct contact *c)
 {
 	struct pool *p = c->pool;
@@ -147,6 +166,8 @@ void contact_route(struct acd *acd, struct contact *c)
 
 	if (!pm || c->state != ACD_CONTACT_WAITING)
 		return;
+	if (d.strategy == ACD_STRAT_RANDOM)
+		pm = random_pick(acd, &p->agents);
 	d.metric = pm->hn.key[1];
 	if (d.strategy != ACD_STRAT_RING_ALL) {
 		offer_make(acd, c, &pm->agent, 1, &d);
@@ -288,9 +309,10 @@ static void offer_missed(struct acd *acd, struct offer *o, bool keep_ready,
 		pool_presence_changed(acd, a, old);
 	}
 	agent_state_update(acd, a);
+	/* The agent first, so that a new ring-all round includes it. */
+	agent_route(acd, a);
 	if (!c->offers)
 		contact_requeue(acd, c);
-	agent_route(acd, a);
 }
 
 static void offer_timeout(struct acd *acd, struct timer *t)
