@@ -364,6 +364,84 @@ static void test_password_not_echoed(void **state)
 	config_errors_free(&errs);
 }
 
+struct probe {
+	acd_time_t now;
+	unsigned offers;
+	uint32_t offered_to;
+	uint32_t queue;
+};
+
+static acd_time_t probe_clock(void *arg)
+{
+	return ((struct probe *)arg)->now;
+}
+
+static void probe_event(const struct acd_event *ev, void *arg)
+{
+	struct probe *p = arg;
+	if (ev->type != ACD_EV_CONTACT_OFFERED)
+		return;
+	p->offers++;
+	p->offered_to = ev->agent;
+	p->queue = ev->queue;
+}
+
+/* The demo in a real engine: names found, a contact offered to a member. */
+static void test_apply_demo(void **state)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	struct probe probe = {.now = 1000};
+	struct acd *acd = NULL;
+	char path[512];
+	uint64_t contact;
+	(void)state;
+	assert_int_equal(
+	    config_load(repo_path(path, sizeof(path), "examples/demo.yaml"),
+	                &cfg, &errs),
+	    0);
+	assert_int_equal(acd_alloc(&acd, probe_clock, probe_event, &probe, 1),
+	                 0);
+	assert_int_equal(config_apply(cfg, acd, &errs), 0);
+	assert_int_equal(errs.n, 0);
+
+	uint32_t demo = acd_tenant_find(acd, "demo");
+	assert_int_not_equal(demo, ACD_NONE);
+	assert_int_not_equal(acd_skill_find(acd, "language-es"), ACD_NONE);
+	uint32_t health = acd_queue_find(acd, demo, "health");
+	uint32_t info = acd_queue_find(acd, demo, "information");
+	assert_int_not_equal(health, ACD_NONE);
+	assert_int_not_equal(info, ACD_NONE);
+	uint32_t agent9 = acd_agent_find(acd, demo, "agent9");
+	assert_int_not_equal(agent9, ACD_NONE);
+	assert_int_equal(acd_agent_find(acd, demo, "agent11"), ACD_NONE);
+
+	/* agent9 is a member of health only: a health call goes to agent9. */
+	assert_int_equal(
+	    acd_agent_presence(acd, agent9, ACD_PRESENCE_READY, NULL), 0);
+	struct acd_contact_params cp = {.channel = ACD_CH_VOICE,
+	                                .queue = health};
+	assert_int_equal(acd_contact_add(acd, &cp, &contact), 0);
+	assert_int_equal(probe.offers, 1);
+	assert_int_equal(probe.offered_to, agent9);
+	assert_int_equal(probe.queue, health);
+
+	/* agent9 is not a member of information: that call waits. */
+	cp.queue = info;
+	assert_int_equal(acd_contact_add(acd, &cp, &contact), 0);
+	assert_int_equal(probe.offers, 1);
+
+	/* Applying twice: every object refused, located, no crash. */
+	assert_int_equal(config_apply(cfg, acd, &errs), EEXIST);
+	assert_true(errs.n > 0);
+	assert_int_equal(errs.v[0].line, 14);
+	assert_string_equal(errs.v[0].field, "tenants");
+	assert_non_null(strstr(errs.v[0].message, "refused 'demo'"));
+	acd_free(acd);
+	config_free(cfg);
+	config_errors_free(&errs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +453,7 @@ int main(void)
 	    cmocka_unit_test(test_error_cap),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_password_not_echoed),
+	    cmocka_unit_test(test_apply_demo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
