@@ -442,6 +442,52 @@ static void test_apply_demo(void **state)
 	config_errors_free(&errs);
 }
 
+/* The health queue's step "after 90s overflow: information", applied by
+ * acd_queue_update after both queues exist, reaches agent6. */
+static void test_apply_overflow(void **state)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	struct probe probe = {.now = 1000};
+	struct acd *acd = NULL;
+	char path[512];
+	uint64_t busy, waiting;
+	(void)state;
+	assert_int_equal(
+	    config_load(repo_path(path, sizeof(path), "examples/demo.yaml"),
+	                &cfg, &errs),
+	    0);
+	assert_int_equal(acd_alloc(&acd, probe_clock, probe_event, &probe, 1),
+	                 0);
+	assert_int_equal(config_apply(cfg, acd, &errs), 0);
+	uint32_t demo = acd_tenant_find(acd, "demo");
+	uint32_t health = acd_queue_find(acd, demo, "health");
+	uint32_t agent6 = acd_agent_find(acd, demo, "agent6");
+	uint32_t agent9 = acd_agent_find(acd, demo, "agent9");
+
+	acd_agent_presence(acd, agent9, ACD_PRESENCE_READY, NULL);
+	struct acd_contact_params cp = {.channel = ACD_CH_VOICE,
+	                                .queue = health};
+	assert_int_equal(acd_contact_add(acd, &cp, &busy), 0);
+	assert_int_equal(acd_offer_accept(acd, busy, agent9), 0);
+	acd_agent_presence(acd, agent6, ACD_PRESENCE_READY, NULL);
+	assert_int_equal(acd_contact_add(acd, &cp, &waiting), 0);
+	assert_int_equal(probe.offers, 1);
+	probe.now += 89000;
+	acd_timers_run(acd);
+	assert_int_equal(probe.offers, 1);
+	probe.now += 1000;
+	acd_timers_run(acd);
+	assert_int_equal(probe.offers, 2);
+	assert_int_equal(probe.offered_to, agent6);
+	assert_int_equal(acd_offer_accept(acd, waiting, agent6), 0);
+	acd_contact_end(acd, busy);
+	acd_contact_end(acd, waiting);
+	acd_free(acd);
+	config_free(cfg);
+	config_errors_free(&errs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +500,7 @@ int main(void)
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_password_not_echoed),
 	    cmocka_unit_test(test_apply_demo),
+	    cmocka_unit_test(test_apply_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
