@@ -205,6 +205,7 @@ void acd_free(struct acd *acd)
 {
 	if (!acd)
 		return;
+	heap_reset(&acd->timers); /* before the objects that hold timers */
 	contacts_free_all(acd);
 	for (size_t i = 0; i < acd->nqueues; i++)
 		queue_free(acd, acd->queues[i]);
@@ -223,7 +224,6 @@ void acd_free(struct acd *acd)
 	free(acd->skills);
 	free(acd->tenants);
 	free(acd->events);
-	heap_reset(&acd->timers);
 	idmap_reset(&acd->names);
 	idmap_reset(&acd->contacts);
 	idmap_reset(&acd->pools);

@@ -29,8 +29,13 @@ int acd_agent_presence(struct acd *acd, uint32_t agent, enum acd_presence p,
 	a->presence = p;
 	if (p == ACD_PRESENCE_READY && old != ACD_PRESENCE_READY)
 		a->idle_since = acd_now(acd);
-	if (p != ACD_PRESENCE_READY && a->offer)
+	if (p != ACD_PRESENCE_READY && a->offer) {
+		struct contact *c = a->offer->contact;
+
 		offer_withdraw(acd, a->offer, "agent-unavailable");
+		if (!c->offers) /* back at its place, for someone else */
+			contact_requeue(acd, c);
+	}
 	pool_presence_changed(acd, a, old);
 	agent_state_update(acd, a);
 	agent_route(acd, a);

@@ -296,10 +296,10 @@ struct pool *pool_get(struct acd *acd, const struct pool_sig *sig)
 void pool_free(struct acd *acd, struct pool *p)
 {
 	(void)acd;
+	heap_reset(&p->agents);
 	for (size_t i = 0; i < p->nelig; i++)
 		free(p->elig[i]);
 	free(p->elig);
-	heap_reset(&p->agents);
 	free(p);
 }
 

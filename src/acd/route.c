@@ -378,10 +378,10 @@ int acd_offer_accept(struct acd *acd, uint64_t contact, uint32_t agent)
 	acd_enter(acd);
 	a = o->agent;
 	offer_end(acd, o);
-	/* Ring all: the others lose, atomically with this answer. */
-	offer_withdraw_all(acd, c, "answered-elsewhere");
 	contact_leave_queue(acd, c);
 	contact_connect(acd, c, a);
+	/* Ring all: the others lose, atomically with this answer. */
+	offer_withdraw_all(acd, c, "answered-elsewhere");
 	agent_state_update(acd, a);
 	agent_route(acd, a);
 	acd_leave(acd);

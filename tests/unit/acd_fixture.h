@@ -29,12 +29,12 @@ struct fx {
 	int accept_offers; /* answer every offer at once */
 };
 
-static acd_time_t fx_clock(void *arg)
+static inline acd_time_t fx_clock(void *arg)
 {
 	return ((struct fx *)arg)->now;
 }
 
-static void fx_on_event(const struct acd_event *ev, void *arg)
+static inline void fx_on_event(const struct acd_event *ev, void *arg)
 {
 	struct fx *f = arg;
 
@@ -44,7 +44,7 @@ static void fx_on_event(const struct acd_event *ev, void *arg)
 		acd_offer_accept(f->acd, ev->contact, ev->agent);
 }
 
-static void fx_check(struct fx *f)
+static inline void fx_check(struct fx *f)
 {
 	char why[256] = "";
 
@@ -52,7 +52,7 @@ static void fx_check(struct fx *f)
 		fail_msg("engine invariant broken: %s", why);
 }
 
-static struct fx *fx_new(void)
+static inline struct fx *fx_new(void)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
@@ -64,7 +64,7 @@ static struct fx *fx_new(void)
 	return f;
 }
 
-static void fx_free(struct fx *f)
+static inline void fx_free(struct fx *f)
 {
 	fx_check(f);
 	acd_free(f->acd);
@@ -73,7 +73,7 @@ static void fx_free(struct fx *f)
 }
 
 /* Move the clock forward by ms, firing timers in order on the way. */
-static void fx_advance(struct fx *f, acd_time_t ms)
+static inline void fx_advance(struct fx *f, acd_time_t ms)
 {
 	acd_time_t end = f->now + ms, d;
 
@@ -86,8 +86,8 @@ static void fx_advance(struct fx *f, acd_time_t ms)
 	f->now = end;
 }
 
-static struct acd_queue_params fx_queue_params(struct fx *f, const char *name,
-                                               enum acd_strategy s)
+static inline struct acd_queue_params
+fx_queue_params(struct fx *f, const char *name, enum acd_strategy s)
 {
 	struct acd_queue_params p = {
 	    .tenant = f->tenant,
@@ -99,7 +99,8 @@ static struct acd_queue_params fx_queue_params(struct fx *f, const char *name,
 	return p;
 }
 
-static uint32_t fx_queue(struct fx *f, const char *name, enum acd_strategy s)
+static inline uint32_t fx_queue(struct fx *f, const char *name,
+                                enum acd_strategy s)
 {
 	struct acd_queue_params p = fx_queue_params(f, name, s);
 	uint32_t id;
@@ -108,7 +109,7 @@ static uint32_t fx_queue(struct fx *f, const char *name, enum acd_strategy s)
 	return id;
 }
 
-static uint32_t fx_skill(struct fx *f, const char *name)
+static inline uint32_t fx_skill(struct fx *f, const char *name)
 {
 	uint32_t id = acd_skill_find(f->acd, name);
 
@@ -118,7 +119,8 @@ static uint32_t fx_skill(struct fx *f, const char *name)
 }
 
 /* An agent, member of queue q (ACD_NONE: none), optionally ready. */
-static uint32_t fx_agent(struct fx *f, const char *name, uint32_t q, int ready)
+static inline uint32_t fx_agent(struct fx *f, const char *name, uint32_t q,
+                                int ready)
 {
 	struct acd_agent_params p = {.tenant = f->tenant, .name = name};
 	uint32_t id;
@@ -134,14 +136,14 @@ static uint32_t fx_agent(struct fx *f, const char *name, uint32_t q, int ready)
 	return id;
 }
 
-static void fx_ready(struct fx *f, uint32_t agent)
+static inline void fx_ready(struct fx *f, uint32_t agent)
 {
 	assert_int_equal(
 	    acd_agent_presence(f->acd, agent, ACD_PRESENCE_READY, NULL), 0);
 	fx_check(f);
 }
 
-static uint64_t fx_contact_p(struct fx *f, struct acd_contact_params *p)
+static inline uint64_t fx_contact_p(struct fx *f, struct acd_contact_params *p)
 {
 	uint64_t id;
 
@@ -150,7 +152,7 @@ static uint64_t fx_contact_p(struct fx *f, struct acd_contact_params *p)
 	return id;
 }
 
-static uint64_t fx_contact(struct fx *f, uint32_t q, int priority)
+static inline uint64_t fx_contact(struct fx *f, uint32_t q, int priority)
 {
 	struct acd_contact_params p = {
 	    .channel = ACD_CH_VOICE, .queue = q, .priority = priority};
@@ -160,7 +162,7 @@ static uint64_t fx_contact(struct fx *f, uint32_t q, int priority)
 
 /* The agent of the contact's latest offer, still out or accepted;
  * ACD_NONE when it was withdrawn, missed or never made. */
-static uint32_t fx_offered_to(const struct fx *f, uint64_t contact)
+static inline uint32_t fx_offered_to(const struct fx *f, uint64_t contact)
 {
 	for (size_t i = f->nev; i-- > 0;) {
 		const struct acd_event *ev = &f->ev[i];
@@ -176,8 +178,8 @@ static uint32_t fx_offered_to(const struct fx *f, uint64_t contact)
 	return ACD_NONE;
 }
 
-static size_t fx_count(const struct fx *f, enum acd_event_type t,
-                       uint64_t contact)
+static inline size_t fx_count(const struct fx *f, enum acd_event_type t,
+                              uint64_t contact)
 {
 	size_t n = 0;
 
@@ -187,8 +189,8 @@ static size_t fx_count(const struct fx *f, enum acd_event_type t,
 	return n;
 }
 
-static const struct acd_event *fx_last(const struct fx *f,
-                                       enum acd_event_type t)
+static inline const struct acd_event *fx_last(const struct fx *f,
+                                              enum acd_event_type t)
 {
 	for (size_t i = f->nev; i-- > 0;) {
 		if (f->ev[i].type == t)
@@ -197,13 +199,13 @@ static const struct acd_event *fx_last(const struct fx *f,
 	return NULL;
 }
 
-static void fx_accept(struct fx *f, uint64_t c, uint32_t a)
+static inline void fx_accept(struct fx *f, uint64_t c, uint32_t a)
 {
 	assert_int_equal(acd_offer_accept(f->acd, c, a), 0);
 	fx_check(f);
 }
 
-static void fx_end(struct fx *f, uint64_t c)
+static inline void fx_end(struct fx *f, uint64_t c)
 {
 	assert_int_equal(acd_contact_end(f->acd, c), 0);
 	fx_check(f);
