@@ -258,6 +258,7 @@ uint32_t acd_queue_find(const struct acd *acd, uint32_t tenant,
                         const char *name);
 uint32_t acd_agent_find(const struct acd *acd, uint32_t tenant,
                         const char *name);
+const char *acd_tenant_name(const struct acd *acd, uint32_t tenant);
 const char *acd_queue_name(const struct acd *acd, uint32_t queue);
 const char *acd_agent_name(const struct acd *acd, uint32_t agent);
 const char *acd_skill_name(const struct acd *acd, uint32_t skill);

@@ -528,6 +528,11 @@ struct contact *contact_get(const struct acd *acd, uint64_t id)
 	return idmap_get(&acd->contacts, id);
 }
 
+const char *acd_tenant_name(const struct acd *acd, uint32_t tenant)
+{
+	return tenant < acd->ntenants ? acd->tenants[tenant]->name : NULL;
+}
+
 const char *acd_queue_name(const struct acd *acd, uint32_t queue)
 {
 	struct queue *q = queue_get(acd, queue);
