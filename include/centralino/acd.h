@@ -173,7 +173,8 @@ enum acd_event_type {
 	ACD_EV_OFFER_ACCEPTED,
 	ACD_EV_OFFER_REJECTED,
 	ACD_EV_OFFER_TIMEOUT,
-	ACD_EV_OFFER_WITHDRAWN, /* ring-all lost, abandon, agent left */
+	ACD_EV_OFFER_WITHDRAWN,   /* ring-all lost, abandon, agent left */
+	ACD_EV_CONTACT_CONNECTED, /* media or conversation established */
 	ACD_EV_CONTACT_HELD,
 	ACD_EV_CONTACT_RESUMED,
 	ACD_EV_CONTACT_TRANSFERRED,
@@ -303,6 +304,12 @@ int acd_offer_accept(struct acd *acd, uint64_t contact, uint32_t agent);
 int acd_offer_reject(struct acd *acd, uint64_t contact, uint32_t agent);
 
 /* A connected contact. Each returns 0, ENOENT, or EPROTO in a wrong state. */
+/**
+ * The conversation is established (the call bridged, the chat opened):
+ * talk time counts from here. A channel where accepting is connecting
+ * calls it right after acd_offer_accept().
+ */
+int acd_contact_connected(struct acd *acd, uint64_t contact);
 int acd_contact_hold(struct acd *acd, uint64_t contact, bool hold);
 /** The conversation is over: wrap-up (if the queue has one) or done. */
 int acd_contact_end(struct acd *acd, uint64_t contact);

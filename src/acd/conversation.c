@@ -93,6 +93,23 @@ static int wrapup_start(struct acd *acd, struct contact *c, bool detached)
 	return 0;
 }
 
+int acd_contact_connected(struct acd *acd, uint64_t contact)
+{
+	struct contact *c = contact_get(acd, contact);
+
+	if (!c)
+		return ENOENT;
+	if (c->state != ACD_CONTACT_CONNECTED || c->held_total ||
+	    c->held_since >= 0)
+		return EPROTO;
+	acd_enter(acd);
+	c->connected_at = acd_now(acd);
+	acd_event_contact(acd, ACD_EV_CONTACT_CONNECTED, c)->agent =
+	    c->agent->id;
+	acd_leave(acd);
+	return 0;
+}
+
 int acd_contact_hold(struct acd *acd, uint64_t contact, bool hold)
 {
 	struct contact *c = contact_get(acd, contact);

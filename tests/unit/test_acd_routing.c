@@ -512,6 +512,8 @@ static void test_transfer_and_hold(void **state)
 	b = fx_agent(f, "b", q2, 1);
 	k = fx_contact(f, q1, 0);
 	fx_accept(f, k, a);
+	assert_int_equal(acd_contact_connected(f->acd, k), 0);
+	assert_int_equal(fx_count(f, ACD_EV_CONTACT_CONNECTED, k), 1);
 	assert_int_equal(acd_contact_hold(f->acd, k, true), 0);
 	assert_int_equal(acd_contact_hold(f->acd, k, true), EPROTO);
 	assert_int_equal(acd_contact_hold(f->acd, k, false), 0);
