@@ -20,12 +20,12 @@ static const char *const agent_state_names[ACD_AGENT_STATE_COUNT] = {
 };
 
 static const char *const event_names[ACD_EV_COUNT] = {
-    "contact-queued",    "contact-offered",   "offer-accepted",
-    "offer-rejected",    "offer-timeout",     "offer-withdrawn",
-    "contact-held",      "contact-resumed",   "contact-transferred",
-    "contact-wrapup",    "contact-completed", "contact-abandoned",
-    "contact-escalated", "contact-fallback",  "callback-scheduled",
-    "agent-state",
+    "contact-queued",      "contact-offered",   "offer-accepted",
+    "offer-rejected",      "offer-timeout",     "offer-withdrawn",
+    "contact-connected",   "contact-held",      "contact-resumed",
+    "contact-transferred", "contact-wrapup",    "contact-completed",
+    "contact-abandoned",   "contact-escalated", "contact-fallback",
+    "callback-scheduled",  "agent-state",
 };
 
 static const char *const action_names[] = {

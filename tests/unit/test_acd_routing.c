@@ -576,6 +576,24 @@ static void test_service_level_figures(void **state)
 	fx_free(f);
 }
 
+static void test_names_complete(void **state)
+{
+	(void)state;
+	for (int i = 0; i < ACD_EV_COUNT; i++) {
+		assert_non_null(acd_event_name(i));
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(acd_event_name(i),
+			                        acd_event_name(j));
+	}
+	assert_string_equal(acd_event_name(ACD_EV_CONTACT_CONNECTED),
+	                    "contact-connected");
+	assert_string_equal(acd_event_name(ACD_EV_AGENT_STATE), "agent-state");
+	for (int i = 0; i < ACD_STRAT_COUNT; i++)
+		assert_int_equal(acd_strategy_parse(acd_strategy_name(i)), i);
+	for (int i = 0; i < ACD_CH_COUNT; i++)
+		assert_int_equal(acd_channel_parse(acd_channel_name(i)), i);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
