@@ -618,6 +618,7 @@ int main(void)
 	    cmocka_unit_test(test_transfer_and_hold),
 	    cmocka_unit_test(test_tenants_do_not_mix),
 	    cmocka_unit_test(test_service_level_figures),
+	    cmocka_unit_test(test_names_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
