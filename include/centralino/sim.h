@@ -139,4 +139,50 @@ void sim_result_reset(struct sim_result *r);
 /** Rate multiplier of a stream at time t seconds (1 before any change). */
 double sim_stream_factor(const struct sim_stream *s, double t);
 
+/* ---- scenarios ---------------------------------------------------- */
+
+struct config;
+struct config_errors;
+struct sim_scenario_spec; /* a stream as written: names, not ids */
+
+/**
+ * A scenario file: a configuration (by path, relative to the scenario)
+ * and a `simulation:` section with the arrival streams. See
+ * docs/simulate.md for the format.
+ */
+struct sim_scenario {
+	char file[256];
+	struct config *config;
+	double start;     /* clock time of the simulation's 0, s of the day */
+	double duration;  /* seconds */
+	double threshold; /* seconds */
+	uint64_t warmup;  /* arrivals */
+	uint64_t seed;
+	bool has_seed;
+	struct sim_scenario_spec *specs;
+	size_t nspecs;
+	struct sim_stream *streams; /* resolved by sim_scenario_setup() */
+};
+
+/**
+ * Read the scenario at path and the configuration it names. Returns 0
+ * and *scp (free with sim_scenario_free()); EINVAL with every problem
+ * located (file:line:column) in errs; ENOENT, EACCES or EIO when a file
+ * cannot be read; ENOMEM.
+ */
+int sim_scenario_load(const char *path, struct sim_scenario **scp,
+                      struct config_errors *errs);
+
+/**
+ * Apply the scenario's configuration to sim's engine, log every agent in
+ * and resolve the streams' queues and skills; fill *p (streams, duration,
+ * warm-up, threshold; seed and progress are the caller's). The streams
+ * stay owned by sc. Returns 0, or EINVAL with the problems in errs.
+ */
+int sim_scenario_setup(struct sim_scenario *sc, struct sim *sim,
+                       struct sim_params *p, struct config_errors *errs);
+
+/** Free a scenario and its configuration. NULL is accepted. */
+void sim_scenario_free(struct sim_scenario *sc);
+
 #endif

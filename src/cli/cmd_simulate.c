@@ -25,7 +25,7 @@
 struct simulate_opts {
 	double agents, arrival_rate, aht, patience, threshold;
 	double contacts, warmup, seed;
-	bool json, has_warmup, has_threshold;
+	bool json, has_warmup, has_threshold, has_seed, has_contacts;
 	const char *scenario;
 };
 
@@ -131,9 +131,11 @@ static int set_option(struct simulate_opts *o, int c, const char *arg)
 		return flag_number("threshold", arg, 0, false, 1e7, false,
 		                   &o->threshold);
 	case OPT_CONTACTS:
+		o->has_contacts = true;
 		return flag_number("contacts", arg, 1, false, big, true,
 		                   &o->contacts);
 	case OPT_SEED:
+		o->has_seed = true;
 		return flag_number("seed", arg, 0, false, big, true, &o->seed);
 	case OPT_WARMUP:
 		o->has_warmup = true;
@@ -156,10 +158,10 @@ static int opts_check(struct simulate_opts *o)
 
 	if (o->scenario) {
 		if (!isnan(o->agents) || !isnan(o->arrival_rate) ||
-		    !isnan(o->aht) || o->patience > 0) {
-			fprintf(stderr, "simulate: --scenario: takes no "
-			                "--agents, --arrival-rate, --aht or "
-			                "--patience (the file has them)\n");
+		    !isnan(o->aht) || o->patience > 0 || o->has_warmup ||
+		    o->has_threshold || o->has_contacts) {
+			fprintf(stderr, "simulate: --scenario: takes only --seed "
+			                "and --json (the file has the rest)\n");
 			return 2;
 		}
 		return 0;
@@ -443,6 +445,91 @@ out:
 	return ret;
 }
 
+/* ---- a scenario ---------------------------------------------------------- */
+
+static int scenario_output(const struct simulate_opts *o,
+                           const struct sim_scenario *sc, struct acd *acd,
+                           const struct sim_params *p,
+                           const struct sim_result *r, double wall)
+{
+	json_t *obj, *queues;
+
+	if (!o->json) {
+		figures_text(stdout, "all queues", &r->total);
+		for (size_t i = 0; i < r->nqueues; i++) {
+			if (r->queues[i].offered)
+				figures_text(stdout,
+				             acd_queue_name(acd, (uint32_t)i),
+				             &r->queues[i]);
+		}
+		run_text(stdout, r, wall);
+		return 0;
+	}
+	obj = json_object();
+	queues = json_object();
+	if (!obj || !queues) {
+		json_decref(queues);
+		return json_print(obj);
+	}
+	json_object_set_new(obj, "scenario", json_string(sc->file));
+	json_object_set_new(obj, "duration", json_real(sc->duration));
+	json_object_set_new(obj, "threshold", json_real(p->threshold));
+	json_object_set_new(obj, "seed", json_integer((json_int_t)p->seed));
+	json_object_set_new(obj, "warmup", json_integer((json_int_t)p->warmup));
+	figures_json(obj, &r->total);
+	run_json(obj, r, wall);
+	for (size_t i = 0; i < r->nqueues; i++) {
+		json_t *q = json_object();
+
+		if (!q)
+			break;
+		figures_json(q, &r->queues[i]);
+		json_object_set_new(queues, acd_queue_name(acd, (uint32_t)i),
+		                    q);
+	}
+	json_object_set_new(obj, "queues", queues);
+	return json_print(obj);
+}
+
+static int simulate_scenario(const struct simulate_opts *o)
+{
+	struct config_errors errs = {0};
+	struct sim_scenario *sc = NULL;
+	struct sim_params p = {0};
+	struct sim_result r = {0};
+	struct sim *sim = NULL;
+	struct progress pr;
+	int err, ret = 1;
+
+	err = sim_scenario_load(o->scenario, &sc, &errs);
+	if (err)
+		goto out;
+	p.seed = sc->has_seed && !o->has_seed ? sc->seed : (uint64_t)o->seed;
+	err = sim_alloc(&sim, p.seed);
+	if (!err)
+		err = sim_scenario_setup(sc, sim, &p, &errs);
+	if (err)
+		goto out;
+	progress_setup(&pr, &p, o->json);
+	err = sim_run(sim, &p, &r);
+	progress_end(&pr);
+	if (!err)
+		ret = scenario_output(o, sc, sim_acd(sim), &p, &r,
+		                      wall_now() - pr.started);
+out:
+	if (err) {
+		config_errors_print(&errs, stderr);
+		if (!errs.n)
+			fprintf(stderr, "simulate: %s: %s\n", o->scenario,
+			        strerror(err));
+	}
+	config_errors_free(&errs);
+	sim_result_reset(&r);
+	sim_free(sim);
+	sim_scenario_free(sc);
+	return ret;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	struct simulate_opts o;
@@ -458,6 +545,6 @@ int cmd_simulate(int argc, char **argv)
 		return 2;
 	}
 	if (o.scenario)
-		return 1; /* TODO */
+		return simulate_scenario(&o);
 	return simulate_simple(&o);
 }
