@@ -144,9 +144,17 @@ static void fallback(struct sim *sim, const struct acd_event *ev)
 static void engine_event(const struct acd_event *ev, void *arg)
 {
 	struct sim *sim = arg;
+	struct sim_contact *c = ev->user;
 
-	if (!sim->p) /* set-up, before the run */
-		goto agents;
+	if (ev->type == ACD_EV_AGENT_STATE) {
+		agent_state_changed(sim, ev);
+		return;
+	}
+	if (!sim->p) /* set-up, before the run: no contacts yet */
+		return;
+	/* ev->user is dereferenced only while the contact is ours: after
+	 * its last event (completed, abandoned, ended by a fallback) the
+	 * record is reused, and later events (withdrawn offers) ignore it. */
 	switch (ev->type) {
 	case ACD_EV_CONTACT_OFFERED:
 		acd_offer_accept(sim->acd, ev->contact, ev->agent);
@@ -155,25 +163,21 @@ static void engine_event(const struct acd_event *ev, void *arg)
 		answered(sim, ev);
 		break;
 	case ACD_EV_CONTACT_COMPLETED:
-		contact_release(sim, ev->user);
+		contact_release(sim, c);
 		break;
 	case ACD_EV_CONTACT_ABANDONED:
-		sim_count_left(sim, ev->user, ev->wait, true);
-		contact_release(sim, ev->user);
+		sim_count_left(sim, c, ev->wait, true);
+		contact_release(sim, c);
 		break;
 	case ACD_EV_CONTACT_FALLBACK:
 		fallback(sim, ev);
 		break;
 	case ACD_EV_CALLBACK_SCHEDULED: /* a callback does not hang up */
-		heap_remove(&sim->events,
-		            &((struct sim_contact *)ev->user)->ev.hn);
+		heap_remove(&sim->events, &c->ev.hn);
 		break;
 	default:
 		break;
 	}
-agents:
-	if (ev->type == ACD_EV_AGENT_STATE)
-		agent_state_changed(sim, ev);
 }
 
 /* ---- arrivals ---------------------------------------------------------- */
