@@ -220,7 +220,7 @@ static void ewt_patience(void **state)
 	sim_result_reset(&r);
 }
 
-/* The rate triples for two hours, then falls back, again and again. */
+/* The rate triples from 10:00 to 12:00 each day (for 16 days). */
 static void ewt_surge(void **state)
 {
 	struct sim_rate_change ch[SIM_MAX_CHANGES];
