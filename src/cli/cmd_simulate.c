@@ -160,8 +160,9 @@ static int opts_check(struct simulate_opts *o)
 		if (!isnan(o->agents) || !isnan(o->arrival_rate) ||
 		    !isnan(o->aht) || o->patience > 0 || o->has_warmup ||
 		    o->has_threshold || o->has_contacts) {
-			fprintf(stderr, "simulate: --scenario: takes only --seed "
-			                "and --json (the file has the rest)\n");
+			fprintf(stderr,
+			        "simulate: --scenario: takes only --seed "
+			        "and --json (the file has the rest)\n");
 			return 2;
 		}
 		return 0;
