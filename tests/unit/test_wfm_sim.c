@@ -15,12 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "centralino/sim.h"
 #include "centralino/wfm.h"
+#include "core/config.h"
 
 #define AHT       180.0
 #define THRESHOLD 20.0
@@ -353,12 +356,128 @@ static void duration_run(void **state)
 	sim_free(sim);
 }
 
+static const char scenario_config[] =
+    "tenants: [{name: t}]\n"
+    "skills: [it, billing]\n"
+    "queues:\n"
+    "  - {name: sales, tenant: t, strategy: longest-idle}\n"
+    "  - {name: care, tenant: t, strategy: best-skill, wrapup: 5s}\n"
+    "agents:\n"
+    "  - {name: a1, tenant: t, skills: {it: 3}, queues: [sales]}\n"
+    "  - {name: a2, tenant: t, skills: {it: 3}, queues: [sales]}\n"
+    "  - {name: a3, tenant: t, skills: {billing: 4}, queues: [care]}\n"
+    "  - {name: a4, tenant: t, skills: {billing: 2, it: 1},\n"
+    "     queues: {sales: 0, care: 1}}\n";
+
+static const char scenario_good[] =
+    "config: cfg.yaml\n"
+    "simulation:\n"
+    "  start: \"09:00\"\n"
+    "  duration: 2h\n"
+    "  threshold: 30s\n"
+    "  arrivals:\n"
+    "    - {queue: sales, rate: 40, aht: 2m, patience: 90,\n"
+    "       skills: {it: 2}, schedule: [{at: \"10:00\", factor: 3}]}\n"
+    "    - {queue: care, rate: 20, aht: 180}\n";
+
+static const char scenario_bad[] = "config: cfg.yaml\n"
+                                   "simulation:\n"
+                                   "  start: \"09:00\"\n"
+                                   "  duration: 1h\n"
+                                   "  arrivals:\n"
+                                   "    - queue: sales\n"
+                                   "      rate: 10\n"
+                                   "      aht: 3x\n"
+                                   "      schedule: [{at: \"08:00\", "
+                                   "factor: 2}]\n";
+
+static void file_write(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int scenario_run(const char *dir, const char *name, struct sim_result *r,
+                        struct config_errors *errs)
+{
+	struct sim_params p = {.seed = 5};
+	struct sim_scenario *sc = NULL;
+	struct sim *sim = NULL;
+	char path[256];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	err = sim_scenario_load(path, &sc, errs);
+	if (err)
+		return err;
+	assert_true(sc->start == 9 * 3600 && sc->duration == 7200);
+	assert_int_equal(sim_alloc(&sim, p.seed), 0);
+	err = sim_scenario_setup(sc, sim, &p, errs);
+	if (!err) {
+		/* 10:00 is an hour after the start */
+		assert_true(sc->streams[0].changes[0].at == 3600);
+		err = sim_run(sim, &p, r);
+	}
+	sim_free(sim);
+	sim_scenario_free(sc);
+	return err;
+}
+
+/* A scenario: its config applied, streams resolved, per-queue figures;
+ * a broken one reported with every problem located. */
+static void scenario(void **state)
+{
+	char dir[] = "/tmp/test_wfm_sim.XXXXXX";
+	struct config_errors errs = {0};
+	struct sim_result r;
+	char path[300];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	file_write(dir, "cfg.yaml", scenario_config);
+	file_write(dir, "good.yaml", scenario_good);
+	file_write(dir, "bad.yaml", scenario_bad);
+	assert_int_equal(scenario_run(dir, "good.yaml", &r, &errs), 0);
+	assert_int_equal(r.nqueues, 2);
+	/* sales: 40/h for 1 h then 120/h; care: 20/h; two hours */
+	assert_true(r.queues[0].offered > 120 && r.queues[0].offered < 200);
+	assert_true(r.queues[1].offered > 20 && r.queues[1].offered < 65);
+	assert_true(r.queues[0].abandoned > 0);
+	assert_int_equal(r.queues[1].abandoned, 0);
+	assert_int_equal(r.total.offered,
+	                 r.queues[0].offered + r.queues[1].offered);
+	sim_result_reset(&r);
+
+	assert_int_equal(scenario_run(dir, "bad.yaml", &r, &errs), EINVAL);
+	assert_int_equal(errs.n, 2);
+	assert_int_equal(errs.v[0].line, 8); /* aht: 3x */
+	assert_int_equal(errs.v[0].column, 12);
+	assert_string_equal(errs.v[0].field, "simulation.arrivals[0].aht");
+	assert_int_equal(errs.v[1].line, 9); /* 08:00 is before the start */
+	config_errors_free(&errs);
+	for (const char *const *f =
+	         (const char *const[]){"cfg.yaml", "good.yaml", "bad.yaml",
+	                               NULL};
+	     *f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(rate_schedule),
 	    cmocka_unit_test(bad_params),
 	    cmocka_unit_test(duration_run),
+	    cmocka_unit_test(scenario),
 	    cmocka_unit_test(deterministic),
 	    cmocka_unit_test(erlang_c_light),
 	    cmocka_unit_test(erlang_c_heavy),
