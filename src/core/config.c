@@ -1,6 +1,7 @@
 /*
  * config.c - load and parse a configuration: the file, the document's
- * sections, tenants and skills. Queues and agents have their own files.
+ * sections, tenants and skills. Queues, agents and the voice channel's
+ * sections have their own files.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -24,7 +25,13 @@ static bool tenant_timezone(struct cctx *c, const struct cnode *v,
                             const char *path, void *obj)
 {
 	struct config_tenant *t = obj;
-	return cparse_name(c, v, path, t->timezone, sizeof(t->timezone));
+	if (!cparse_name(c, v, path, t->timezone, sizeof(t->timezone)))
+		return false;
+	if (ctimezone_ok(t->timezone))
+		return true;
+	cerr(c, v, path, "unknown time zone '%s'", t->timezone);
+	snprintf(t->timezone, sizeof(t->timezone), "UTC");
+	return false;
 }
 
 static bool tenant_parse(struct cctx *c, const struct cnode *v,
@@ -95,6 +102,16 @@ void config_parse_root(struct cctx *c, const struct cnode *root,
 	    {"skills", section_skills, false},
 	    {"queues", section_queues, false},
 	    {"agents", section_agents, false},
+	    {"sip", config_sip_section, false},
+	    {"http", config_http_section, false},
+	    {"store", config_store_section, false},
+	    {"prompts", config_prompts_section, false},
+	    {"dialing", config_dialing_section, false},
+	    {"trunks", config_trunks_section, false},
+	    {"numbers", config_numbers_section, false},
+	    {"calendars", config_calendars_section, false},
+	    {"features", config_features_section, false},
+	    {"flows", config_flows_section, false},
 	};
 	if (!root || cnode_is_null(root)) {
 		cerr(c, root, "",
@@ -136,6 +153,7 @@ int config_parse(const char *buf, size_t len, const char *name,
 	if (!cfg)
 		return ENOMEM;
 	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
+	config_voice_defaults(cfg);
 	err = cnode_parse(&c, buf, len, &root);
 	if (!err) {
 		config_parse_root(&c, root, cfg);
@@ -222,5 +240,6 @@ void config_free(struct config *cfg)
 	free(cfg->skills);
 	free(cfg->queues);
 	free(cfg->agents);
+	config_voice_free(cfg);
 	free(cfg);
 }

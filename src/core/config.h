@@ -14,13 +14,25 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <centralino/acd.h>
 
 #define CONFIG_NAME_MAX     64  /* names, time zones, targets, with NUL */
 #define CONFIG_PASSWORD_MAX 128 /* with NUL */
 #define CONFIG_ERRORS_MAX   100 /* kept; the rest are only counted */
+#define CONFIG_PATH_MAX     256 /* file and directory paths, with NUL */
+#define CONFIG_ADDR_MAX     64  /* "host:port" and address literals */
+#define CONFIG_NUMBER_MAX   33  /* a phone number: 32 characters + NUL */
+#define CONFIG_PATTERN_MAX  65  /* a dialing pattern, with NUL */
+#define CONFIG_URI_MAX      256 /* a SIP URI, with NUL */
+#define CONFIG_TEXT_MAX     512 /* a prompt's text, with NUL */
+#define CONFIG_CODE_MAX     16  /* a feature code, with NUL */
+#define CONFIG_LISTEN_MAX   8   /* sip.listen entries */
+#define CONFIG_RANGES_MAX   8   /* opening-hours ranges of one day */
+#define CONFIG_MENU_MAX     12  /* menu options: 0-9, * and # */
 
 /** One problem, located. line and column are 1-based; 0 when unknown. */
 struct config_error {
@@ -105,12 +117,216 @@ struct config_agent {
 	char name[CONFIG_NAME_MAX];
 	struct config_ref tenant;
 	char password[CONFIG_PASSWORD_MAX]; /* as given; "" when none */
+	char outside[CONFIG_NUMBER_MAX];    /* mobile via a trunk; "" none */
+	bool static_member; /* ready whenever registered and idle */
+	struct config_loc outside_loc;
 	struct config_agent_skill *skills;
 	size_t nskills;
 	unsigned capacity[ACD_CH_COUNT]; /* callback mirrors voice */
 	bool call_shares;
 	struct config_member *queues;
 	size_t nqueues;
+	struct config_loc loc, name_loc;
+};
+
+/* ---- The voice channel (issue 3): SIP, trunks, numbers, flows. ---- */
+
+enum config_transport { CONFIG_UDP = 0, CONFIG_TCP, CONFIG_TLS };
+
+/** Prompt languages that text-to-speech supports. */
+enum config_language {
+	CONFIG_LANG_NONE = 0, /* not given: inherit (prompt from its flow) */
+	CONFIG_LANG_IT,
+	CONFIG_LANG_ES,
+	CONFIG_LANG_EN,
+};
+
+/** An address literal with a port, as in "127.0.0.1:5060", "[::1]:80". */
+struct config_hostport {
+	char text[CONFIG_ADDR_MAX]; /* as written; "" when not configured */
+	char host[CONFIG_ADDR_MAX]; /* the literal, without brackets */
+	int family;                 /* AF_INET or AF_INET6 */
+	uint16_t port;              /* 1..65535 */
+	struct config_loc loc;
+};
+
+struct config_sip_listen {
+	enum config_transport transport;
+	struct config_hostport address;
+	char certificate[CONFIG_PATH_MAX]; /* tls only: a PEM path */
+	struct config_loc loc;
+};
+
+/** sip: nlisten == 0 when the section is absent (no SIP at all). */
+struct config_sip {
+	struct config_sip_listen listen[CONFIG_LISTEN_MAX];
+	unsigned nlisten;
+	char realm[CONFIG_NAME_MAX];         /* default "centralino" */
+	unsigned max_calls;                  /* default 2000; then 503 */
+	acd_time_t retry_after;              /* ms, default 30 s */
+	uint16_t rtp_min, rtp_max;           /* default 10000-20000; min even */
+	char media_address[CONFIG_ADDR_MAX]; /* IP literal; "" not given */
+	acd_time_t reg_min, reg_max, reg_default; /* ms: 60s, 3600s, 600s */
+	unsigned auth_max;                        /* failures per window; 5 */
+	acd_time_t auth_window, auth_block;       /* ms: 60 s, 300 s */
+	struct config_loc loc;
+};
+
+/** A named music-on-hold file (prompts.music). */
+struct config_music {
+	char name[CONFIG_NAME_MAX];
+	char path[CONFIG_PATH_MAX];
+	struct config_loc loc;
+};
+
+/** An IPv4 or IPv6 block: the address and its prefix length. */
+struct config_cidr {
+	int family;             /* AF_INET or AF_INET6 */
+	unsigned char addr[16]; /* network order; 4 bytes used for IPv4 */
+	unsigned prefix;        /* 0..32 or 0..128; a bare address: full */
+	struct config_loc loc;
+};
+
+struct config_trunk {
+	char name[CONFIG_NAME_MAX];
+	struct config_ref tenant;
+	bool inbound;             /* inbound: was given */
+	struct config_cidr *from; /* inbound.from; may be empty */
+	size_t nfrom;
+	char in_username[CONFIG_NAME_MAX]; /* "" when none */
+	char in_password[CONFIG_PASSWORD_MAX];
+	bool outbound;                   /* outbound: was given */
+	char uri[CONFIG_URI_MAX];        /* sip: or sips: */
+	enum config_transport transport; /* default udp */
+	char out_username[CONFIG_NAME_MAX];
+	char out_password[CONFIG_PASSWORD_MAX];
+	char out_from[CONFIG_URI_MAX]; /* "" when not given */
+	unsigned max_calls;            /* 0: only sip.max_calls applies */
+	struct config_loc loc, name_loc;
+};
+
+/** A number dialled from a trunk: exactly one of flow and rota is set. */
+struct config_number {
+	char number[CONFIG_NUMBER_MAX];
+	struct config_ref tenant;
+	struct config_ref flow;     /* index into cfg->flows; "" when rota */
+	char rota[CONFIG_NAME_MAX]; /* kept for a later issue; "" when flow */
+	struct config_loc loc, number_loc;
+};
+
+/** Minutes since midnight, local time: [start, end), end up to 1440. */
+struct config_time_range {
+	uint16_t start, end;
+};
+
+struct config_date {
+	int year, month, day;
+	struct config_loc loc;
+};
+
+struct config_calendar {
+	char name[CONFIG_NAME_MAX];
+	struct config_ref tenant;
+	char timezone[CONFIG_NAME_MAX]; /* the tenant's when not given */
+	struct {
+		struct config_time_range v[CONFIG_RANGES_MAX];
+		unsigned n; /* 0: closed all day */
+	} days[7];          /* 0 = Sunday, as struct tm's tm_wday */
+	struct config_date *holidays;
+	size_t nholidays;
+	struct config_loc loc, name_loc;
+};
+
+/** Codes agents dial from their phones ("*71"); digits, * and #. */
+struct config_features {
+	char ready[CONFIG_CODE_MAX];
+	char not_ready[CONFIG_CODE_MAX];
+	char logout[CONFIG_CODE_MAX];
+};
+
+struct config_dial_pattern {
+	char pattern[CONFIG_PATTERN_MAX]; /* "_39X." or a literal number */
+	struct config_loc loc;
+};
+
+/** {text: ...} or {file: ...}, with an optional language. */
+struct config_prompt {
+	bool given;
+	bool is_file; /* text holds a path when true */
+	char text[CONFIG_TEXT_MAX];
+	enum config_language language; /* NONE: the flow's */
+	struct config_loc loc;
+};
+
+enum config_action_type {
+	CONFIG_ACT_HOURS = 0, /* calendar closed now: go to node */
+	CONFIG_ACT_PLAY,
+	CONFIG_ACT_MENU,
+	CONFIG_ACT_SET,
+	CONFIG_ACT_QUEUE,
+	CONFIG_ACT_VOICEMAIL,
+	CONFIG_ACT_FORWARD,
+	CONFIG_ACT_GOTO,
+	CONFIG_ACT_HANGUP,
+	CONFIG_ACT_COUNT
+};
+
+struct config_menu_option {
+	char key;               /* 0-9, * or # */
+	struct config_ref node; /* index into the flow's nodes */
+};
+
+struct config_set_skill {
+	struct config_ref skill;  /* index into cfg->skills */
+	unsigned min_proficiency; /* 1..5 */
+};
+
+/**
+ * One step of a node. Which fields mean something depends on type:
+ * hours: calendar, node (closed); play: prompt; menu: prompt, invalid,
+ * timeout, retries, options, node (default, "" hang up); set: skills,
+ * has_priority/priority, language; queue: queue, music, announce;
+ * voicemail: queue, max; forward: number; goto: node; hangup: nothing.
+ */
+struct config_action {
+	enum config_action_type type;
+	struct config_prompt prompt, invalid;
+	acd_time_t timeout; /* ms, menu; default 5 s */
+	unsigned retries;   /* menu; default 2 */
+	struct config_menu_option options[CONFIG_MENU_MAX];
+	unsigned noptions;
+	struct config_ref node;     /* goto, menu default, hours closed */
+	struct config_ref calendar; /* index into cfg->calendars */
+	struct config_ref queue;    /* index into cfg->queues, same tenant */
+	struct config_ref music;    /* index into cfg->prompts_music */
+	acd_time_t announce;        /* ms; 0 never; default 45 s */
+	acd_time_t max;             /* voicemail length, ms; default 2 min */
+	char number[CONFIG_NUMBER_MAX]; /* forward: passed the allow-list */
+	struct config_set_skill skills[ACD_MAX_REQS];
+	unsigned nskills;
+	bool has_priority;
+	int priority;
+	enum config_language language; /* set: NONE when unchanged */
+	struct config_loc loc;
+};
+
+struct config_node {
+	char name[CONFIG_NAME_MAX];
+	struct config_action *actions;
+	size_t nactions;
+	struct config_loc loc; /* of the name */
+};
+
+struct config_flow {
+	char name[CONFIG_NAME_MAX];
+	struct config_ref tenant;
+	enum config_language language; /* default en */
+	bool emergency;                /* emergency: was given */
+	struct config_prompt emergency_message;
+	struct config_ref emergency_queue; /* "" : hang up after */
+	struct config_ref start;           /* resolved: index into nodes */
+	struct config_node *nodes;
+	size_t nnodes;
 	struct config_loc loc, name_loc;
 };
 
@@ -125,6 +341,24 @@ struct config {
 	size_t nqueues;
 	struct config_agent *agents;
 	size_t nagents;
+	/* The voice channel: absent sections keep their defaults. */
+	struct config_sip sip;
+	struct config_hostport http_listen;  /* text "" when not given */
+	char store_path[CONFIG_PATH_MAX];    /* default var/centralino.db */
+	char prompts_cache[CONFIG_PATH_MAX]; /* default var/prompts */
+	struct config_music *prompts_music;
+	size_t nprompts_music;
+	struct config_dial_pattern *dial_allow; /* empty: dial nothing */
+	size_t ndial_allow;
+	struct config_trunk *trunks;
+	size_t ntrunks;
+	struct config_number *numbers;
+	size_t nnumbers;
+	struct config_calendar *calendars;
+	size_t ncalendars;
+	struct config_features features;
+	struct config_flow *flows;
+	size_t nflows;
 };
 
 /**
@@ -171,5 +405,40 @@ void config_free(struct config *cfg);
  */
 int config_apply(const struct config *cfg, struct acd *acd,
                  struct config_errors *errs);
+
+/** "it", "es", "en"; "" for CONFIG_LANG_NONE. */
+const char *config_language_name(enum config_language lang);
+
+/**
+ * May the daemon dial number? True only when the whole number matches one
+ * pattern of dialing.allow (anchored: no prefix or partial match). A
+ * number is 1..32 characters of digits, '+', '*' and '#'; anything else
+ * (NULL, empty, letters, spaces, longer) is refused. '+' is literal.
+ */
+bool config_dial_allowed(const struct config *cfg, const char *number);
+
+/** The number entry for a dialled number, or NULL. */
+const struct config_number *config_number_find(const struct config *cfg,
+                                               const char *number);
+/**
+ * The first trunk whose inbound.from holds source_ip (an IPv4 or IPv6
+ * literal), or NULL (also when source_ip is not a literal).
+ */
+const struct config_trunk *config_trunk_match(const struct config *cfg,
+                                              const char *source_ip);
+/** Flow name of tenant (an index into cfg->tenants), or NULL. */
+const struct config_flow *config_flow_find(const struct config *cfg,
+                                           size_t tenant, const char *name);
+/** Index of node name in flow, or SIZE_MAX. */
+size_t config_node_find(const struct config_flow *flow, const char *name);
+
+/**
+ * Is the calendar open at now? Local time is taken in the calendar's
+ * time zone; a holiday is closed all day. The zone is applied by setting
+ * TZ, calling tzset() and localtime_r(), then restoring TZ: this is NOT
+ * thread-safe (nothing else may read local time meanwhile); the daemon
+ * calls it from its one event-loop thread. An unknown zone reads as UTC.
+ */
+bool config_calendar_open(const struct config_calendar *cal, time_t now);
 
 #endif

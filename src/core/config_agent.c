@@ -49,6 +49,23 @@ static bool a_password(struct cctx *c, const struct cnode *v, const char *path,
 	return true;
 }
 
+/* A mobile reached through an outbound trunk; the allow-list is checked
+ * once dialing is known (config_vresolve.c). */
+static bool a_outside(struct cctx *c, const struct cnode *v, const char *path,
+                      void *obj)
+{
+	struct config_agent *a = obj;
+	a->outside_loc = cnode_loc(v);
+	return cparse_number(c, v, path, a->outside, sizeof(a->outside));
+}
+
+static bool a_static(struct cctx *c, const struct cnode *v, const char *path,
+                     void *obj)
+{
+	return cparse_bool(c, v, path,
+	                   &((struct config_agent *)obj)->static_member);
+}
+
 static bool a_call_shares(struct cctx *c, const struct cnode *v,
                           const char *path, void *obj)
 {
@@ -185,6 +202,8 @@ bool config_agent_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"capacity", a_capacity, false},
 	    {"call_shares", a_call_shares, false},
 	    {"queues", a_queues, false},
+	    {"outside", a_outside, false},
+	    {"static", a_static, false},
 	};
 	struct config_agent *a = item;
 	if (!cexpect(c, v, path, CNODE_MAP))

@@ -133,6 +133,85 @@ bool config_agent_parse(struct cctx *c, const struct cnode *v, const char *path,
 /** Resolve names across sections; report unknown and duplicate names. */
 int config_resolve(struct cctx *c, struct config *cfg);
 
+/* A hash of (scope, name) -> index: names resolve in linear time. */
+struct cindex_slot {
+	const char *name; /* NULL: free; borrowed from the config */
+	size_t scope;     /* a tenant, a flow: names are unique within it */
+	size_t index;
+};
+struct cindex {
+	struct cindex_slot *v;
+	size_t mask;
+};
+/** Room for n names. False when memory ran out. */
+bool cindex_init(struct cindex *ix, size_t n);
+void cindex_free(struct cindex *ix);
+/** Index of name in scope, or SIZE_MAX. */
+size_t cindex_get(const struct cindex *ix, size_t scope, const char *name);
+/** Add name (must outlive ix); the index already there, or SIZE_MAX. */
+size_t cindex_put(struct cindex *ix, size_t scope, const char *name,
+                  size_t index);
+
+/** The indexes of the routing sections, for the voice sections. */
+struct cnames {
+	struct cindex tenants, skills, queues;
+};
+
+/* ---- The voice channel's sections (config_voice.c and friends). ---- */
+
+/** Defaults of sip, store, prompts and features; before the walk. */
+void config_voice_defaults(struct config *cfg);
+/** Top-level section handlers; obj is the struct config. */
+cfield_h config_sip_section, config_http_section, config_store_section,
+    config_prompts_section, config_dialing_section, config_trunks_section,
+    config_numbers_section, config_calendars_section, config_features_section,
+    config_flows_section;
+/** Resolve and cross-check the voice sections (after the rest). */
+void config_voice_resolve(struct cctx *c, struct config *cfg,
+                          const struct cnames *names);
+/** Per-flow checks: node references, queues, music, loops. */
+void config_flows_resolve(struct cctx *c, struct config *cfg,
+                          const struct cnames *names,
+                          const struct cindex *calendars,
+                          const struct cindex *music);
+/** Free what config_free() does not know about: the voice sections. */
+void config_voice_free(struct config *cfg);
+
+/* Values of the voice sections (config_net.c). */
+/** "host:port" with an IPv4 literal or a bracketed IPv6 literal. */
+bool cparse_hostport(struct cctx *c, const struct cnode *n, const char *path,
+                     struct config_hostport *dst);
+/** An IPv4 or IPv6 literal, no port. */
+bool cparse_ip(struct cctx *c, const struct cnode *n, const char *path,
+               char *dst, size_t size);
+/** An address or a block "10.0.0.0/8", "2001:db8::/32". */
+bool cparse_cidr(struct cctx *c, const struct cnode *n, const char *path,
+                 struct config_cidr *dst);
+/** Does the block hold addr (of family, network order)? */
+bool config_cidr_contains(const struct config_cidr *cidr, int family,
+                          const unsigned char *addr);
+/** A phone number: 1..32 of digits, '+', '*', '#'. */
+bool cparse_number(struct cctx *c, const struct cnode *n, const char *path,
+                   char *dst, size_t size);
+bool cparse_language(struct cctx *c, const struct cnode *n, const char *path,
+                     enum config_language *dst);
+bool cparse_transport(struct cctx *c, const struct cnode *n, const char *path,
+                      enum config_transport *dst);
+/** A secret kept as given, never echoed: 0..size-1 bytes, no NUL. */
+bool cparse_secret(struct cctx *c, const struct cnode *n, const char *path,
+                   char *dst, size_t size);
+/** {text: ...} or {file: ...} with an optional language. */
+bool cparse_prompt(struct cctx *c, const struct cnode *v, const char *path,
+                   struct config_prompt *p);
+/** One action of a node (a citem_h over struct config_action). */
+bool config_action_parse(struct cctx *c, const struct cnode *v,
+                         const char *path, void *item);
+/** A time zone name that exists under the zoneinfo directory. */
+bool ctimezone_ok(const char *tz);
+/** A dialing pattern's syntax; the message on error is reported. */
+bool cparse_dial_pattern(struct cctx *c, const struct cnode *n,
+                         const char *path, char *dst, size_t size);
+
 /** Schema walk of the document's root into cfg. */
 void config_parse_root(struct cctx *c, const struct cnode *root,
                        struct config *cfg);

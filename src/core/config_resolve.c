@@ -14,26 +14,15 @@
 
 #include "core/config_int.h"
 
-struct name_slot {
-	const char *name; /* NULL: free */
-	size_t tenant;
-	size_t index;
-};
-
-struct name_index {
-	struct name_slot *v;
-	size_t mask;
-};
-
-static uint64_t hash(size_t tenant, const char *s)
+static uint64_t hash(size_t scope, const char *s)
 {
-	uint64_t h = 1469598103934665603ULL ^ tenant;
+	uint64_t h = 1469598103934665603ULL ^ scope;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
 }
 
-static bool index_init(struct name_index *ix, size_t n)
+bool cindex_init(struct cindex *ix, size_t n)
 {
 	size_t cap = 16;
 	while (cap < 2 * n)
@@ -43,40 +32,43 @@ static bool index_init(struct name_index *ix, size_t n)
 	return ix->v != NULL;
 }
 
-static struct name_slot *slot_of(const struct name_index *ix, size_t tenant,
-                                 const char *name)
+void cindex_free(struct cindex *ix)
 {
-	size_t i = hash(tenant, name) & ix->mask;
+	free(ix->v);
+	ix->v = NULL;
+}
+
+static struct cindex_slot *slot_of(const struct cindex *ix, size_t scope,
+                                   const char *name)
+{
+	size_t i = hash(scope, name) & ix->mask;
 	for (;; i = (i + 1) & ix->mask) {
-		struct name_slot *s = &ix->v[i];
-		if (!s->name || (s->tenant == tenant && !strcmp(s->name, name)))
+		struct cindex_slot *s = &ix->v[i];
+		if (!s->name || (s->scope == scope && !strcmp(s->name, name)))
 			return s;
 	}
 }
 
-/* Index of name, or SIZE_MAX. */
-static size_t index_get(const struct name_index *ix, size_t tenant,
-                        const char *name)
+size_t cindex_get(const struct cindex *ix, size_t scope, const char *name)
 {
-	const struct name_slot *s = slot_of(ix, tenant, name);
+	const struct cindex_slot *s = slot_of(ix, scope, name);
 	return s->name ? s->index : SIZE_MAX;
 }
 
-/* Add name; returns the index already there, or SIZE_MAX when added. */
-static size_t index_put(struct name_index *ix, size_t tenant, const char *name,
-                        size_t index)
+size_t cindex_put(struct cindex *ix, size_t scope, const char *name,
+                  size_t index)
 {
-	struct name_slot *s = slot_of(ix, tenant, name);
+	struct cindex_slot *s = slot_of(ix, scope, name);
 	if (s->name)
 		return s->index;
-	*s = (struct name_slot){name, tenant, index};
+	*s = (struct cindex_slot){name, scope, index};
 	return SIZE_MAX;
 }
 
 struct resolver {
 	struct cctx *c;
 	struct config *cfg;
-	struct name_index tenants, skills, queues, agents;
+	struct cindex tenants, skills, queues, agents;
 };
 
 static void tenants_resolve(struct resolver *r)
@@ -86,7 +78,7 @@ static void tenants_resolve(struct resolver *r)
 		struct config_tenant *t = &r->cfg->tenants[i];
 		if (!t->name[0])
 			continue;
-		size_t first = index_put(&r->tenants, 0, t->name, i);
+		size_t first = cindex_put(&r->tenants, 0, t->name, i);
 		snprintf(path, sizeof(path), "tenants[%zu].name", i);
 		if (first != SIZE_MAX)
 			cerr_at(r->c, t->name_loc, path,
@@ -102,7 +94,7 @@ static void skills_resolve(struct resolver *r)
 		struct config_skill *s = &r->cfg->skills[i];
 		if (!s->name[0])
 			continue;
-		size_t first = index_put(&r->skills, 0, s->name, i);
+		size_t first = cindex_put(&r->skills, 0, s->name, i);
 		if (first != SIZE_MAX)
 			cerr_at(r->c, s->loc,
 			        cpath_index(path, sizeof(path), "skills", i),
@@ -112,13 +104,13 @@ static void skills_resolve(struct resolver *r)
 }
 
 /* Resolve ref against ix within tenant; report what, when unknown. */
-static bool ref_resolve(struct resolver *r, const struct name_index *ix,
+static bool ref_resolve(struct resolver *r, const struct cindex *ix,
                         size_t tenant, struct config_ref *ref, const char *path,
                         const char *what)
 {
 	if (!ref->name[0])
 		return false;
-	ref->index = index_get(ix, tenant, ref->name);
+	ref->index = cindex_get(ix, tenant, ref->name);
 	if (ref->index != SIZE_MAX)
 		return true;
 	cerr_at(r->c, ref->loc, path, "unknown %s '%s'", what, ref->name);
@@ -134,7 +126,7 @@ static void queue_register(struct resolver *r, size_t i)
 	if (!ref_resolve(r, &r->tenants, 0, &q->tenant, path, "tenant") ||
 	    !q->name[0])
 		return;
-	size_t first = index_put(&r->queues, q->tenant.index, q->name, i);
+	size_t first = cindex_put(&r->queues, q->tenant.index, q->name, i);
 	if (first != SIZE_MAX)
 		cerr_at(
 		    r->c, q->name_loc,
@@ -190,7 +182,7 @@ static void agent_register(struct resolver *r, size_t ai, const char *apath)
 	char path[128];
 	if (!a->name[0])
 		return;
-	size_t first = index_put(&r->agents, a->tenant.index, a->name, ai);
+	size_t first = cindex_put(&r->agents, a->tenant.index, a->name, ai);
 	if (first != SIZE_MAX)
 		cerr_at(
 		    r->c, a->name_loc,
@@ -217,7 +209,7 @@ static void agent_resolve(struct resolver *r, size_t ai)
 	for (size_t i = 0; i < a->nqueues; i++) {
 		struct config_ref *q = &a->queues[i].queue;
 		cpathf(path, sizeof(path), "%s.queues.%s", apath, q->name);
-		q->index = index_get(&r->queues, a->tenant.index, q->name);
+		q->index = cindex_get(&r->queues, a->tenant.index, q->name);
 		if (q->index == SIZE_MAX)
 			member_unknown(r, a, q, path);
 	}
@@ -227,10 +219,10 @@ int config_resolve(struct cctx *c, struct config *cfg)
 {
 	struct resolver r = {.c = c, .cfg = cfg};
 	int err = 0;
-	if (!index_init(&r.tenants, cfg->ntenants) ||
-	    !index_init(&r.skills, cfg->nskills) ||
-	    !index_init(&r.queues, cfg->nqueues) ||
-	    !index_init(&r.agents, cfg->nagents)) {
+	if (!cindex_init(&r.tenants, cfg->ntenants) ||
+	    !cindex_init(&r.skills, cfg->nskills) ||
+	    !cindex_init(&r.queues, cfg->nqueues) ||
+	    !cindex_init(&r.agents, cfg->nagents)) {
 		c->nomem = true;
 		err = ENOMEM;
 		goto out;
@@ -245,10 +237,12 @@ int config_resolve(struct cctx *c, struct config *cfg)
 	}
 	for (size_t i = 0; i < cfg->nagents; i++)
 		agent_resolve(&r, i);
+	struct cnames names = {r.tenants, r.skills, r.queues};
+	config_voice_resolve(c, cfg, &names);
 out:
-	free(r.tenants.v);
-	free(r.skills.v);
-	free(r.queues.v);
-	free(r.agents.v);
+	cindex_free(&r.tenants);
+	cindex_free(&r.skills);
+	cindex_free(&r.queues);
+	cindex_free(&r.agents);
 	return err;
 }
