@@ -396,6 +396,8 @@ bool config_action_parse(struct cctx *c, const struct cnode *v,
 	char apath[128];
 	memset(a, 0, sizeof(*a)); /* a refused item's slot is reused */
 	a->loc = cnode_loc(v);
+	a->node.index = a->calendar.index = SIZE_MAX;
+	a->queue.index = a->music.index = SIZE_MAX;
 	if (v->type == CNODE_SCALAR && !cnode_is_null(v)) {
 		int i = action_of(c, v, path);
 		if (i < 0)

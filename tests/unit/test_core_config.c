@@ -434,7 +434,7 @@ static void test_apply_demo(void **state)
 	/* Applying twice: every object refused, located, no crash. */
 	assert_int_equal(config_apply(cfg, acd, &errs), EEXIST);
 	assert_true(errs.n > 0);
-	assert_int_equal(errs.v[0].line, 14);
+	assert_int_equal(errs.v[0].line, 15); /* "- name: demo" */
 	assert_string_equal(errs.v[0].field, "tenants");
 	assert_non_null(strstr(errs.v[0].message, "refused 'demo'"));
 	acd_free(acd);
