@@ -11,6 +11,8 @@
 
 #include "core/config_int.h"
 
+#define REPORTED 4 /* a node's colour bit: its loop has been reported */
+
 static const char *const action_names[CONFIG_ACT_COUNT] = {
     "hours.closed", "play",    "menu", "set",   "queue",
     "voicemail",    "forward", "goto", "hangup"};
@@ -30,12 +32,15 @@ static bool resolve(struct flow_resolver *r, const struct cindex *ix,
                     size_t scope, struct config_ref *ref, const char *path,
                     const char *what)
 {
+	const char *where = strchr(what, ' ');
 	if (!ref->name[0])
 		return false;
 	ref->index = cindex_get(ix, scope, ref->name);
 	if (ref->index != SIZE_MAX)
 		return true;
-	cerr_at(r->c, ref->loc, path, "unknown %s '%s'", what, ref->name);
+	cerr_at(r->c, ref->loc, path, "unknown %.*s '%s'%s",
+	        (int)(where ? where - what : (long)strlen(what)), what,
+	        ref->name, where ? where : "");
 	return false;
 }
 
@@ -159,7 +164,8 @@ static void loop_report(struct flow_resolver *r, size_t from, size_t ai,
 }
 
 /* Depth-first over the jumps, iteratively (a flow may have many nodes):
- * a jump back to a node on the stack is a loop that never waits. */
+ * a jump back to a node on the stack (colour 1; 2 when done) is a loop
+ * that never waits. */
 static void loops_check(struct flow_resolver *r, unsigned char *colour,
                         size_t *stack, size_t *pos)
 {
@@ -175,13 +181,15 @@ static void loops_check(struct flow_resolver *r, unsigned char *colour,
 			size_t n = stack[depth - 1];
 			size_t ai = next_jump(&f->nodes[n], &pos[depth - 1]);
 			if (ai == SIZE_MAX) {
-				colour[n] = 2;
+				colour[n] = (colour[n] & REPORTED) | 2;
 				depth--;
 				continue;
 			}
 			size_t to = f->nodes[n].actions[ai].node.index;
-			if (colour[to] == 1)
-				loop_report(r, n, ai, to);
+			if ((colour[to] & 3) == 1 && !(colour[to] & REPORTED)) {
+				loop_report(r, n, ai, to); /* once per node */
+				colour[to] |= REPORTED;
+			}
 			if (colour[to])
 				continue;
 			colour[to] = 1;

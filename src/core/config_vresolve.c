@@ -40,9 +40,12 @@ static void unique(struct vresolver *r, struct cindex *ix, size_t scope,
                    const struct config_loc *first_loc)
 {
 	size_t first = cindex_put(ix, scope, name, i);
+	const char *where = strchr(what, ' ');
 	if (first != SIZE_MAX)
-		cerr_at(r->c, loc, path, "duplicate %s '%s' (first at line %u)",
-		        what, name, first_loc[0].line);
+		cerr_at(r->c, loc, path,
+		        "duplicate %.*s '%s'%s (first at line %u)",
+		        (int)(where ? where - what : (long)strlen(what)), what,
+		        name, where ? where : "", first_loc[0].line);
 }
 
 static void trunks_resolve(struct vresolver *r)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# check-config: the demo is valid; a file with three mistakes gets three
+# check-config: the demo and every ```yaml block of docs/configuration.md
+# (each a complete file) are valid; a file with three mistakes gets three
 # located lines and exit 1; usage errors exit 2.
 # Usage (from the repository root): sh tests/integration/check_config.sh BIN
 set -eu
@@ -18,6 +19,16 @@ case $out in
 *": ok: 1 tenants, 5 skills, 2 queues, 10 agents") ;;
 *) fail "unexpected summary: $out" ;;
 esac
+
+# The documentation's examples: each ```yaml block is a whole file.
+awk -v dir="$work" '/^```yaml$/ { n++; f = 1; next } /^```$/ { f = 0 }
+	f { print > (dir "/doc" n ".yaml") }' docs/configuration.md
+set -- "$work"/doc*.yaml
+[ -e "$1" ] || fail "no yaml example in docs/configuration.md"
+for doc in "$@"; do
+	"$bin" check-config "$doc" >/dev/null 2>"$work/err" ||
+		fail "docs example $(basename "$doc") rejected: $(cat "$work/err")"
+done
 
 # Three mistakes: exit 1, three FILE:LINE:COL: FIELD: lines on stderr.
 cat >"$work/broken.yaml" <<'YAML'
