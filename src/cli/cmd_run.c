@@ -1,19 +1,21 @@
 /*
  * cmd_run.c - `centralino run`: the contact center on a configuration.
  *
- * Loads and checks the configuration, builds the routing engine on the
- * monotonic clock, and drives its timers until SIGINT or SIGTERM. The
- * channels (SIP voice, the web API and pages, e-mail) attach to this loop
- * as they arrive; until then the daemon routes nothing from outside.
+ * Loads and checks the configuration, builds the routing engine, starts
+ * the channels the configuration asks for (SIP voice today; the web API
+ * and e-mail attach the same way), and runs libre's event loop until
+ * SIGINT or SIGTERM. The engine's clock is the loop's.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+
+#include <re.h>
 
 #include <centralino/acd.h>
 
@@ -21,8 +23,12 @@
 #include "core/config.h"
 #include "core/event_log.h"
 #include "core/log.h"
+#include "voice/voice.h"
 
 static volatile sig_atomic_t stop_signal, reload_signal;
+static struct acd *engine;
+static struct voice *voice;
+static struct tmr engine_tmr, signal_tmr;
 
 static void on_signal(int sig)
 {
@@ -32,21 +38,43 @@ static void on_signal(int sig)
 		stop_signal = sig;
 }
 
-static acd_time_t monotonic_ms(void *arg)
+/* The engine's clock is libre's: milliseconds since start, monotonic. */
+static acd_time_t loop_ms(void *arg)
 {
-	struct timespec ts;
-
 	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (acd_time_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (acd_time_t)tmr_jiffies();
 }
 
-static struct acd *engine;
+static void engine_timers(void *arg);
 
+/* Arm one loop timer at the engine's next deadline. */
+static void engine_arm(void)
+{
+	acd_time_t next = acd_next_deadline(engine), now = loop_ms(NULL);
+
+	if (next < 0)
+		tmr_cancel(&engine_tmr);
+	else
+		tmr_start(&engine_tmr, next > now ? (uint64_t)(next - now) : 0,
+		          engine_timers, NULL);
+}
+
+static void engine_timers(void *arg)
+{
+	(void)arg;
+	acd_timers_run(engine);
+	engine_arm();
+}
+
+/* Every engine call that sets a timer also raises an event, and events
+ * arrive after the call has finished: the right moment to re-arm. */
 static void on_engine_event(const struct acd_event *ev, void *arg)
 {
 	(void)arg;
 	event_log(engine, ev);
+	if (voice)
+		voice_engine_event(voice, ev);
+	engine_arm();
 }
 
 static void usage(FILE *f)
@@ -68,7 +96,7 @@ static int start(const char *path, struct config **cfgp)
 	int err = config_load(path, cfgp, &errs);
 
 	if (!err) {
-		err = acd_alloc(&engine, monotonic_ms, on_engine_event, NULL,
+		err = acd_alloc(&engine, loop_ms, on_engine_event, NULL,
 		                (uint64_t)time(NULL));
 		if (!err)
 			err = config_apply(*cfgp, engine, &errs);
@@ -102,24 +130,72 @@ static void reload_check(const char *path)
 	config_errors_free(&errs);
 }
 
-/* Sleep until the engine's next timer or a signal, then run timers. */
-static void loop(const char *path)
+static void signal_poll(void *arg)
 {
-	while (!stop_signal) {
-		acd_time_t next = acd_next_deadline(engine);
-		acd_time_t now = monotonic_ms(NULL);
-		int timeout = 1000;
+	const char *path = arg;
 
-		if (next >= 0 && next - now < timeout)
-			timeout = next > now ? (int)(next - now) : 0;
-		if (poll(NULL, 0, timeout) < 0 && errno != EINTR)
-			break;
-		if (reload_signal) {
-			reload_signal = 0;
-			reload_check(path);
-		}
-		acd_timers_run(engine);
+	if (stop_signal) {
+		re_cancel();
+		return;
 	}
+	if (reload_signal) {
+		reload_signal = 0;
+		reload_check(path);
+	}
+	tmr_start(&signal_tmr, 200, signal_poll, arg);
+}
+
+static void on_re_signal(int sig)
+{
+	stop_signal = sig;
+	re_cancel();
+}
+
+static int channels_start(const struct config *cfg)
+{
+	struct voice_params vp;
+	int err;
+
+	if (!voice_params_from_config(&vp, cfg, engine))
+		return 0; /* no sip section: no voice channel */
+	err = voice_alloc(&voice, &vp, cfg, engine);
+	free(vp.phones);
+	return err;
+}
+
+/* libre's loop carries SIP, RTP and the engine's timers. */
+static int loop(const char *path, const struct config *cfg)
+{
+	int err = channels_start(cfg);
+
+	if (err) {
+		log_event(LOG_ERROR, "centralino.channels-failed", "error=%s",
+		          strerror(err));
+		return err;
+	}
+	signal(SIGHUP, on_signal);
+	tmr_start(&signal_tmr, 200, signal_poll, (void *)path);
+	engine_arm();
+	err = re_main(on_re_signal);
+	tmr_cancel(&signal_tmr);
+	tmr_cancel(&engine_tmr);
+	voice_free(voice);
+	voice = NULL;
+	return err;
+}
+
+/* As many sockets as the system lets us have: calls need two each. */
+static int fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur > 1048576 ? 1048576 : (int)rl.rlim_cur;
 }
 
 int cmd_run(int argc, char **argv)
@@ -164,22 +240,24 @@ int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (libre_init())
+		return 1;
+	fd_setsize(fd_limit()); /* libre 1.1.0 starts with no room */
 	if (start(path, &cfg)) {
 		acd_free(engine);
 		config_free(cfg);
+		libre_close();
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
 	acd_totals(engine, &t);
 	log_event(LOG_INFO, "centralino.started",
-	          "version=%s config=%s queues=%zu agents=%zu channels=none",
+	          "version=%s config=%s queues=%zu agents=%zu",
 	          CENTRALINO_VERSION, path, t.queues, t.agents);
-	loop(path);
+	c = loop(path, cfg);
 	log_event(LOG_INFO, "centralino.stopped", "signal=%d",
 	          (int)stop_signal);
 	acd_free(engine);
 	config_free(cfg);
-	return 0;
+	libre_close();
+	return c ? 1 : 0;
 }

@@ -1,0 +1,515 @@
+/*
+ * call.c - a call's life: the INVITE from a trunk, the flow, the queue,
+ * the agents' phones ringing, the bridge, the hang-up.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "media/media.h"
+#include "voice/call.h"
+#include "voice/flow.h"
+#include "voice/voice_int.h"
+
+#define TICK_MS 20
+
+/* ---- lookup ------------------------------------------------------------ */
+
+static bool contact_cmp(struct le *le, void *arg)
+{
+	const struct call *call = le->data;
+
+	return call->contact == *(const uint64_t *)arg;
+}
+
+struct call *call_by_contact(const struct voice *v, uint64_t contact)
+{
+	struct le *le =
+	    hash_lookup(v->calls, (uint32_t)contact, contact_cmp, &contact);
+
+	return le ? le->data : NULL;
+}
+
+/* ---- agent legs ------------------------------------------------------ */
+
+static void agent_leg_destructor(void *arg)
+{
+	struct agent_leg *al = arg;
+	struct phone *ph = phone_of_agent(al->call->v, al->agent);
+
+	list_unlink(&al->le);
+	if (ph && ph->legs)
+		ph->legs--;
+	/* freeing the session sends CANCEL, or BYE once answered */
+	al->leg.sess = mem_deref(al->leg.sess);
+	leg_media_close(&al->leg);
+}
+
+static bool agent_still_ringing(const struct call *call, uint32_t agent)
+{
+	for (struct le *le = call->ringing.head; le; le = le->next) {
+		const struct agent_leg *al = le->data;
+
+		if (al->agent == agent)
+			return true;
+	}
+	return false;
+}
+
+static void caller_dtmf(struct leg *leg, char key, void *arg);
+
+static void agent_answered(struct agent_leg *al)
+{
+	struct call *call = al->call;
+	struct voice *v = call->v;
+	int err = acd_offer_accept(v->acd, call->contact, al->agent);
+
+	if (err) { /* another phone or agent won: this one hangs up */
+		log_event(LOG_INFO, "call.answer-too-late",
+		          "contact=%" PRIu64 " agent=%s", call->contact,
+		          acd_agent_name(v->acd, al->agent));
+		mem_deref(al);
+		return;
+	}
+	list_unlink(&al->le);
+	list_flush(&call->ringing); /* the other forks: CANCEL */
+	call->agent = al;
+	call->state = CALL_BRIDGED;
+	tmr_cancel(&call->announce);
+	flow_stop(call);
+	leg_bridge(&call->caller, &al->leg);
+	v->st.bridged++;
+	acd_contact_connected(v->acd, call->contact);
+	log_event(LOG_INFO, "call.bridged", "contact=%" PRIu64 " agent=%s",
+	          call->contact, acd_agent_name(v->acd, al->agent));
+}
+
+static int agent_answer_h(const struct sip_msg *msg, void *arg)
+{
+	struct agent_leg *al = arg;
+
+	return leg_sdp_take_answer(&al->leg, msg->mb);
+}
+
+static void agent_estab_h(const struct sip_msg *msg, void *arg)
+{
+	struct agent_leg *al = arg;
+
+	(void)msg;
+	al->answered = true;
+	agent_answered(al);
+}
+
+static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
+{
+	struct agent_leg *al = arg;
+	struct call *call = al->call;
+	struct voice *v = call->v;
+	uint32_t agent = al->agent;
+
+	(void)err;
+	(void)msg;
+	if (call->agent == al) { /* the agent hung up: the call is over */
+		al->leg.sess = mem_deref(al->leg.sess);
+		call_hangup(call, "agent-hangup");
+		return;
+	}
+	al->leg.sess = mem_deref(al->leg.sess);
+	mem_deref(al);
+	/* every phone of this agent refused or failed: the offer fails */
+	if (!agent_still_ringing(call, agent) && call->state == CALL_QUEUED)
+		acd_offer_reject(v->acd, call->contact, agent);
+}
+
+static int agent_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+                         void *arg)
+{
+	struct agent_leg *al = arg;
+
+	return leg_sdp_answer(&al->leg, msg->mb, descp);
+}
+
+static int agent_leg_dial(struct call *call, uint32_t agent,
+                          const struct binding *b)
+{
+	struct voice *v = call->v;
+	struct agent_leg *al = mem_zalloc(sizeof(*al), agent_leg_destructor);
+	struct mbuf *offer = NULL;
+	char route[96], from_uri[128];
+	const char *routev[1] = {route};
+	int err;
+
+	if (!al)
+		return ENOMEM;
+	al->call = call;
+	al->agent = agent;
+	list_append(&call->ringing, &al->le, al);
+	phone_of_agent(v, agent)->legs++;
+	err = leg_media_open(&al->leg, v, NULL, al);
+	if (!err)
+		err = leg_sdp_offer(&al->leg, &offer);
+	/* reach the phone where it registered from: NAT keeps that open */
+	re_snprintf(route, sizeof(route), "sip:%J;lr%s", &b->src,
+	            b->tp == SIP_TRANSP_TCP ? ";transport=tcp" : "");
+	re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
+	            call->from[0] ? call->from : "anonymous", v->p.realm);
+	if (!err)
+		err = sipsess_connect(
+		    &al->leg.sess, v->sess_sock, b->uri, call->from, from_uri,
+		    "centralino", routev, 1, "application/sdp", offer, NULL,
+		    NULL, false, agent_offer_h, agent_answer_h, NULL,
+		    agent_estab_h, NULL, NULL, agent_close_h, al, NULL);
+	mem_deref(offer);
+	if (err)
+		mem_deref(al);
+	return err;
+}
+
+void call_ring_agent(struct call *call, uint32_t agent)
+{
+	struct voice *v = call->v;
+	struct phone *ph = phone_of_agent(v, agent);
+	unsigned rung = 0;
+
+	if (ph) {
+		for (struct le *le = ph->bindings.head; le; le = le->next)
+			rung += agent_leg_dial(call, agent, le->data) == 0;
+	}
+	log_event(rung ? LOG_INFO : LOG_WARN,
+	          rung ? "call.ringing" : "call.agent-unreachable",
+	          "contact=%" PRIu64 " agent=%s phones=%u", call->contact,
+	          acd_agent_name(v->acd, agent), rung);
+	if (!rung)
+		acd_offer_reject(v->acd, call->contact, agent);
+}
+
+void call_stop_agent(struct call *call, uint32_t agent)
+{
+	struct le *le = call->ringing.head;
+
+	while (le) {
+		struct agent_leg *al = le->data;
+
+		le = le->next;
+		if (al->agent == agent)
+			mem_deref(al);
+	}
+}
+
+/* ---- the caller ------------------------------------------------------ */
+
+static void call_destructor(void *arg)
+{
+	struct call *call = arg;
+	struct voice *v = call->v;
+
+	tmr_cancel(&call->announce);
+	list_unlink(&call->le);
+	hash_unlink(&call->he);
+	list_flush(&call->ringing);
+	if (call->agent) {
+		v->st.bridged--;
+		mem_deref(call->agent);
+	}
+	flow_stop(call);
+	call->player = mem_deref(call->player);
+	call->caller.sess = mem_deref(call->caller.sess);
+	leg_media_close(&call->caller);
+	v->st.calls--;
+}
+
+/* Tell the engine the caller is gone, as it stood. */
+static void contact_close(struct call *call)
+{
+	struct acd *acd = call->v->acd;
+
+	if (!call->contact || call->callback_kept)
+		return; /* a callback keeps its place after the caller left */
+	switch (acd_contact_state(acd, call->contact)) {
+	case ACD_CONTACT_WAITING:
+	case ACD_CONTACT_OFFERED:
+	case ACD_CONTACT_SCHEDULED:
+		acd_contact_abandon(acd, call->contact);
+		break;
+	case ACD_CONTACT_CONNECTED:
+		acd_contact_end(acd, call->contact);
+		break;
+	default:
+		break;
+	}
+}
+
+void call_hangup(struct call *call, const char *reason)
+{
+	log_event(LOG_INFO, "call.ended",
+	          "contact=%" PRIu64
+	          " from=%s number=%s reason=%s seconds=%llu",
+	          call->contact, call->from, call->number, reason,
+	          (unsigned long long)(tmr_jiffies() - call->started) / 1000);
+	contact_close(call);
+	mem_deref(call);
+}
+
+static void caller_close_h(int err, const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+
+	(void)err;
+	(void)msg;
+	call->caller.sess = mem_deref(call->caller.sess);
+	call_hangup(call, "caller-hangup");
+}
+
+static void caller_estab_h(const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+
+	(void)msg;
+	if (call->established)
+		return;
+	call->established = true;
+	flow_start(call);
+}
+
+static void caller_dtmf(struct leg *leg, char key, void *arg)
+{
+	struct call *call = arg;
+
+	(void)leg;
+	if (call->state == CALL_FLOW)
+		flow_dtmf(call, key);
+}
+
+static int caller_offer_h(struct mbuf **descp, const struct sip_msg *msg,
+                          void *arg)
+{
+	struct call *call = arg;
+
+	return leg_sdp_answer(&call->caller, msg->mb, descp);
+}
+
+static void caller_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	struct call *call = arg;
+	struct pl sig;
+
+	/* SIP INFO keys: application/dtmf-relay "Signal=5" */
+	if (!re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+	              "Signal=[ ]*[0-9*#A-D]1", NULL, &sig) &&
+	    call->state == CALL_FLOW)
+		flow_dtmf(call, sig.p[0]);
+	sip_reply(sip, msg, 200, "OK");
+}
+
+/* 503 with Retry-After beyond capacity: refuse cleanly, never collapse. */
+static bool over_capacity(struct voice *v, const struct sip_msg *msg)
+{
+	if (v->st.calls < v->p.max_calls)
+		return false;
+	v->st.calls_refused++;
+	sip_replyf(v->sip, msg, 503, "Service Unavailable",
+	           "Retry-After: %u\r\nContent-Length: 0\r\n\r\n",
+	           v->p.retry_after_s);
+	return true;
+}
+
+static int caller_accept(struct call *call, const struct sip_msg *msg)
+{
+	struct voice *v = call->v;
+	struct mbuf *answer = NULL;
+	int err = leg_media_open(&call->caller, v, caller_dtmf, call);
+
+	if (!err)
+		err = leg_sdp_answer(&call->caller, msg->mb, &answer);
+	if (err) {
+		sip_reply(v->sip, msg, 488, "Not Acceptable Here");
+		return err;
+	}
+	err = sipsess_accept(&call->caller.sess, v->sess_sock, msg, 200, "OK",
+	                     "centralino", "application/sdp", answer, NULL,
+	                     NULL, false, caller_offer_h, NULL, caller_estab_h,
+	                     caller_info_h, NULL, caller_close_h, call,
+	                     "Allow: INVITE, ACK, BYE, CANCEL, INFO\r\n");
+	mem_deref(answer);
+	if (err)
+		sip_reply(v->sip, msg, 500, "Server Error");
+	return err;
+}
+
+void call_incoming(const struct sip_msg *msg, void *arg)
+{
+	struct voice *v = arg;
+	struct call *call;
+	const struct flow_route *route;
+
+	if (over_capacity(v, msg))
+		return;
+	route = flow_route(v, msg);
+	if (!route) /* flow_route replied: 403, 404 or a challenge */
+		return;
+	call = mem_zalloc(sizeof(*call), call_destructor);
+	if (!call) {
+		sip_reply(v->sip, msg, 500, "Server Error");
+		return;
+	}
+	call->v = v;
+	call->started = tmr_jiffies();
+	call->tenant = route->tenant;
+	if (route->say) /* a feature code: the agent's own tenant */
+		call->tenant = ACD_NONE;
+	pl_strcpy(&msg->from.uri.user, call->from, sizeof(call->from));
+	pl_strcpy(&msg->uri.user, call->number, sizeof(call->number));
+	list_init(&call->ringing);
+	list_append(&v->call_list, &call->le, call);
+	v->st.calls++;
+	v->st.calls_total++;
+	if (flow_attach(call, route)) {
+		sip_reply(v->sip, msg, 500, "Server Error");
+		mem_deref(call);
+		return;
+	}
+	if (caller_accept(call, msg)) { /* it replied */
+		mem_deref(call);
+		return;
+	}
+	log_event(LOG_INFO, "call.incoming", "from=%s number=%s tenant=%s",
+	          call->from, call->number,
+	          acd_tenant_name(v->acd, call->tenant));
+}
+
+/* ---- queue ----------------------------------------------------------- */
+
+static void announce_h(void *arg);
+static void call_adopt(struct call *call, uint64_t contact);
+
+int call_enqueue(struct call *call, const struct acd_contact_params *p,
+                 unsigned announce_s)
+{
+	struct voice *v = call->v;
+	struct acd_contact_params q = *p;
+	int err;
+
+	q.user = call;
+	call->state = CALL_QUEUED;
+	/* the engine's first events arrive before acd_contact_add returns:
+	 * voice_engine_event() adopts the contact for the call entering */
+	v->entering = call;
+	err = acd_contact_add(v->acd, &q, &call->contact);
+	v->entering = NULL;
+	if (err)
+		return err;
+	call_adopt(call, call->contact);
+	if (announce_s)
+		tmr_start(&call->announce, announce_s * 1000ULL, announce_h,
+		          call);
+	return 0;
+}
+
+static void announce_h(void *arg)
+{
+	struct call *call = arg;
+
+	flow_announce(call);
+}
+
+void call_announce_in(struct call *call, uint64_t ms)
+{
+	tmr_start(&call->announce, ms, announce_h, call);
+}
+
+/* ---- media tick ------------------------------------------------------ */
+
+/* One timer for every call, corrected for drift: a timer per call would
+ * cost thousands of timers for nothing. */
+static void tick_h(void *arg)
+{
+	struct voice *v = arg;
+	int16_t pcm[LEG_FRAME];
+	uint64_t now = tmr_jiffies();
+
+	for (struct le *le = v->call_list.head; le;) {
+		struct call *call = le->data;
+
+		le = le->next; /* the call may end below */
+		if (call->state == CALL_BRIDGED || !call->player ||
+		    !call->established)
+			continue;
+		media_player_frame(call->player, pcm);
+		leg_send_pcm(&call->caller, pcm);
+		if (call->state == CALL_CLOSING &&
+		    !media_player_busy(call->player))
+			flow_finished(call);
+	}
+	v->tick_next += TICK_MS;
+	if (v->tick_next <= now) /* fell behind: skip, don't burst */
+		v->tick_next = now + TICK_MS;
+	tmr_start(&v->tick, v->tick_next - now, tick_h, v);
+}
+
+int call_media_start(struct voice *v)
+{
+	v->tick_next = tmr_jiffies() + TICK_MS;
+	tmr_start(&v->tick, TICK_MS, tick_h, v);
+	return 0;
+}
+
+void calls_flush(struct voice *v)
+{
+	struct le *le = v->call_list.head;
+
+	while (le) {
+		struct call *call = le->data;
+
+		le = le->next;
+		call_hangup(call, "shutdown");
+	}
+}
+
+/* ---- engine events --------------------------------------------------- */
+
+static void call_adopt(struct call *call, uint64_t contact)
+{
+	if (call->he.list || call->state != CALL_QUEUED)
+		return;
+	call->contact = contact;
+	hash_append(call->v->calls, (uint32_t)contact, &call->he, call);
+}
+
+void voice_engine_event(struct voice *v, const struct acd_event *ev)
+{
+	struct call *call;
+
+	if (ev->channel != ACD_CH_VOICE &&
+	    ev->type != ACD_EV_CALLBACK_SCHEDULED)
+		return; /* calling back arrives with the callbacks' issue */
+	if (v->entering && ev->user == v->entering)
+		call_adopt(v->entering, ev->contact);
+	call = call_by_contact(v, ev->contact);
+	if (!call)
+		return;
+	switch (ev->type) {
+	case ACD_EV_CONTACT_OFFERED:
+		call_ring_agent(call, ev->agent);
+		break;
+	case ACD_EV_OFFER_TIMEOUT:
+	case ACD_EV_OFFER_WITHDRAWN:
+		if (!call->agent || call->agent->agent != ev->agent)
+			call_stop_agent(call, ev->agent);
+		break;
+	case ACD_EV_CONTACT_FALLBACK:
+		if (ev->fallback->action != ACD_ACTION_CALLBACK)
+			hash_unlink(&call->he);
+		flow_fallback(call, ev->fallback);
+		break;
+	case ACD_EV_CALLBACK_SCHEDULED:
+		/* the engine keeps the place; the caller may hang up */
+		call->callback_kept = true;
+		hash_unlink(&call->he);
+		flow_callback_scheduled(call);
+		break;
+	default:
+		break;
+	}
+}

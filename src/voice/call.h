@@ -1,0 +1,73 @@
+/*
+ * call.h - calls: a caller leg from a trunk, the IVR flow it runs, its
+ * place in the routing engine, and the agent legs that ring for it.
+ */
+#ifndef VOICE_CALL_H
+#define VOICE_CALL_H
+
+#include <re.h>
+
+#include <centralino/acd.h>
+
+#include "voice/leg.h"
+
+struct voice;
+struct flow_run;
+struct media_player;
+
+enum call_state {
+	CALL_FLOW = 0, /* in the IVR: prompts, menus */
+	CALL_QUEUED,   /* a contact of the engine, waiting (maybe ringing) */
+	CALL_BRIDGED,  /* talking to an agent */
+	CALL_CLOSING,  /* a last message, then hang up */
+};
+
+/** An agent's phone ringing for a call (one per registered contact). */
+struct agent_leg {
+	struct le le; /* in call->ringing */
+	struct call *call;
+	struct leg leg;
+	uint32_t agent;
+	bool answered;
+};
+
+struct call {
+	struct le le; /* in voice->call_list */
+	struct le he; /* in voice->calls, by contact, once queued */
+	struct voice *v;
+	struct leg caller;
+	enum call_state state;
+	bool established;   /* the caller's ACK came */
+	bool callback_kept; /* the contact became a callback: outlives us */
+	uint64_t contact;   /* 0 until queued */
+	uint32_t tenant;
+	char from[64];   /* caller's number */
+	char number[64]; /* number dialled */
+	struct list ringing;
+	struct agent_leg *agent; /* the one who answered */
+	struct flow_run *flow;
+	struct media_player *player;
+	struct tmr announce;
+	uint64_t started;
+};
+
+/** The sipsess connection handler: a new INVITE. */
+void call_incoming(const struct sip_msg *msg, void *arg);
+/** Start the 20 ms media tick. */
+int call_media_start(struct voice *v);
+/** Hang up every call. */
+void calls_flush(struct voice *v);
+/** End a call: hang up both sides, tell the engine, free. */
+void call_hangup(struct call *call, const char *reason);
+/** The call enters a queue of the engine; returns an errno. */
+int call_enqueue(struct call *call, const struct acd_contact_params *p,
+                 unsigned announce_s);
+/** Announce position and wait again in ms. */
+void call_announce_in(struct call *call, uint64_t ms);
+/** Ring the agent for this call's offer. */
+void call_ring_agent(struct call *call, uint32_t agent);
+/** Stop ringing the agent (offer timed out or withdrawn). */
+void call_stop_agent(struct call *call, uint32_t agent);
+struct call *call_by_contact(const struct voice *v, uint64_t contact);
+
+#endif

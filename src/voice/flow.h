@@ -1,0 +1,47 @@
+/*
+ * flow.h - the IVR: runs a flow of the configuration for a call (opening
+ * hours, prompts, menus by DTMF, setting skills and priority, entering a
+ * queue, voicemail, forwarding, hanging up) and carries out the engine's
+ * fallbacks.
+ */
+#ifndef VOICE_FLOW_H
+#define VOICE_FLOW_H
+
+#include <re.h>
+
+#include <centralino/acd.h>
+
+struct call;
+struct voice;
+
+/** Where an incoming call goes: resolved from its trunk and number. */
+struct flow_route {
+	uint32_t tenant; /* engine id */
+	size_t flow;     /* index in cfg->flows */
+	size_t number;   /* index in cfg->numbers */
+	const char *say; /* a feature code's confirmation: say, hang up */
+};
+
+/**
+ * Decide where an INVITE goes: from a known trunk (by source address or
+ * digest) to a configured number. Replies itself and returns NULL when
+ * the call is not allowed (403), the number unknown (404) or a challenge
+ * is due (407). The result is valid until the next call.
+ */
+const struct flow_route *flow_route(struct voice *v, const struct sip_msg *msg);
+/** Prepare the call to run the route's flow. Returns an errno. */
+int flow_attach(struct call *call, const struct flow_route *route);
+/** The caller's media is up: run from the flow's first node. */
+void flow_start(struct call *call);
+void flow_dtmf(struct call *call, char key);
+/** Release what the flow holds (timers); idempotent. */
+void flow_stop(struct call *call);
+/** Time to tell a waiting caller their position and wait. */
+void flow_announce(struct call *call);
+/** Carry out the engine's fallback for a waiting call. */
+void flow_fallback(struct call *call, const struct acd_fallback *fb);
+void flow_callback_scheduled(struct call *call);
+/** The last prompts of a closing call have played. */
+void flow_finished(struct call *call);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * leg.c - SDP and RTP of one side of a call (see leg.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "media/media.h"
+#include "voice/leg.h"
+#include "voice/voice_int.h"
+
+static void leg_dtmf(struct leg *leg, int code)
+{
+	int key = telev_code2digit(code);
+
+	if (key > 0 && leg->dtmfh)
+		leg->dtmfh(leg, (char)key, leg->arg);
+}
+
+/* G.711 both ways between the two laws, through linear. */
+static void transcode(struct mbuf *mb, int from, int to)
+{
+	uint8_t *p = mbuf_buf(mb);
+	size_t n = mbuf_get_left(mb);
+
+	if (from == to)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		int16_t s = from == 0 ? media_ulaw_to_linear(p[i])
+		                      : media_alaw_to_linear(p[i]);
+
+		p[i] =
+		    to == 0 ? media_linear_to_ulaw(s) : media_linear_to_alaw(s);
+	}
+}
+
+static void relay(struct leg *leg, const struct rtp_header *hdr,
+                  struct mbuf *mb)
+{
+	struct leg *peer = leg->peer;
+
+	if (!peer->rtp || !sa_isset(&peer->raddr, SA_ALL))
+		return;
+	if (hdr->pt == leg->pt) {
+		transcode(mb, leg->pt, peer->pt);
+		rtp_send(peer->rtp, &peer->raddr, false, hdr->m, peer->pt,
+		         hdr->ts, mb);
+		peer->tx++;
+		leg->v->st.rtp_tx++;
+	} else if (leg->te_pt >= 0 && hdr->pt == leg->te_pt &&
+	           peer->te_pt >= 0) {
+		rtp_send(peer->rtp, &peer->raddr, false, hdr->m, peer->te_pt,
+		         hdr->ts, mb);
+	}
+}
+
+static void on_rtp(const struct sa *src, const struct rtp_header *hdr,
+                   struct mbuf *mb, void *arg)
+{
+	struct leg *leg = arg;
+
+	leg->rx++;
+	leg->v->st.rtp_rx++;
+	if (!leg->latched) { /* symmetric RTP: answer where it comes from */
+		leg->raddr = *src;
+		leg->latched = true;
+	}
+	if (leg->te_pt >= 0 && hdr->pt == leg->te_pt && leg->telev) {
+		int event;
+		bool end;
+
+		if (!telev_recv(leg->telev, mb, &event, &end) && end)
+			leg_dtmf(leg, event);
+		if (leg->peer)
+			relay(leg, hdr, mb);
+		return;
+	}
+	if (leg->peer)
+		relay(leg, hdr, mb);
+}
+
+int leg_media_open(struct leg *leg, struct voice *v, leg_dtmf_h *dtmfh,
+                   void *arg)
+{
+	struct sa laddr;
+	int err;
+
+	leg->v = v;
+	leg->pt = -1;
+	leg->te_pt = -1;
+	leg->dtmfh = dtmfh;
+	leg->arg = arg;
+	leg->ts = rand_u32();
+	voice_media_addr(v, &laddr);
+	err = rtp_listen(&leg->rtp, IPPROTO_UDP, &laddr, v->p.rtp_min,
+	                 v->p.rtp_max, false, on_rtp, NULL, leg);
+	if (!err)
+		err = sdp_session_alloc(&leg->sdp, &laddr);
+	if (!err)
+		err = sdp_media_add(&leg->sdpm, leg->sdp, "audio",
+		                    sa_port(rtp_local(leg->rtp)), "RTP/AVP");
+	if (!err)
+		err = sdp_format_add(NULL, leg->sdpm, false, "0", "PCMU", 8000,
+		                     1, NULL, NULL, NULL, false, NULL);
+	if (!err)
+		err = sdp_format_add(NULL, leg->sdpm, false, "8", "PCMA", 8000,
+		                     1, NULL, NULL, NULL, false, NULL);
+	if (!err)
+		err =
+		    sdp_format_add(NULL, leg->sdpm, false, "101", telev_rtpfmt,
+		                   8000, 1, NULL, NULL, NULL, false, "0-15");
+	if (!err)
+		err = telev_alloc(&leg->telev, 20);
+	if (err)
+		leg_media_close(leg);
+	return err;
+}
+
+void leg_media_close(struct leg *leg)
+{
+	if (leg->peer && leg->peer->peer == leg)
+		leg->peer->peer = NULL;
+	leg->peer = NULL;
+	leg->rtp = mem_deref(leg->rtp);
+	leg->sdpm = NULL;
+	leg->sdp = mem_deref(leg->sdp);
+	leg->telev = mem_deref(leg->telev);
+}
+
+/* After an offer/answer: the codec, the events, the remote address. */
+static int negotiated(struct leg *leg)
+{
+	const struct sdp_format *fmt = sdp_media_rformat(leg->sdpm, NULL);
+	const struct sdp_format *te =
+	    sdp_media_rformat(leg->sdpm, telev_rtpfmt);
+
+	if (!fmt || (fmt->pt != 0 && fmt->pt != 8))
+		return EPROTO;
+	leg->pt = fmt->pt;
+	leg->te_pt = te ? te->pt : -1;
+	if (!leg->latched)
+		leg->raddr = *sdp_media_raddr(leg->sdpm);
+	return 0;
+}
+
+int leg_sdp_answer(struct leg *leg, struct mbuf *offer, struct mbuf **answerp)
+{
+	int err = sdp_decode(leg->sdp, offer, true);
+
+	if (!err)
+		err = negotiated(leg);
+	if (!err)
+		err = sdp_encode(answerp, leg->sdp, false);
+	return err;
+}
+
+int leg_sdp_offer(struct leg *leg, struct mbuf **offerp)
+{
+	return sdp_encode(offerp, leg->sdp, true);
+}
+
+int leg_sdp_take_answer(struct leg *leg, struct mbuf *answer)
+{
+	int err = sdp_decode(leg->sdp, answer, false);
+
+	return err ? err : negotiated(leg);
+}
+
+void leg_send_pcm(struct leg *leg, const int16_t pcm[LEG_FRAME])
+{
+	struct mbuf *mb;
+	uint8_t *p;
+
+	if (leg->pt < 0 || !sa_isset(&leg->raddr, SA_ALL))
+		return;
+	mb = mbuf_alloc(RTP_HEADER_SIZE + LEG_FRAME);
+	if (!mb)
+		return;
+	mb->pos = mb->end = RTP_HEADER_SIZE;
+	p = mbuf_buf(mb);
+	for (int i = 0; i < LEG_FRAME; i++)
+		p[i] = leg->pt == 0 ? media_linear_to_ulaw(pcm[i])
+		                    : media_linear_to_alaw(pcm[i]);
+	mb->end += LEG_FRAME;
+	rtp_send(leg->rtp, &leg->raddr, false, leg->marker, (uint8_t)leg->pt,
+	         leg->ts, mb);
+	leg->marker = false;
+	leg->ts += LEG_FRAME;
+	leg->tx++;
+	leg->v->st.rtp_tx++;
+	mem_deref(mb);
+}
+
+void leg_bridge(struct leg *a, struct leg *b)
+{
+	a->peer = b;
+	if (b)
+		b->peer = a;
+}

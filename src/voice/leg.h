@@ -1,0 +1,60 @@
+/*
+ * leg.h - one side of a call: its SIP session, its SDP, its RTP socket.
+ *
+ * Audio is G.711 (PCMU or PCMA, chosen from the peer's offer in that
+ * order of preference) with RFC 4733 telephone-events for keys. The
+ * remote RTP address latches to the first packet's source (symmetric RTP),
+ * so phones behind NAT are heard and reached.
+ */
+#ifndef VOICE_LEG_H
+#define VOICE_LEG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <re.h>
+
+struct voice;
+struct leg;
+
+#define LEG_FRAME 160 /* samples in 20 ms at 8 kHz */
+
+/** Called for each key pressed (RFC 4733 or in-band), once per press. */
+typedef void(leg_dtmf_h)(struct leg *leg, char key, void *arg);
+
+struct leg {
+	struct voice *v;
+	struct sipsess *sess;
+	struct sdp_session *sdp;
+	struct sdp_media *sdpm;
+	struct rtp_sock *rtp;
+	struct sa raddr;
+	int pt;    /* 0 PCMU, 8 PCMA; -1 before negotiation */
+	int te_pt; /* telephone-event payload type, -1 when none */
+	uint32_t ts;
+	bool latched;
+	bool marker;
+	struct telev *telev;
+	struct leg *peer; /* bridged to: RTP is relayed */
+	leg_dtmf_h *dtmfh;
+	void *arg;
+	uint64_t rx, tx;
+};
+
+/** Open the RTP socket and the SDP session of a leg. Returns an errno. */
+int leg_media_open(struct leg *leg, struct voice *v, leg_dtmf_h *dtmfh,
+                   void *arg);
+/** Close socket and session; the SIP session is the caller's. */
+void leg_media_close(struct leg *leg);
+/** Answer an SDP offer (body of msg); *answerp is the caller's. */
+int leg_sdp_answer(struct leg *leg, struct mbuf *offer, struct mbuf **answerp);
+/** Make an SDP offer. */
+int leg_sdp_offer(struct leg *leg, struct mbuf **offerp);
+/** Take the SDP answer to our offer. */
+int leg_sdp_take_answer(struct leg *leg, struct mbuf *answer);
+/** Send 20 ms of 16-bit linear audio, encoded for the leg. */
+void leg_send_pcm(struct leg *leg, const int16_t pcm[LEG_FRAME]);
+/** Relay media between two legs (NULL unbridges a's side only). */
+void leg_bridge(struct leg *a, struct leg *b);
+
+#endif

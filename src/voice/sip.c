@@ -1,0 +1,284 @@
+/*
+ * sip.c - the voice channel's SIP stack: transports, the request
+ * dispatcher, authentication of requests.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "media/media.h"
+#include "voice/call.h"
+#include "voice/voice_int.h"
+
+void voice_params_init(struct voice_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->realm, sizeof(p->realm), "centralino");
+	p->max_calls = 2000;
+	p->retry_after_s = 30;
+	p->rtp_min = 10000;
+	p->rtp_max = 20000;
+	p->reg_min_s = 60;
+	p->reg_max_s = 3600;
+	p->reg_default_s = 600;
+	p->auth_max_failures = 5;
+	p->auth_window_s = 60;
+	p->auth_block_s = 300;
+}
+
+const char *voice_src(const struct sip_msg *msg, char *buf, size_t size)
+{
+	re_snprintf(buf, size, "%j", &msg->src);
+	return buf;
+}
+
+static void challenge(struct voice *v, const struct sip_msg *msg, bool proxy,
+                      const char *src, bool stale)
+{
+	char chall[256];
+
+	if (digest_challenge(v->digest, src, tmr_jiffies(), stale, chall,
+	                     sizeof(chall)))
+		return;
+	sip_replyf(v->sip, msg, proxy ? 407 : 401,
+	           proxy ? "Proxy Authentication Required" : "Unauthorized",
+	           "%s: %s\r\nContent-Length: 0\r\n\r\n",
+	           proxy ? "Proxy-Authenticate" : "WWW-Authenticate", chall);
+}
+
+bool voice_auth(struct voice *v, const struct sip_msg *msg, bool proxy,
+                char *user, size_t usize)
+{
+	const struct sip_hdr *h = sip_msg_hdr(
+	    msg, proxy ? SIP_HDR_PROXY_AUTHORIZATION : SIP_HDR_AUTHORIZATION);
+	char src[64], met[16];
+	uint64_t now = tmr_jiffies();
+	enum digest_result r;
+
+	voice_src(msg, src, sizeof(src));
+	if (throttle_blocked(v->throttle, src, now)) {
+		sip_reply(v->sip, msg, 403, "Forbidden");
+		return false;
+	}
+	pl_strcpy(&msg->met, met, sizeof(met));
+	r = h ? digest_verify(v->digest, h->val.p, h->val.l, met, src, now,
+	                      user, usize)
+	      : DIGEST_MISSING;
+	switch (r) {
+	case DIGEST_OK:
+		throttle_clear(v->throttle, src);
+		return true;
+	case DIGEST_MISSING:
+	case DIGEST_STALE:
+		challenge(v, msg, proxy, src, r == DIGEST_STALE);
+		return false;
+	default:
+		v->st.auth_failures++;
+		if (throttle_fail(v->throttle, src, now))
+			log_event(LOG_WARN, "sip.auth-blocked",
+			          "src=%s for_s=%u", src, v->p.auth_block_s);
+		else
+			log_event(LOG_INFO, "sip.auth-failed", "src=%s", src);
+		/* one answer for a wrong user and a wrong password */
+		sip_reply(v->sip, msg, 403, "Forbidden");
+		return false;
+	}
+}
+
+static bool on_request(const struct sip_msg *msg, void *arg)
+{
+	struct voice *v = arg;
+
+	if (!pl_strcmp(&msg->met, "REGISTER")) {
+		registrar_handle(v, msg);
+		return true;
+	}
+	if (!pl_strcmp(&msg->met, "OPTIONS")) {
+		sip_replyf(v->sip, msg, 200, "OK",
+		           "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, "
+		           "REGISTER, INFO\r\nAccept: application/sdp\r\n"
+		           "Content-Length: 0\r\n\r\n");
+		return true;
+	}
+	return false; /* INVITE and in-dialog requests: the sessions */
+}
+
+static const char *password_of(const char *user, void *arg)
+{
+	struct phone *ph = phone_find(arg, user);
+
+	return ph ? ph->p.password : NULL;
+}
+
+static int transport_add(struct voice *v, const struct voice_listen *l)
+{
+	struct sa addr;
+	struct tls *tls = NULL;
+	int err;
+
+	err = sa_decode(&addr, l->address, strlen(l->address));
+	if (err) {
+		log_event(LOG_ERROR, "sip.listen-bad-address", "address=%s",
+		          l->address);
+		return EINVAL;
+	}
+	switch (l->transport) {
+	case VOICE_UDP:
+		err = sip_transp_add(v->sip, SIP_TRANSP_UDP, &addr);
+		break;
+	case VOICE_TCP:
+		err = sip_transp_add(v->sip, SIP_TRANSP_TCP, &addr);
+		break;
+	case VOICE_TLS:
+		err = tls_alloc(&tls, TLS_METHOD_SSLV23, l->certificate, NULL);
+		if (!err)
+			err =
+			    sip_transp_add(v->sip, SIP_TRANSP_TLS, &addr, tls);
+		mem_deref(tls);
+		break;
+	}
+	log_event(err ? LOG_ERROR : LOG_INFO,
+	          err ? "sip.listen-failed" : "sip.listening",
+	          "transport=%s address=%s%s%s",
+	          l->transport == VOICE_UDP   ? "udp"
+	          : l->transport == VOICE_TCP ? "tcp"
+	                                      : "tls",
+	          l->address, err ? " error=" : "", err ? strerror(err) : "");
+	return err;
+}
+
+static int stack_start(struct voice *v)
+{
+	int err = sip_alloc(&v->sip, NULL, 256, 256, 256,
+	                    "Centralino/" CENTRALINO_VERSION, NULL, NULL);
+
+	if (err)
+		return err;
+	for (unsigned i = 0; i < v->p.nlisten && !err; i++)
+		err = transport_add(v, &v->p.listen[i]);
+	if (!err)
+		err = sip_listen(&v->lsnr, v->sip, true, on_request, v);
+	if (!err)
+		err = sipsess_listen(&v->sess_sock, v->sip, 1024, call_incoming,
+		                     v);
+	return err;
+}
+
+void voice_media_addr(const struct voice *v, struct sa *sa)
+{
+	*sa = v->media_addr;
+	sa_set_port(sa, 0);
+}
+
+int voice_emergency_set(struct voice *v, const char *tenant, const char *flow,
+                        bool on)
+{
+	const struct config *cfg = v->cfg;
+
+	if (!cfg || !v->emergency)
+		return ENOENT;
+	for (size_t i = 0; i < cfg->nflows; i++) {
+		const struct config_flow *f = &cfg->flows[i];
+
+		if (strcmp(f->name, flow) ||
+		    strcmp(cfg->tenants[f->tenant.index].name, tenant))
+			continue;
+		v->emergency[i] = on;
+		log_event(LOG_WARN, "flow.emergency-switched",
+		          "tenant=%s flow=%s emergency=%s", tenant, flow,
+		          on ? "on" : "off");
+		return 0;
+	}
+	return ENOENT;
+}
+
+static int media_setup(struct voice *v)
+{
+	int err = sa_set_str(
+	    &v->media_addr,
+	    v->p.media_address[0] ? v->p.media_address : "127.0.0.1", 0);
+
+	if (err)
+		return EINVAL;
+	if (v->cfg && v->cfg->nflows) {
+		v->emergency = mem_zalloc(v->cfg->nflows * sizeof(bool), NULL);
+		if (!v->emergency)
+			return ENOMEM;
+	}
+	return media_prompts_alloc(&v->prompts, v->p.prompts_cache[0]
+	                                            ? v->p.prompts_cache
+	                                            : "var/prompts");
+}
+
+int voice_alloc(struct voice **vp, const struct voice_params *p,
+                const struct config *cfg, struct acd *acd)
+{
+	struct voice *v;
+	int err;
+
+	if (!vp || !p || !acd || !p->nlisten)
+		return EINVAL;
+	v = mem_zalloc(sizeof(*v), NULL);
+	if (!v)
+		return ENOMEM;
+	v->p = *p;
+	v->p.phones = NULL;
+	v->cfg = cfg;
+	v->acd = acd;
+	v->rtp_next = p->rtp_min;
+	list_init(&v->call_list);
+	err = hash_alloc(&v->phones, 1024);
+	if (!err)
+		err = hash_alloc(&v->phones_by_agent, 1024);
+	if (!err)
+		err = hash_alloc(&v->calls, 4096);
+	if (!err)
+		err = digest_alloc(&v->digest, p->realm, password_of, v);
+	if (!err)
+		err = throttle_alloc(&v->throttle, p->auth_max_failures,
+		                     p->auth_window_s * 1000ULL,
+		                     p->auth_block_s * 1000ULL);
+	if (!err)
+		err = media_setup(v);
+	if (!err)
+		err = phones_load(v, p->phones, p->nphones);
+	if (!err)
+		err = stack_start(v);
+	if (!err)
+		err = call_media_start(v);
+	if (err) {
+		voice_free(v);
+		return err;
+	}
+	*vp = v;
+	return 0;
+}
+
+void voice_free(struct voice *v)
+{
+	if (!v)
+		return;
+	calls_flush(v);
+	tmr_cancel(&v->tick);
+	v->sess_sock = mem_deref(v->sess_sock);
+	v->lsnr = mem_deref(v->lsnr);
+	phones_flush(v);
+	if (v->sip)
+		sip_close(v->sip, true);
+	v->sip = mem_deref(v->sip);
+	digest_free(v->digest);
+	mem_deref(v->prompts);
+	mem_deref(v->emergency);
+	throttle_free(v->throttle);
+	mem_deref(v->phones);
+	mem_deref(v->phones_by_agent);
+	mem_deref(v->calls);
+	mem_deref(v);
+}
+
+void voice_stats(const struct voice *v, struct voice_stats *st)
+{
+	*st = v->st;
+}

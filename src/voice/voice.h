@@ -1,0 +1,91 @@
+/*
+ * voice.h - the SIP voice channel: registrar for agents' phones, calls
+ * from trunks through the IVR into the routing engine, and the bridge
+ * between caller and agent with media through the daemon.
+ *
+ * Runs on libre's event loop; the daemon creates it after the engine and
+ * forwards every engine event to voice_engine_event().
+ */
+#ifndef CENTRALINO_VOICE_H
+#define CENTRALINO_VOICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <centralino/acd.h>
+
+struct config;
+struct voice;
+
+enum voice_transport { VOICE_UDP = 0, VOICE_TCP, VOICE_TLS };
+
+struct voice_listen {
+	enum voice_transport transport;
+	char address[64];      /* "127.0.0.1:5060", "[::1]:5060" */
+	char certificate[256]; /* TLS only */
+};
+
+/** A phone identity: an agent of the engine and its SIP credentials. */
+struct voice_phone {
+	uint32_t agent; /* engine id */
+	char user[128]; /* digest user name */
+	char password[128];
+	bool static_member; /* ready whenever registered */
+};
+
+/** What the channel needs; voice_params_from_config() fills it. */
+struct voice_params {
+	char realm[64];
+	char media_address[64]; /* IP of RTP; "" the first listen's */
+	char prompts_cache[256];
+	struct voice_listen listen[8];
+	unsigned nlisten;
+	unsigned max_calls;
+	unsigned retry_after_s;
+	uint16_t rtp_min, rtp_max;
+	uint32_t reg_min_s, reg_max_s, reg_default_s;
+	unsigned auth_max_failures;
+	uint32_t auth_window_s, auth_block_s;
+	struct voice_phone *phones;
+	size_t nphones;
+};
+
+/** Counters for the operator and the benchmarks. */
+struct voice_stats {
+	unsigned calls;         /* calls up now (caller legs) */
+	unsigned bridged;       /* of them, talking to an agent */
+	unsigned registrations; /* phone bindings */
+	uint64_t calls_total;   /* calls accepted since start */
+	uint64_t calls_refused; /* 503 for capacity, 403/404 for routing */
+	uint64_t auth_failures;
+	uint64_t rtp_rx, rtp_tx; /* packets */
+};
+
+/** Defaults for everything but listen addresses and phones. */
+void voice_params_init(struct voice_params *p);
+/**
+ * Fill p from cfg's sip section and agents (engine ids from acd).
+ * Returns false when cfg has no sip section: no voice channel. p->phones
+ * is allocated with malloc and is the caller's to free.
+ */
+bool voice_params_from_config(struct voice_params *p, const struct config *cfg,
+                              const struct acd *acd);
+/** Switch a flow's emergency mode on or off at run time. */
+int voice_emergency_set(struct voice *v, const char *tenant, const char *flow,
+                        bool on);
+
+/**
+ * Start the voice channel, bound to the engine. p is copied (phones
+ * too); cfg (may be NULL) gives numbers, trunks and flows and must
+ * outlive the channel. Returns 0, EINVAL (nothing to listen on),
+ * EADDRINUSE, or another errno from the network.
+ */
+int voice_alloc(struct voice **vp, const struct voice_params *p,
+                const struct config *cfg, struct acd *acd);
+/** Hang up every call, stop listening and free. NULL is accepted. */
+void voice_free(struct voice *v);
+/** Hand an engine event to the channel (offers ring phones, ...). */
+void voice_engine_event(struct voice *v, const struct acd_event *ev);
+void voice_stats(const struct voice *v, struct voice_stats *st);
+
+#endif

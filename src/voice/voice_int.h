@@ -1,0 +1,76 @@
+/*
+ * voice_int.h - internals of the voice channel, shared by the files of src/voice/.
+ */
+#ifndef VOICE_INT_H
+#define VOICE_INT_H
+
+#include <re.h>
+
+#include "voice/digest.h"
+#include "voice/voice.h"
+
+/** A phone identity with its registered bindings. */
+struct phone {
+	struct le he;       /* in voice->phones, by user */
+	struct le he_agent; /* in voice->phones_by_agent */
+	struct voice *v;
+	struct voice_phone p;
+	struct list bindings;
+	unsigned legs; /* agent call legs up or ringing */
+};
+
+/** One registered contact of a phone (a softphone, a desk phone). */
+struct binding {
+	struct le le; /* in phone->bindings */
+	struct phone *phone;
+	char uri[256];
+	char callid[128];
+	uint32_t cseq;
+	struct sa src; /* where the REGISTER came from (NAT) */
+	enum sip_transp tp;
+	uint64_t expires_at; /* tmr_jiffies() ms */
+	struct tmr tmr;
+};
+
+struct voice {
+	struct voice_params p;
+	const struct config *cfg;
+	struct acd *acd;
+	struct sip *sip;
+	struct sip_lsnr *lsnr;
+	struct sipsess_sock *sess_sock;
+	struct digest *digest;
+	struct throttle *throttle;
+	struct hash *phones; /* struct phone by user */
+	struct hash *phones_by_agent;
+	struct hash *calls; /* struct call by engine contact id */
+	struct list call_list;
+	struct call *entering; /* in acd_contact_add() right now */
+	struct media_prompts *prompts;
+	bool *emergency; /* by index of cfg->flows */
+	struct sa media_addr;
+	struct voice_stats st;
+	struct tmr tick;
+	uint64_t tick_next;
+	uint16_t rtp_next;
+};
+
+/* sip.c */
+/** The source address of msg as text, for nonces and throttling. */
+const char *voice_src(const struct sip_msg *msg, char *buf, size_t size);
+/** Authenticate msg; on success fill user. Replies itself otherwise
+ * (401/407 challenge, 403) and returns false. */
+bool voice_auth(struct voice *v, const struct sip_msg *msg, bool proxy,
+                char *user, size_t usize);
+
+/** The address RTP sockets bind to. */
+void voice_media_addr(const struct voice *v, struct sa *sa);
+
+/* registrar.c */
+void registrar_handle(struct voice *v, const struct sip_msg *msg);
+struct phone *phone_find(const struct voice *v, const char *user);
+struct phone *phone_of_agent(const struct voice *v, uint32_t agent);
+int phones_load(struct voice *v, const struct voice_phone *phones, size_t n);
+void phones_flush(struct voice *v);
+
+#endif
