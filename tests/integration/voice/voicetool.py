@@ -1,0 +1,382 @@
+#!/usr/bin/env python3
+"""voicetool.py - helpers of the voice integration tests (standard library only).
+
+  ports N SPAN            N free blocks of SPAN ports on loopback (bases)
+  pcapxor IN OUT          copy an RTP pcap with every payload byte XOR 0x80
+                          (A-law with the sign flipped: other audio, other bytes)
+  rtpcheck CAP ...        prove audio crossed the bridge (see rtp_check)
+  options PORT [udp|tcp]  send OPTIONS, print the status line, exit 0 on 200
+  junk PORT               send malformed SIP over UDP and TCP
+  badsdp PORT             INVITE 800 with an unparsable SDP; print the status
+"""
+import random
+import socket
+import struct
+import sys
+import time
+
+# ---- ports -----------------------------------------------------------------
+
+
+def port_free(port):
+    for host in ("127.0.0.1", "127.0.0.2"):
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            s = socket.socket(socket.AF_INET, kind)
+            try:
+                s.bind((host, port))
+            except OSError:
+                return False
+            finally:
+                s.close()
+    return True
+
+
+def ports(n, span):
+    """n bases b (even) such that b..b+span-1 are free, not overlapping."""
+    rng = random.Random()
+    out = []
+    for _ in range(2000):
+        if len(out) == n:
+            break
+        b = rng.randrange(21000, 59000) & ~7
+        if any(abs(b - o) < span + 8 for o in out):
+            continue
+        if all(port_free(p) for p in range(b, b + span)):
+            out.append(b)
+    if len(out) < n:
+        sys.exit("voicetool: no free ports")
+    print(" ".join(map(str, out)))
+
+
+# ---- pcap ------------------------------------------------------------------
+
+
+def pcap_read(path):
+    """Yield (time, src_ip, sport, dst_ip, dport, udp_payload, frame, off)."""
+    data = open(path, "rb").read()
+    if len(data) < 24:
+        return
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        raise SystemExit("voicetool: %s: not a pcap file" % path)
+    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    linktype = struct.unpack(e + "I", data[20:24])[0]
+    pos = 24
+    while pos + 16 <= len(data):
+        sec, frac, incl, _orig = struct.unpack(e + "IIII", data[pos:pos + 16])
+        pos += 16
+        frame = data[pos:pos + incl]
+        start = pos
+        pos += incl
+        t = sec + frac / (1e9 if nano else 1e6)
+        if linktype == 1:  # Ethernet
+            if len(frame) < 14:
+                continue
+            ethertype = struct.unpack(">H", frame[12:14])[0]
+            off = 14
+            if ethertype == 0x8100:
+                ethertype = struct.unpack(">H", frame[16:18])[0]
+                off = 18
+            if ethertype != 0x0800:
+                continue
+        elif linktype == 113:  # Linux cooked
+            off = 16
+        elif linktype == 276:  # Linux cooked v2
+            off = 20
+        elif linktype == 0:  # BSD loopback
+            off = 4
+        elif linktype in (12, 101):  # raw IP
+            off = 0
+        else:
+            continue
+        ip = frame[off:]
+        if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 17:
+            continue
+        ihl = (ip[0] & 15) * 4
+        udp = ip[ihl:]
+        if len(udp) < 8:
+            continue
+        sport, dport, ulen = struct.unpack(">HHH", udp[:6])
+        yield (t, socket.inet_ntoa(ip[12:16]), sport, socket.inet_ntoa(ip[16:20]),
+               dport, udp[8:ulen], start, off + ihl)
+
+
+def rtp_split(payload):
+    """(payload type, RTP payload) or None when not RTP version 2."""
+    if len(payload) < 12 or payload[0] >> 6 != 2:
+        return None
+    cc = payload[0] & 15
+    hdr = 12 + 4 * cc
+    if payload[0] & 0x10 and len(payload) >= hdr + 4:
+        hdr += 4 + 4 * struct.unpack(">H", payload[hdr + 2:hdr + 4])[0]
+    return payload[1] & 0x7F, payload[hdr:]
+
+
+def pcapxor(src, dst):
+    data = bytearray(open(src, "rb").read())
+    n = 0
+    for _t, _s, _sp, _d, _dp, udp_payload, start, udp_off in list(pcap_read(src)):
+        r = rtp_split(udp_payload)
+        if not r:
+            continue
+        body_off = start + udp_off + 8 + (len(udp_payload) - len(r[1]))
+        for i in range(body_off, body_off + len(r[1])):
+            data[i] ^= 0x80
+        # no UDP checksum (valid in IPv4): the payload changed
+        data[start + udp_off + 6:start + udp_off + 8] = b"\0\0"
+        n += 1
+    open(dst, "wb").write(bytes(data))
+    if not n:
+        sys.exit("voicetool: no RTP in %s" % src)
+
+
+WIN = 16
+
+
+def audio_windows(path):
+    """Every WIN-byte run of the RTP audio (payload types < 96) in path."""
+    stream = b"".join(r[1] for p in pcap_read(path)
+                      for r in [rtp_split(p[5])] if r and r[0] < 96)
+    return {stream[i:i + WIN] for i in range(len(stream) - WIN + 1)}
+
+
+def carries(body, windows, other):
+    """Does this packet's audio come from windows' source (not other's)?"""
+    hits = miss = 0
+    for i in range(0, len(body) - WIN + 1, WIN):
+        w = body[i:i + WIN]
+        if len(set(w)) <= 2:  # silence looks alike everywhere
+            continue
+        if w in windows and w not in other:
+            hits += 1
+        else:
+            miss += 1
+    return hits >= 2 and hits >= miss
+
+
+def iso_to_epoch(ts):
+    # 2026-11-23T21:17:23.850Z, UTC
+    import calendar
+    date, rest = ts.rstrip("Z").split("T")
+    hms, _, ms = rest.partition(".")
+    t = calendar.timegm(time.strptime(date + "T" + hms, "%Y-%m-%dT%H:%M:%S"))
+    return t + (int(ms) / 1000.0 if ms else 0.0)
+
+
+def rtp_check(args):
+    """rtpcheck CAP CALLER_PORT AGENT_PORT CALLER_PCAP AGENT_PCAP [BRIDGED_TS]
+
+    CALLER_PORT and AGENT_PORT are the two sipp media ports. Checks:
+    the caller heard the daemon before pressing a key (welcome prompt) and
+    between the key and the bridge (music or ringback); the caller received
+    the agent's audio; the agent received the caller's audio."""
+    cap, cport, aport, cpcap, apcap = args[:5]
+    cport, aport = int(cport), int(aport)
+    bridged = iso_to_epoch(args[5]) if len(args) > 5 else None
+    cwin, awin = audio_windows(cpcap), audio_windows(apcap)
+    to_caller = []  # (t, pt, body)
+    to_agent = []
+    dtmf = []
+    for t, _s, sp, _d, dp, payload, _a, _b in pcap_read(cap):
+        r = rtp_split(payload)
+        if not r:
+            continue
+        if dp == cport:
+            to_caller.append((t, r[0], r[1]))
+        elif dp == aport:
+            to_agent.append((t, r[0], r[1]))
+        elif sp == cport and r[0] >= 96:
+            dtmf.append(t)
+    agent_heard = [p for p in to_caller if carries(p[2], awin, cwin)]
+    caller_heard = [p for p in to_agent if carries(p[2], cwin, awin)]
+    echo = [p for p in to_caller if carries(p[2], cwin, awin)]
+    first_key = min(dtmf) if dtmf else None
+    last_key = max(dtmf) if dtmf else None
+    prompt = [p for p in to_caller if first_key and p[0] < first_key]
+    end_wait = bridged or (agent_heard[0][0] if agent_heard else None)
+    hold = [p for p in to_caller
+            if last_key and end_wait and last_key < p[0] < end_wait]
+    report = {
+        "rtp_to_caller": len(to_caller), "rtp_to_agent": len(to_agent),
+        "dtmf_packets_from_caller": len(dtmf),
+        "prompt_before_key": len(prompt), "hold_before_bridge": len(hold),
+        "agent_audio_at_caller": len(agent_heard),
+        "caller_audio_at_agent": len(caller_heard),
+        "caller_audio_echoed_to_caller": len(echo),
+    }
+    print(" ".join("%s=%s" % kv for kv in report.items()))
+    errors = []
+    if not dtmf:
+        errors.append("no telephone-event packets from the caller captured")
+    if len(prompt) < 10:
+        errors.append("caller got %d RTP packets before pressing a key "
+                      "(welcome prompt), expected >= 10" % len(prompt))
+    if len(hold) < 10:
+        errors.append("caller got %d RTP packets between the key and the "
+                      "bridge (music/ringback), expected >= 10" % len(hold))
+    if len(agent_heard) < 20:
+        errors.append("caller received %d packets of the agent's audio, "
+                      "expected >= 20" % len(agent_heard))
+    if len(caller_heard) < 20:
+        errors.append("agent received %d packets of the caller's audio, "
+                      "expected >= 20" % len(caller_heard))
+    for e in errors:
+        print("rtpcheck: " + e, file=sys.stderr)
+    sys.exit(1 if errors else 0)
+
+
+# ---- SIP over sockets ------------------------------------------------------
+
+
+def request(method, port, transport, extra="", body=b"", uri=None, ruri_user=""):
+    branch = "z9hG4bK%08x" % random.getrandbits(32)
+    uri = uri or "sip:%s127.0.0.1:%d" % (ruri_user + "@" if ruri_user else "", port)
+    head = ("%s %s SIP/2.0\r\n"
+            "Via: SIP/2.0/%s 127.0.0.1:%%d;branch=%s;rport\r\n"
+            "Max-Forwards: 70\r\n"
+            "From: <sip:probe@127.0.0.1>;tag=%08x\r\n"
+            "To: <%s>\r\n"
+            "Call-ID: %08x@voicetool\r\n"
+            "CSeq: 1 %s\r\n"
+            "Contact: <sip:probe@127.0.0.1:%%d>\r\n"
+            "%s"
+            "Content-Length: %d\r\n\r\n") % (
+                method, uri, transport.upper(), branch,
+                random.getrandbits(32), uri, random.getrandbits(32), method,
+                extra, len(body))
+    return head, body
+
+
+def exchange(port, transport, make, wait=2.0, until_final=True):
+    """Send make(local_port) and collect status lines until a final one."""
+    kind = socket.SOCK_DGRAM if transport == "udp" else socket.SOCK_STREAM
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    s.settimeout(wait)
+    lp = s.getsockname()[1]
+    if transport == "tcp":
+        s.connect(("127.0.0.1", port))
+    msg = make(lp)
+    if transport == "udp":
+        s.sendto(msg, ("127.0.0.1", port))
+    else:
+        s.sendall(msg)
+    statuses, buf = [], b""
+    deadline = time.time() + wait
+    try:
+        while time.time() < deadline:
+            data = s.recv(65535)
+            if not data:
+                break
+            buf += data
+            while b"\r\n\r\n" in buf:
+                head, _, buf = buf.partition(b"\r\n\r\n")
+                first = head.split(b"\r\n", 1)[0].decode("latin-1")
+                statuses.append((first, head.decode("latin-1")))
+                if until_final and first.startswith("SIP/2.0 ") and \
+                        not first.startswith("SIP/2.0 1"):
+                    return statuses
+    except socket.timeout:
+        pass
+    finally:
+        s.close()
+    return statuses
+
+
+def options(port, transport="udp"):
+    def make(lp):
+        head, body = request("OPTIONS", port, transport)
+        return (head % (lp, lp)).encode() + body
+    st = exchange(int(port), transport, make)
+    for first, _ in st:
+        print(first)
+    sys.exit(0 if st and st[-1][0].startswith("SIP/2.0 200") else 1)
+
+
+def junk_messages(port):
+    h, _ = request("OPTIONS", port, "udp")
+    good = h % (5, 5)
+    head_only = good.split("Content-Length")[0]
+    return [
+        b"",
+        b"\r\n\r\n",
+        bytes(random.getrandbits(8) for _ in range(400)),
+        b"\xff\xfe\xfd garbage \x80\x81\x82\r\n\r\n",
+        b"INVITE sip:800@127.0.0.1\r\n\r\n",  # no version
+        b"OPTIONS sip:800@127.0.0.1 SIP/2.0\r\n\r\n",  # no headers at all
+        good[:len(good) // 2].encode(),  # truncated in the headers
+        (head_only + "Content-Length: 4294967295\r\n\r\nshort").encode(),
+        (head_only + "Content-Length: 99999999999999999999\r\n\r\nx").encode(),
+        (head_only + "Content-Length: -5\r\n\r\n").encode(),
+        good.replace("From: <sip:probe@", "From: \"\xff\xfe\xc3\x28\" <sip:\xe9\xff@")
+            .encode("latin-1"),
+        good.replace("CSeq: 1 OPTIONS", "CSeq: x OPTIONS").encode(),
+        good.replace("Via: SIP/2.0/UDP", "Via: SIP/9.9/FOO").encode(),
+        ("REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5\r\n"
+         "Contact: <<<<>>>>\r\nTo: \r\nFrom: \r\nCall-ID: \r\nCSeq: 1 REGISTER\r\n"
+         "Authorization: Digest username=\"" + "A" * 3000 + "\", realm=\r\n"
+         "\r\n").encode(),
+        b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5;branch=z9hG4bKnone\r\n\r\n",
+        b"A" * 60000,
+    ]
+
+
+def junk(port):
+    port = int(port)
+    msgs = junk_messages(port)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for m in msgs:
+        u.sendto(m, ("127.0.0.1", port))
+    u.close()
+    for m in msgs[1:]:
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.settimeout(1.0)
+        try:
+            t.connect(("127.0.0.1", port))
+            t.sendall(m)
+        except OSError:
+            pass
+        finally:
+            t.close()
+    print("junk: sent %d messages over UDP and TCP" % len(msgs))
+
+
+def badsdp(port):
+    """INVITE 800 from the trunk address with an SDP that is not SDP."""
+    port = int(port)
+    body = b"v=0\r\nthis is not sdp\r\nm=audio nope RTP/AVP\r\n"
+
+    def make(lp):
+        head, b = request("INVITE", port, "udp",
+                          "Content-Type: application/sdp\r\n", body,
+                          ruri_user="800")
+        return (head % (lp, lp)).encode() + b
+    st = exchange(port, "udp", make, wait=4.0)
+    for first, _ in st:
+        print(first)
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "ports":
+        ports(int(args[0]), int(args[1]))
+    elif cmd == "pcapxor":
+        pcapxor(args[0], args[1])
+    elif cmd == "rtpcheck":
+        rtp_check(args)
+    elif cmd == "options":
+        options(args[0], args[1] if len(args) > 1 else "udp")
+    elif cmd == "junk":
+        junk(args[0])
+    elif cmd == "badsdp":
+        badsdp(args[0])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
