@@ -2,6 +2,7 @@
  * idmap.c - hash map of 64-bit keys (see idmap.h).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "idmap.h"
@@ -52,9 +53,22 @@ static int grow(struct idmap *m)
 	return 0;
 }
 
+static size_t distance(const struct idmap *m, size_t i)
+{
+	return (i - slot_of(m->slots[i].key, m->mask)) & m->mask;
+}
+
+/*
+ * Robin Hood linear probing: an entry never sits farther from its home
+ * slot than the one it would pass, so a lookup stops as soon as it is
+ * farther than the entry it meets, and a deletion shifts back only up to
+ * the first entry at home. Plain linear probing had to shift a whole
+ * run, and sequential ids make one run of every live contact.
+ */
 int idmap_put(struct idmap *m, uint64_t key, void *value)
 {
-	size_t i;
+	struct idmap_slot cur = {key, value};
+	size_t i, d = 0;
 
 	if (!m->slots || (m->n + 1) * 4 > (m->mask + 1) * 3) {
 		int err = grow(m);
@@ -62,52 +76,66 @@ int idmap_put(struct idmap *m, uint64_t key, void *value)
 		if (err)
 			return err;
 	}
-	for (i = slot_of(key, m->mask); m->slots[i].value;
-	     i = (i + 1) & m->mask) {
-		if (m->slots[i].key == key) {
-			m->slots[i].value = value;
+	if (idmap_get(m, key)) {
+		for (i = slot_of(key, m->mask);
+		     m->slots[i].key != key || !m->slots[i].value;
+		     i = (i + 1) & m->mask)
+			;
+		m->slots[i].value = value;
+		return 0;
+	}
+	for (i = slot_of(key, m->mask);; i = (i + 1) & m->mask, d++) {
+		struct idmap_slot tmp;
+		size_t ed;
+
+		if (!m->slots[i].value) {
+			m->slots[i] = cur;
+			m->n++;
 			return 0;
 		}
+		ed = distance(m, i);
+		if (ed < d) { /* take the place of the richer entry */
+			tmp = m->slots[i];
+			m->slots[i] = cur;
+			cur = tmp;
+			d = ed;
+		}
 	}
-	m->slots[i].key = key;
-	m->slots[i].value = value;
-	m->n++;
-	return 0;
+}
+
+static size_t find(const struct idmap *m, uint64_t key)
+{
+	size_t i, d = 0;
+
+	if (!m->slots)
+		return SIZE_MAX;
+	for (i = slot_of(key, m->mask); m->slots[i].value;
+	     i = (i + 1) & m->mask, d++) {
+		if (m->slots[i].key == key)
+			return i;
+		if (distance(m, i) < d)
+			break;
+	}
+	return SIZE_MAX;
 }
 
 void *idmap_get(const struct idmap *m, uint64_t key)
 {
-	if (!m->slots)
-		return NULL;
-	for (size_t i = slot_of(key, m->mask); m->slots[i].value;
-	     i = (i + 1) & m->mask) {
-		if (m->slots[i].key == key)
-			return m->slots[i].value;
-	}
-	return NULL;
+	size_t i = find(m, key);
+
+	return i == SIZE_MAX ? NULL : m->slots[i].value;
 }
 
 void idmap_del(struct idmap *m, uint64_t key)
 {
-	size_t i, j;
+	size_t i = find(m, key), j;
 
-	if (!m->slots)
+	if (i == SIZE_MAX)
 		return;
-	for (i = slot_of(key, m->mask); m->slots[i].value;
-	     i = (i + 1) & m->mask) {
-		if (m->slots[i].key == key)
-			break;
-	}
-	if (!m->slots[i].value)
-		return;
-	/* Backward shift: move later entries of the run into the hole. */
-	for (j = (i + 1) & m->mask; m->slots[j].value; j = (j + 1) & m->mask) {
-		size_t home = slot_of(m->slots[j].key, m->mask);
-
-		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
-			m->slots[i] = m->slots[j];
-			i = j;
-		}
+	for (j = (i + 1) & m->mask; m->slots[j].value && distance(m, j) > 0;
+	     j = (j + 1) & m->mask) {
+		m->slots[i] = m->slots[j];
+		i = j;
 	}
 	m->slots[i].value = NULL;
 	m->n--;

@@ -1,8 +1,8 @@
 /*
  * idmap.h - open-addressing hash map from 64-bit keys to pointers.
  *
- * Contacts by id, and names by their 64-bit hash. Linear probing with
- * backward-shift deletion, so there are no tombstones and lookups stay
+ * Contacts by id, and names by their 64-bit hash. Robin Hood linear
+ * probing with backward-shift deletion: no tombstones, and lookups stay
  * short however many contacts come and go.
  */
 #ifndef ACD_IDMAP_H
