@@ -59,12 +59,7 @@ int clip_save_wav(const struct media_clip *clip, const char *path,
 int clip_load_cached(struct media_clip **clipp, const char *path,
                      const char *comment, const char *name);
 
-/*
- * espeak-ng (tts.c): one process-wide engine, initialised on first use
- * and terminated when its last user releases it.
- */
-void tts_acquire(void);
-void tts_release(void);
+/* espeak-ng (tts.c): one process-wide engine, started on first use. */
 /**
  * Append to out the speech of text (UTF-8) in lang's espeak voice.
  * Returns 0, EINVAL (no such voice), EIO (espeak-ng failed; logged) or

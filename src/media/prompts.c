@@ -29,7 +29,6 @@ struct media_prompts {
 	struct hash *cache; /* struct prompt by key */
 	char *dir;          /* NULL: memory only */
 	unsigned synths;
-	bool tts_user;
 };
 
 struct prompt {
@@ -54,8 +53,6 @@ static void store_destructor(void *arg)
 	hash_flush(store->cache);
 	mem_deref(store->cache);
 	mem_deref(store->dir);
-	if (store->tts_user)
-		tts_release();
 }
 
 int media_prompts_alloc(struct media_prompts **storep, const char *cache_dir)
@@ -77,8 +74,6 @@ int media_prompts_alloc(struct media_prompts **storep, const char *cache_dir)
 		mem_deref(store);
 		return err;
 	}
-	tts_acquire();
-	store->tts_user = true;
 	*storep = store;
 	return 0;
 }

@@ -2,11 +2,13 @@
  * tts.c - speech from text with espeak-ng, resampled to 8 kHz.
  *
  * espeak-ng keeps one global state per process, so this file does too:
- * it is initialised by the first synthesis after tts_acquire() and
- * terminated when the last user calls tts_release(). Synchronous mode:
- * espeak_ng_Synthesize() returns when the callback has had every sample,
- * which is all a prompt cache needs (synthesis happens once per prompt).
- * Not thread-safe, like the store that calls it.
+ * it is initialised by the first synthesis and stays for the life of the
+ * process. Terminating it when the last store goes was tried and
+ * rejected: espeak-ng 1.51 initialised again after espeak_ng_Terminate()
+ * hangs in espeak_ng_Synchronize(). Synchronous mode: Synthesize returns
+ * when the callback has had every sample, which is all a prompt cache
+ * needs (each prompt is synthesised once). Not thread-safe, like the
+ * store that calls it.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,7 +21,6 @@
 #include "media/media.h"
 #include "media/media_int.h"
 
-static unsigned users;
 static bool ready;
 static int espeak_rate;
 
@@ -78,19 +79,6 @@ static int tts_init(void)
 	return 0;
 }
 
-void tts_acquire(void)
-{
-	users++;
-}
-
-void tts_release(void)
-{
-	if (users && --users == 0 && ready) {
-		espeak_ng_Terminate();
-		ready = false;
-	}
-}
-
 /* espeak's voice for lang: "it-IT" tries "it-it", then "it". */
 static int set_voice(const char *lang)
 {
@@ -131,8 +119,6 @@ int tts_synth(struct pcm *out, const char *text, const char *lang)
 		return err;
 	st = espeak_ng_Synthesize(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
 	                          espeakCHARS_UTF8, NULL, &sy);
-	if (st == ENS_OK)
-		st = espeak_ng_Synchronize();
 	if (st != ENS_OK)
 		err = tts_failed("synthesize", st);
 	else if (sy.err)
