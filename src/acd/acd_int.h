@@ -135,7 +135,8 @@ struct agent {
 	size_t nmembers, members_cap;
 	struct pool_member **pms;
 	size_t npms, pms_cap;
-	uint64_t mark; /* scratch for de-duplication */
+	uint64_t mark;     /* scratch for de-duplication */
+	unsigned in_heaps; /* pool heaps the agent is in (available) */
 };
 
 struct offer {
@@ -230,6 +231,8 @@ struct pool *pool_get(struct acd *acd, const struct pool_sig *sig);
 void pool_free(struct acd *acd, struct pool *p);
 void pool_agent_enter(struct acd *acd, struct pool_member *pm);
 void pool_agent_leave(struct pool_member *pm);
+/** Take the agent out of every pool heap it is in. */
+void pools_leave_all(struct agent *a);
 void pools_refresh_agent(struct acd *acd, struct agent *a, struct queue *q);
 void pool_presence_changed(struct acd *acd, struct agent *a,
                            enum acd_presence old);

@@ -69,10 +69,16 @@ static bool check_agent(struct check *ck, const struct agent *a)
 	if (a->offer && (a->offer->agent != a ||
 	                 a->offer->contact->state != ACD_CONTACT_OFFERED))
 		return fail(ck, "agent %s: offer out of step", a->name);
+	unsigned in_heaps = 0;
+
 	for (size_t i = 0; i < a->npms; i++) {
 		if (a->pms[i]->agent_idx != i || a->pms[i]->agent != a)
 			return fail(ck, "agent %s: pool index broken", a->name);
+		in_heaps += heap_contains(&a->pms[i]->hn) ? 1 : 0;
 	}
+	if (in_heaps != a->in_heaps)
+		return fail(ck, "agent %s: in %u heaps, counted %u", a->name,
+		            in_heaps, a->in_heaps);
 	return true;
 }
 

@@ -169,12 +169,23 @@ void pool_agent_enter(struct acd *acd, struct pool_member *pm)
 	if (heap_contains(&pm->hn))
 		return;
 	pm_key(acd, pm);
-	heap_push(&pm->pool->agents, &pm->hn);
+	if (!heap_push(&pm->pool->agents, &pm->hn))
+		pm->agent->in_heaps++;
 }
 
 void pool_agent_leave(struct pool_member *pm)
 {
+	if (!heap_contains(&pm->hn))
+		return;
 	heap_remove(&pm->pool->agents, &pm->hn);
+	pm->agent->in_heaps--;
+}
+
+void pools_leave_all(struct agent *a)
+{
+	/* most agents are in no heap (busy): don't touch their entries */
+	for (size_t i = 0; i < a->npms && a->in_heaps; i++)
+		pool_agent_leave(a->pms[i]);
 }
 
 static bool agent_available(const struct agent *a, enum acd_class cls)

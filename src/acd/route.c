@@ -109,8 +109,7 @@ static void offer_one(struct acd *acd, struct contact *c, struct agent *a,
 	o->next = c->offers;
 	c->offers = o;
 	a->offer = o;
-	for (size_t i = 0; i < a->npms; i++)
-		pool_agent_leave(a->pms[i]);
+	pools_leave_all(a);
 	if (m)
 		m->rr_seq = ++c->queue->rr_counter;
 	timer_start(acd, &o->t, acd_now(acd) + c->queue->p.offer_timeout,
@@ -212,8 +211,7 @@ void agent_route(struct acd *acd, struct agent *a)
 	struct contact *c;
 	unsigned nwaiting;
 
-	for (size_t i = 0; i < a->npms; i++)
-		pool_agent_leave(a->pms[i]);
+	pools_leave_all(a);
 	if (a->presence != ACD_PRESENCE_READY || a->offer)
 		return;
 	c = best_contact(a, &nwaiting);
