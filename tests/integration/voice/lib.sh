@@ -115,6 +115,18 @@ wait_pid() {
 	wait "$1" || vt_status=$?
 }
 
+# wait_for_count PATTERN N TIMEOUT_S: at least N lines of the daemon's
+# log match.
+wait_for_count() {
+	_n=$(($3 * 10))
+	_i=0
+	while [ "$(count_log "$1")" -lt "$2" ]; do
+		[ $_i -lt $_n ] || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 # count_log PATTERN: lines of the daemon's log matching an extended regex.
 count_log() {
 	grep -c -E -- "$1" "$T/daemon.log" 2>/dev/null || true
