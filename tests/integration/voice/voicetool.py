@@ -288,6 +288,7 @@ def exchange(port, transport, make, wait=2.0, until_final=True):
 
 
 def options(port, transport="udp"):
+    port = int(port)
     def make(lp):
         head, body = request("OPTIONS", port, transport)
         return (head % (lp, lp)).encode() + body
