@@ -280,6 +280,8 @@ void contact_fallback(struct acd *acd, struct contact *c,
 	const struct acd_fallback *fb = &c->queue->p.fallback[cause];
 	struct acd_event *ev;
 
+	if (cause == ACD_FALLBACK_NOBODY && !is_live(c))
+		return; /* e-mails, voicemails, callbacks wait for someone */
 	if (fb->action == ACD_ACTION_NONE) {
 		if (cause != ACD_FALLBACK_QUEUE_FULL)
 			return; /* keep waiting */

@@ -243,11 +243,19 @@ static void contact_close(struct call *call)
 
 void call_hangup(struct call *call, const char *reason)
 {
+	const struct leg *ag = call->agent ? &call->agent->leg : NULL;
+
 	log_event(LOG_INFO, "call.ended",
 	          "contact=%" PRIu64
-	          " from=%s number=%s reason=%s seconds=%llu",
+	          " from=%s number=%s reason=%s seconds=%llu "
+	          "caller_rtp_rx=%llu caller_rtp_tx=%llu agent_rtp_rx=%llu "
+	          "agent_rtp_tx=%llu",
 	          call->contact, call->from, call->number, reason,
-	          (unsigned long long)(tmr_jiffies() - call->started) / 1000);
+	          (unsigned long long)(tmr_jiffies() - call->started) / 1000,
+	          (unsigned long long)call->caller.rx,
+	          (unsigned long long)call->caller.tx,
+	          (unsigned long long)(ag ? ag->rx : 0),
+	          (unsigned long long)(ag ? ag->tx : 0));
 	contact_close(call);
 	mem_deref(call);
 }
@@ -501,7 +509,7 @@ void voice_engine_event(struct voice *v, const struct acd_event *ev)
 	case ACD_EV_CONTACT_FALLBACK:
 		if (ev->fallback->action != ACD_ACTION_CALLBACK)
 			hash_unlink(&call->he);
-		flow_fallback(call, ev->fallback);
+		flow_fallback(call, ev->fallback, ev->queue);
 		break;
 	case ACD_EV_CALLBACK_SCHEDULED:
 		/* the engine keeps the place; the caller may hang up */

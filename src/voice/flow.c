@@ -18,6 +18,7 @@
 #include "media/media.h"
 #include "voice/call.h"
 #include "voice/flow.h"
+#include "voice/record.h"
 #include "voice/voice_int.h"
 
 #define FLOW_MAX_STEPS 256 /* actions run without waiting, at most */
@@ -33,7 +34,10 @@ struct flow_run {
 	enum config_language lang;
 	struct acd_contact_params params;
 	char attributes[128];
-	const char *say; /* no flow: say this and hang up */
+	const char *say;    /* no flow: say this and hang up */
+	struct record *rec; /* a voicemail being recorded */
+	uint32_t vm_queue;
+	acd_time_t vm_max;
 };
 
 static const char *lang_of(const struct flow_run *fr)
@@ -337,6 +341,128 @@ static bool enqueue(struct flow_run *fr, const struct config_action *a)
 	return true;
 }
 
+/* ---- voicemail ----------------------------------------------------- */
+
+static const char *const vm_intro[] = {
+    "Lasci un messaggio dopo il segnale acustico. Al termine prema "
+    "cancelletto o riattacchi.",
+    "Deje su mensaje después de la señal. Al terminar pulse almohadilla "
+    "o cuelgue.",
+    "Please leave a message after the tone. When you are done, press the "
+    "hash key or hang up.",
+};
+
+static const char *const vm_thanks[] = {
+    "Grazie, il suo messaggio è stato registrato. Arrivederci.",
+    "Gracias, su mensaje ha sido grabado. Adiós.",
+    "Thank you, your message has been recorded. Goodbye.",
+};
+
+static const char *words(const struct flow_run *fr, const char *const v[3]);
+
+static void vm_dir(const struct voice *v, char *buf, size_t size)
+{
+	const char *slash = strrchr(v->cfg->store_path, '/');
+	int n = slash ? (int)(slash - v->cfg->store_path) : 0;
+
+	if (n)
+		snprintf(buf, size, "%.*s/voicemail", n, v->cfg->store_path);
+	else
+		snprintf(buf, size, "voicemail");
+}
+
+/* The recording ends: a message of a second or more becomes a contact. */
+static void vm_end(struct flow_run *fr, bool hungup)
+{
+	struct call *call = fr->call;
+	struct voice *v = call->v;
+	struct record *r = fr->rec;
+	struct acd_contact_params p = {.channel = ACD_CH_VOICEMAIL};
+	char attrs[640];
+	unsigned secs;
+	uint64_t id = 0;
+
+	fr->rec = NULL;
+	call->caller.pcmh = NULL;
+	tmr_cancel(&fr->tmr);
+	secs = record_seconds(r);
+	if (secs >= 1) {
+		snprintf(attrs, sizeof(attrs), "file=%s;from=%s;seconds=%u",
+		         record_path(r), call->from, secs);
+		p.queue = fr->vm_queue;
+		p.attributes = attrs;
+		p.priority = fr->params.priority;
+		memcpy(p.reqs, fr->params.reqs, sizeof(p.reqs));
+		p.nreqs = fr->params.nreqs;
+		acd_contact_add(v->acd, &p, &id);
+	}
+	log_event(LOG_INFO, "flow.voicemail",
+	          "from=%s seconds=%u contact=%" PRIu64 " queue=%s", call->from,
+	          secs, id, acd_queue_name(v->acd, fr->vm_queue));
+	record_close(r, secs < 1);
+	if (!hungup) {
+		say_text(fr, words(fr, vm_thanks));
+		closing(call);
+	}
+}
+
+static void vm_full_later(void *arg)
+{
+	struct flow_run *fr = arg;
+
+	if (fr->rec)
+		vm_end(fr, false);
+}
+
+/* From inside the recorder: finish on the next loop turn, not here. */
+static void vm_full(void *arg)
+{
+	struct flow_run *fr = arg;
+
+	tmr_start(&fr->tmr, 0, vm_full_later, fr);
+}
+
+/* The intro and the beep have played: record. */
+static void vm_record(void *arg)
+{
+	struct flow_run *fr = arg;
+	struct call *call = fr->call;
+	char dir[300];
+	int err;
+
+	if (media_player_busy(call->player)) {
+		tmr_start(&fr->tmr, 100, vm_record, fr);
+		return;
+	}
+	vm_dir(call->v, dir, sizeof(dir));
+	err = record_open(&fr->rec, dir,
+	                  acd_tenant_name(call->v->acd, call->tenant),
+	                  (uint64_t)fr->vm_max, vm_full, fr);
+	if (err) {
+		log_event(LOG_ERROR, "flow.voicemail-failed", "dir=%s error=%s",
+		          dir, strerror(err));
+		closing(call);
+		return;
+	}
+	call->caller.pcm_arg = fr->rec;
+	call->caller.pcmh = record_pcm;
+}
+
+static void vm_begin(struct flow_run *fr, uint32_t queue, acd_time_t max)
+{
+	struct media_clip *beep = NULL;
+
+	fr->vm_queue = queue;
+	fr->vm_max = max > 0 ? max : 120000;
+	fr->call->state = CALL_FLOW;
+	media_player_music(fr->call->player, NULL);
+	say_text(fr, words(fr, vm_intro));
+	if (!media_tone_clip(&beep, MEDIA_TONE_BEEP))
+		media_player_play(fr->call->player, beep);
+	mem_deref(beep);
+	tmr_start(&fr->tmr, 100, vm_record, fr);
+}
+
 static bool emergency_on(const struct flow_run *fr)
 {
 	const struct voice *v = fr->call->v;
@@ -382,7 +508,13 @@ static bool step(struct flow_run *fr, const struct config_action *a)
 	case CONFIG_ACT_GOTO:
 		jump(fr, a->node.index);
 		return true;
-	default: /* hangup; voicemail and forward: see flow_fallback() */
+	case CONFIG_ACT_VOICEMAIL:
+		vm_begin(fr,
+		         acd_queue_find(fr->call->v->acd, fr->call->tenant,
+		                        cfg->queues[a->queue.index].name),
+		         a->max);
+		return false;
+	default: /* hangup; forward arrives with outbound trunks */
 		log_event(a->type == CONFIG_ACT_HANGUP ? LOG_DEBUG : LOG_WARN,
 		          "flow.hangup", "flow=%s action=%d", fr->flow->name,
 		          (int)a->type);
@@ -450,6 +582,11 @@ void flow_dtmf(struct call *call, char key)
 
 	if (!fr)
 		return;
+	if (fr->rec) {
+		if (key == '#')
+			vm_end(fr, false);
+		return;
+	}
 	if (fr->menu)
 		menu_key(fr, key);
 	else
@@ -458,6 +595,8 @@ void flow_dtmf(struct call *call, char key)
 
 void flow_stop(struct call *call)
 {
+	if (call->flow && call->flow->rec)
+		vm_end(call->flow, true); /* hung up while recording */
 	if (call->flow)
 		tmr_cancel(&call->flow->tmr);
 	call->flow = mem_deref(call->flow);
@@ -500,7 +639,8 @@ static const char *words(const struct flow_run *fr, const char *const v[3])
 	                                    : v[2];
 }
 
-void flow_fallback(struct call *call, const struct acd_fallback *fb)
+void flow_fallback(struct call *call, const struct acd_fallback *fb,
+                   uint32_t queue)
 {
 	struct flow_run *fr = call->flow;
 	size_t node;
@@ -526,6 +666,9 @@ void flow_fallback(struct call *call, const struct acd_fallback *fb)
 		if (fb->target[0])
 			say_text(fr, fb->target);
 		break;
+	case ACD_ACTION_VOICEMAIL:
+		vm_begin(fr, queue, 0);
+		return;
 	default:
 		break;
 	}

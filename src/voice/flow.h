@@ -39,7 +39,8 @@ void flow_stop(struct call *call);
 /** Time to tell a waiting caller their position and wait. */
 void flow_announce(struct call *call);
 /** Carry out the engine's fallback for a waiting call. */
-void flow_fallback(struct call *call, const struct acd_fallback *fb);
+void flow_fallback(struct call *call, const struct acd_fallback *fb,
+                   uint32_t queue);
 void flow_callback_scheduled(struct call *call);
 /** The last prompts of a closing call have played. */
 void flow_finished(struct call *call);

@@ -53,6 +53,24 @@ static void relay(struct leg *leg, const struct rtp_header *hdr,
 	}
 }
 
+/* Decode received G.711 for in-band keys and for a recorder. */
+static void listen_audio(struct leg *leg, struct mbuf *mb)
+{
+	int16_t pcm[480];
+	size_t n = mbuf_get_left(mb);
+	const uint8_t *p = mbuf_buf(mb);
+
+	if (n > 480)
+		n = 480;
+	for (size_t i = 0; i < n; i++)
+		pcm[i] = leg->pt == 0 ? media_ulaw_to_linear(p[i])
+		                      : media_alaw_to_linear(p[i]);
+	if (leg->inband)
+		media_dtmf_rx_feed(leg->inband, pcm, n);
+	if (leg->pcmh)
+		leg->pcmh(pcm, n, leg->pcm_arg);
+}
+
 static void on_rtp(const struct sa *src, const struct rtp_header *hdr,
                    struct mbuf *mb, void *arg)
 {
@@ -74,8 +92,18 @@ static void on_rtp(const struct sa *src, const struct rtp_header *hdr,
 			relay(leg, hdr, mb);
 		return;
 	}
+	if (hdr->pt == leg->pt && (leg->inband || leg->pcmh))
+		listen_audio(leg, mb);
 	if (leg->peer)
 		relay(leg, hdr, mb);
+}
+
+static void inband_key(char digit, void *arg)
+{
+	struct leg *leg = arg;
+
+	if (leg->dtmfh)
+		leg->dtmfh(leg, digit, leg->arg);
 }
 
 int leg_media_open(struct leg *leg, struct voice *v, leg_dtmf_h *dtmfh,
@@ -124,9 +152,13 @@ void leg_media_close(struct leg *leg)
 	leg->sdpm = NULL;
 	leg->sdp = mem_deref(leg->sdp);
 	leg->telev = mem_deref(leg->telev);
+	leg->inband = mem_deref(leg->inband);
+	leg->pcmh = NULL;
 }
 
 /* After an offer/answer: the codec, the events, the remote address. */
+static void inband_key(char digit, void *arg);
+
 static int negotiated(struct leg *leg)
 {
 	const struct sdp_format *fmt = sdp_media_rformat(leg->sdpm, NULL);
@@ -137,6 +169,9 @@ static int negotiated(struct leg *leg)
 		return EPROTO;
 	leg->pt = fmt->pt;
 	leg->te_pt = te ? te->pt : -1;
+	/* a phone without telephone-events sends its keys as tones */
+	if (leg->te_pt < 0 && leg->dtmfh && !leg->inband)
+		media_dtmf_rx_alloc(&leg->inband, inband_key, leg);
 	if (!leg->latched)
 		leg->raddr = *sdp_media_raddr(leg->sdpm);
 	return 0;

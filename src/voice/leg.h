@@ -16,11 +16,14 @@
 
 struct voice;
 struct leg;
+struct media_dtmf_rx;
 
 #define LEG_FRAME 160 /* samples in 20 ms at 8 kHz */
 
 /** Called for each key pressed (RFC 4733 or in-band), once per press. */
 typedef void(leg_dtmf_h)(struct leg *leg, char key, void *arg);
+/** Called with the leg's received audio, decoded to 16-bit linear. */
+typedef void(leg_pcm_h)(const int16_t *pcm, size_t n, void *arg);
 
 struct leg {
 	struct voice *v;
@@ -38,6 +41,9 @@ struct leg {
 	struct leg *peer; /* bridged to: RTP is relayed */
 	leg_dtmf_h *dtmfh;
 	void *arg;
+	struct media_dtmf_rx *inband; /* when the peer has no RFC 4733 */
+	leg_pcm_h *pcmh;              /* a recorder listening */
+	void *pcm_arg;
 	uint64_t rx, tx;
 };
 

@@ -210,6 +210,14 @@ static void test_fallback_nobody_logged_in(void **state)
 	acd_agent_presence(f->acd, a, ACD_PRESENCE_OFFLINE, NULL);
 	fx_check(f);
 	assert_int_equal(acd_contact_state(f->acd, k2), ACD_CONTACT_ENDED);
+	/* a voicemail (not a live caller) waits for someone to log in */
+	struct acd_contact_params vm = {.channel = ACD_CH_VOICEMAIL,
+	                                .queue = q};
+	uint64_t k3 = fx_contact_p(f, &vm);
+
+	assert_int_equal(acd_contact_state(f->acd, k3), ACD_CONTACT_WAITING);
+	fx_ready(f, a);
+	assert_int_equal(fx_offered_to(f, k3), a);
 	fx_free(f);
 }
 
