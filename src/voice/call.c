@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "media/media.h"
+#include "core/config.h"
 #include "voice/call.h"
 #include "voice/flow.h"
 #include "voice/voice_int.h"
@@ -60,11 +61,31 @@ static bool agent_still_ringing(const struct call *call, uint32_t agent)
 
 static void caller_dtmf(struct leg *leg, char key, void *arg);
 
+static void bridge(struct call *call, struct agent_leg *al)
+{
+	list_unlink(&al->le);
+	list_flush(&call->ringing); /* the other forks: CANCEL */
+	call->agent = al;
+	call->state = CALL_BRIDGED;
+	tmr_cancel(&call->announce);
+	flow_stop(call);
+	leg_bridge(&call->caller, &al->leg);
+	call->v->st.bridged++;
+}
+
 static void agent_answered(struct agent_leg *al)
 {
 	struct call *call = al->call;
 	struct voice *v = call->v;
-	int err = acd_offer_accept(v->acd, call->contact, al->agent);
+	int err;
+
+	if (al->agent == ACD_NONE) { /* a forwarded call: no engine offer */
+		bridge(call, al);
+		log_event(LOG_INFO, "call.forwarded", "from=%s number=%s",
+		          call->from, call->number);
+		return;
+	}
+	err = acd_offer_accept(v->acd, call->contact, al->agent);
 
 	if (err) { /* another phone or agent won: this one hangs up */
 		log_event(LOG_INFO, "call.answer-too-late",
@@ -73,14 +94,7 @@ static void agent_answered(struct agent_leg *al)
 		mem_deref(al);
 		return;
 	}
-	list_unlink(&al->le);
-	list_flush(&call->ringing); /* the other forks: CANCEL */
-	call->agent = al;
-	call->state = CALL_BRIDGED;
-	tmr_cancel(&call->announce);
-	flow_stop(call);
-	leg_bridge(&call->caller, &al->leg);
-	v->st.bridged++;
+	bridge(call, al);
 	acd_contact_connected(v->acd, call->contact);
 	log_event(LOG_INFO, "call.bridged", "contact=%" PRIu64 " agent=%s",
 	          call->contact, acd_agent_name(v->acd, al->agent));
@@ -118,6 +132,10 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	al->leg.sess = mem_deref(al->leg.sess);
 	mem_deref(al);
+	if (agent == ACD_NONE) { /* the forward failed */
+		flow_forward_failed(call);
+		return;
+	}
 	/* every phone of this agent refused or failed: the offer fails */
 	if (!agent_still_ringing(call, agent) && call->state == CALL_QUEUED)
 		acd_offer_reject(v->acd, call->contact, agent);
@@ -131,14 +149,35 @@ static int agent_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	return leg_sdp_answer(&al->leg, msg->mb, descp);
 }
 
-static int agent_leg_dial(struct call *call, uint32_t agent,
-                          const struct binding *b)
+/* Where and how to send an outgoing INVITE. */
+struct dial {
+	char uri[256];
+	char route[96];                   /* "" when none */
+	const struct config_trunk *trunk; /* its credentials; NULL none */
+};
+
+static int trunk_auth(char **user, char **pass, const char *realm, void *arg)
+{
+	const struct config_trunk *t = arg;
+	int err;
+
+	(void)realm;
+	if (!t || !t->out_username[0])
+		return EACCES;
+	err = str_dup(user, t->out_username);
+	if (!err)
+		err = str_dup(pass, t->out_password);
+	return err;
+}
+
+static int leg_dial(struct call *call, uint32_t agent, const struct dial *d)
 {
 	struct voice *v = call->v;
 	struct agent_leg *al = mem_zalloc(sizeof(*al), agent_leg_destructor);
 	struct mbuf *offer = NULL;
-	char route[96], from_uri[128];
-	const char *routev[1] = {route};
+	char from_uri[160];
+	const char *routev[1] = {d->route};
+	struct phone *ph = phone_of_agent(v, agent);
 	int err;
 
 	if (!al)
@@ -146,25 +185,94 @@ static int agent_leg_dial(struct call *call, uint32_t agent,
 	al->call = call;
 	al->agent = agent;
 	list_append(&call->ringing, &al->le, al);
-	phone_of_agent(v, agent)->legs++;
+	if (ph)
+		ph->legs++;
 	err = leg_media_open(&al->leg, v, NULL, al);
 	if (!err)
 		err = leg_sdp_offer(&al->leg, &offer);
-	/* reach the phone where it registered from: NAT keeps that open */
-	re_snprintf(route, sizeof(route), "sip:%J;lr%s", &b->src,
-	            b->tp == SIP_TRANSP_TCP ? ";transport=tcp" : "");
-	re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
-	            call->from[0] ? call->from : "anonymous", v->p.realm);
+	if (d->trunk && d->trunk->out_from[0])
+		re_snprintf(from_uri, sizeof(from_uri), "%s",
+		            d->trunk->out_from);
+	else
+		re_snprintf(from_uri, sizeof(from_uri), "sip:%s@%s",
+		            call->from[0] ? call->from : "anonymous",
+		            v->p.realm);
 	if (!err)
 		err = sipsess_connect(
-		    &al->leg.sess, v->sess_sock, b->uri, call->from, from_uri,
-		    "centralino", routev, 1, "application/sdp", offer, NULL,
-		    NULL, false, agent_offer_h, agent_answer_h, NULL,
-		    agent_estab_h, NULL, NULL, agent_close_h, al, NULL);
+		    &al->leg.sess, v->sess_sock, d->uri, call->from, from_uri,
+		    "centralino", routev, d->route[0] ? 1 : 0,
+		    "application/sdp", offer, trunk_auth, (void *)d->trunk,
+		    false, agent_offer_h, agent_answer_h, NULL, agent_estab_h,
+		    NULL, NULL, agent_close_h, al, NULL);
 	mem_deref(offer);
 	if (err)
 		mem_deref(al);
 	return err;
+}
+
+/* A registered phone, reached where it registered from (NAT). */
+static int dial_binding(struct call *call, uint32_t agent,
+                        const struct binding *b)
+{
+	struct dial d = {.trunk = NULL};
+
+	snprintf(d.uri, sizeof(d.uri), "%s", b->uri);
+	re_snprintf(d.route, sizeof(d.route), "sip:%J;lr%s", &b->src,
+	            b->tp == SIP_TRANSP_TCP ? ";transport=tcp" : "");
+	return leg_dial(call, agent, &d);
+}
+
+static const struct config_trunk *trunk_out(const struct voice *v,
+                                            uint32_t tenant)
+{
+	const char *name = acd_tenant_name(v->acd, tenant);
+
+	for (size_t i = 0; v->cfg && name && i < v->cfg->ntrunks; i++) {
+		const struct config_trunk *t = &v->cfg->trunks[i];
+
+		if (t->outbound &&
+		    !strcmp(v->cfg->tenants[t->tenant.index].name, name))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * An outside number through the tenant's outbound trunk. Toll-fraud
+ * protection: the number must match dialing.allow, checked here at the
+ * moment of dialling whatever the caller of this function checked.
+ */
+int call_dial_outside(struct call *call, uint32_t agent, const char *number)
+{
+	struct voice *v = call->v;
+	const struct config_trunk *t;
+	struct dial d = {.route = ""};
+	const char *host;
+
+	if (!v->cfg || !config_dial_allowed(v->cfg, number)) {
+		log_event(LOG_WARN, "dial.refused",
+		          "number=%s reason=not-in-allow-list contact=%" PRIu64,
+		          number, call->contact);
+		return EPERM;
+	}
+	t = trunk_out(v, call->tenant);
+	if (!t) {
+		log_event(LOG_WARN, "dial.refused",
+		          "number=%s reason=no-outbound-trunk", number);
+		return ENOENT;
+	}
+	host = strchr(t->uri, ':'); /* sip:host:port -> host:port */
+	host = host ? host + 1 : t->uri;
+	if (strchr(host, '@'))
+		host = strchr(host, '@') + 1;
+	if (re_snprintf(d.uri, sizeof(d.uri), "%s:%s@%s",
+	                strncmp(t->uri, "sips:", 5) ? "sip" : "sips", number,
+	                host) < 0)
+		return EINVAL;
+	d.trunk = t;
+	log_event(LOG_INFO, "dial.outside", "number=%s trunk=%s", number,
+	          t->name);
+	return leg_dial(call, agent, &d);
 }
 
 void call_ring_agent(struct call *call, uint32_t agent)
@@ -175,7 +283,11 @@ void call_ring_agent(struct call *call, uint32_t agent)
 
 	if (ph) {
 		for (struct le *le = ph->bindings.head; le; le = le->next)
-			rung += agent_leg_dial(call, agent, le->data) == 0;
+			rung += dial_binding(call, agent, le->data) == 0;
+		/* no phone registered: the agent's mobile, if they have one */
+		if (!rung && ph->p.outside[0])
+			rung +=
+			    call_dial_outside(call, agent, ph->p.outside) == 0;
 	}
 	log_event(rung ? LOG_INFO : LOG_WARN,
 	          rung ? "call.ringing" : "call.agent-unreachable",

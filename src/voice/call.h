@@ -16,10 +16,11 @@ struct flow_run;
 struct media_player;
 
 enum call_state {
-	CALL_FLOW = 0, /* in the IVR: prompts, menus */
-	CALL_QUEUED,   /* a contact of the engine, waiting (maybe ringing) */
-	CALL_BRIDGED,  /* talking to an agent */
-	CALL_CLOSING,  /* a last message, then hang up */
+	CALL_FLOW = 0,   /* in the IVR: prompts, menus */
+	CALL_QUEUED,     /* a contact of the engine, waiting (maybe ringing) */
+	CALL_FORWARDING, /* an outside number rings for the caller */
+	CALL_BRIDGED,    /* talking to an agent */
+	CALL_CLOSING,    /* a last message, then hang up */
 };
 
 /** An agent's phone ringing for a call (one per registered contact). */
@@ -66,6 +67,13 @@ int call_enqueue(struct call *call, const struct acd_contact_params *p,
 void call_announce_in(struct call *call, uint64_t ms);
 /** Ring the agent for this call's offer. */
 void call_ring_agent(struct call *call, uint32_t agent);
+/**
+ * Ring an outside number for the call, for agent (ACD_NONE: a forward,
+ * bridged without the engine) through the tenant's outbound trunk.
+ * Returns EPERM when dialing.allow refuses the number, ENOENT without an
+ * outbound trunk, or another errno.
+ */
+int call_dial_outside(struct call *call, uint32_t agent, const char *number);
 /** Stop ringing the agent (offer timed out or withdrawn). */
 void call_stop_agent(struct call *call, uint32_t agent);
 struct call *call_by_contact(const struct voice *v, uint64_t contact);

@@ -463,6 +463,38 @@ static void vm_begin(struct flow_run *fr, uint32_t queue, acd_time_t max)
 	tmr_start(&fr->tmr, 100, vm_record, fr);
 }
 
+/* ---- forwarding ------------------------------------------------------ */
+
+static const char *const fwd_failed[] = {
+    "Non è stato possibile completare la chiamata. Arrivederci.",
+    "No ha sido posible completar la llamada. Adiós.",
+    "The call could not be completed. Goodbye.",
+};
+
+static void forward(struct flow_run *fr, const char *number)
+{
+	struct call *call = fr->call;
+	struct media_clip *ring = NULL;
+
+	call->state = CALL_FORWARDING;
+	if (!media_tone_clip(&ring, MEDIA_TONE_RINGBACK))
+		media_player_music(call->player, ring);
+	mem_deref(ring);
+	if (call_dial_outside(call, ACD_NONE, number))
+		flow_forward_failed(call);
+}
+
+void flow_forward_failed(struct call *call)
+{
+	struct flow_run *fr = call->flow;
+
+	if (fr) {
+		media_player_music(call->player, NULL);
+		say_text(fr, words(fr, fwd_failed));
+	}
+	closing(call);
+}
+
 static bool emergency_on(const struct flow_run *fr)
 {
 	const struct voice *v = fr->call->v;
@@ -508,6 +540,9 @@ static bool step(struct flow_run *fr, const struct config_action *a)
 	case CONFIG_ACT_GOTO:
 		jump(fr, a->node.index);
 		return true;
+	case CONFIG_ACT_FORWARD:
+		forward(fr, a->number);
+		return false;
 	case CONFIG_ACT_VOICEMAIL:
 		vm_begin(fr,
 		         acd_queue_find(fr->call->v->acd, fr->call->tenant,
@@ -668,6 +703,9 @@ void flow_fallback(struct call *call, const struct acd_fallback *fb,
 		break;
 	case ACD_ACTION_VOICEMAIL:
 		vm_begin(fr, queue, 0);
+		return;
+	case ACD_ACTION_FORWARD:
+		forward(fr, fb->target);
 		return;
 	default:
 		break;

@@ -42,6 +42,8 @@ void flow_announce(struct call *call);
 void flow_fallback(struct call *call, const struct acd_fallback *fb,
                    uint32_t queue);
 void flow_callback_scheduled(struct call *call);
+/** The outside number did not answer or refused. */
+void flow_forward_failed(struct call *call);
 /** The last prompts of a closing call have played. */
 void flow_finished(struct call *call);
 

@@ -31,6 +31,7 @@ struct voice_phone {
 	char user[128]; /* digest user name */
 	char password[128];
 	bool static_member; /* ready whenever registered */
+	char outside[33];   /* mobile, rung through a trunk; "" none */
 };
 
 /** What the channel needs; voice_params_from_config() fills it. */

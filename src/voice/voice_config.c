@@ -46,13 +46,14 @@ static size_t phones_fill(struct voice_phone *v, const struct config *cfg,
 		    acd_tenant_find(acd, cfg->tenants[a->tenant.index].name);
 		uint32_t id = acd_agent_find(acd, tenant, a->name);
 
-		if (!a->password[0] || id == ACD_NONE)
-			continue; /* no password: no phone login */
+		if ((!a->password[0] && !a->outside[0]) || id == ACD_NONE)
+			continue; /* neither a phone login nor a mobile */
 		v[n].agent = id;
 		phone_user(cfg, i, v[n].user, sizeof(v[n].user));
 		snprintf(v[n].password, sizeof(v[n].password), "%s",
 		         a->password);
 		v[n].static_member = a->static_member;
+		snprintf(v[n].outside, sizeof(v[n].outside), "%s", a->outside);
 		n++;
 	}
 	return n;
