@@ -1,6 +1,6 @@
 #!/bin/sh
 # voice_register: agents' phones register with digest authentication.
-# The right password gets 200 and sip.registered; a wrong password and an
+# The right password gets 200 and sip.registered (UDP and TCP); a wrong password and an
 # unknown user get the same 403 (no user enumeration); after auth_failures
 # (3) failures the address is blocked, 403 even with the right password,
 # until the block (3 s) ends.
@@ -30,6 +30,15 @@ wait_for_log "event=sip.registered user=agent1 contact=sip:agent1@127.0.0.1:" 5 
 	fail "no event=sip.registered user=agent1 in the log"
 [ "$(status ok1)" = "SIP/2.0 200 OK" ] || fail "agent1/demo got '$(status ok1)'"
 ok "agent1 with the right password: 200, sip.registered"
+
+# ... and over TCP
+vt_credentials "$T/tcp.csv" agent3 demo
+vt_sipp tcp 127.0.0.1 -t t1 -sf "tests/integration/voice/register.xml" \
+	-inf "$T/tcp.csv" -m 1 -d 1
+vt_sipp_wait "$sipp_pid" tcp 15 "agent3/demo was not registered over TCP"
+wait_for_log "event=sip.registered user=agent3 contact=sip:agent3@127.0.0.1:[0-9]+;transport=TCP" 5 ||
+	fail "no event=sip.registered user=agent3 over TCP"
+ok "agent3 over TCP: $(status tcp)"
 
 # 2. A wrong password: 403 after the challenge (failure 1 of 3).
 register badpw agent1 wrong register_refused.xml \

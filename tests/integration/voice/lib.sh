@@ -137,9 +137,10 @@ count_log() {
 # Blocks of 8 free ports: SIP of the daemon, then one block per sipp
 # (SIP port, control port +1, media ports +4..+7), and 40 RTP ports of the
 # daemon's own, distinct for every run.
-set -- $($VT_TOOL ports 7 8)
+set -- $($VT_TOOL ports 11 8)
 SIP_PORT=$1
-vt_blocks="$2 $3 $4 $5 $6 $7"
+shift
+vt_blocks="$*"
 set -- $($VT_TOOL ports 1 40)
 RTP_MIN=$1
 RTP_MAX=$(($1 + 39))
