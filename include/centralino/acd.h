@@ -260,6 +260,8 @@ uint32_t acd_queue_find(const struct acd *acd, uint32_t tenant,
 uint32_t acd_agent_find(const struct acd *acd, uint32_t tenant,
                         const char *name);
 const char *acd_tenant_name(const struct acd *acd, uint32_t tenant);
+/** The tenant of an agent, ACD_NONE when unknown. */
+uint32_t acd_agent_tenant(const struct acd *acd, uint32_t agent);
 const char *acd_queue_name(const struct acd *acd, uint32_t queue);
 const char *acd_agent_name(const struct acd *acd, uint32_t agent);
 const char *acd_skill_name(const struct acd *acd, uint32_t skill);
@@ -272,6 +274,13 @@ const char *acd_skill_name(const struct acd *acd, uint32_t skill);
 int acd_member_add(struct acd *acd, uint32_t agent, uint32_t queue,
                    int priority);
 int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue);
+/** The queues agent is a member of: up to max ids into v; returns the
+ * number of memberships (which may exceed max). */
+size_t acd_agent_queues(const struct acd *acd, uint32_t agent, uint32_t *v,
+                        size_t max);
+/** The agent's skills: up to max into v; returns how many it has. */
+size_t acd_agent_skills(const struct acd *acd, uint32_t agent,
+                        struct acd_agent_skill *v, size_t max);
 /** Set a skill's proficiency (1..5), or remove it with 0. */
 int acd_agent_skill_set(struct acd *acd, uint32_t agent, uint32_t skill,
                         unsigned proficiency);

@@ -533,6 +533,13 @@ const char *acd_tenant_name(const struct acd *acd, uint32_t tenant)
 	return tenant < acd->ntenants ? acd->tenants[tenant]->name : NULL;
 }
 
+uint32_t acd_agent_tenant(const struct acd *acd, uint32_t agent)
+{
+	struct agent *a = agent_get(acd, agent);
+
+	return a ? a->tenant->id : ACD_NONE;
+}
+
 const char *acd_queue_name(const struct acd *acd, uint32_t queue)
 {
 	struct queue *q = queue_get(acd, queue);

@@ -138,6 +138,30 @@ int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue)
 	return 0;
 }
 
+size_t acd_agent_queues(const struct acd *acd, uint32_t agent, uint32_t *v,
+                        size_t max)
+{
+	const struct agent *a = agent_get(acd, agent);
+
+	if (!a)
+		return 0;
+	for (size_t i = 0; i < a->nmembers && i < max; i++)
+		v[i] = a->members[i]->queue->id;
+	return a->nmembers;
+}
+
+size_t acd_agent_skills(const struct acd *acd, uint32_t agent,
+                        struct acd_agent_skill *v, size_t max)
+{
+	const struct agent *a = agent_get(acd, agent);
+
+	if (!a)
+		return 0;
+	for (size_t i = 0; i < a->nskills && i < max; i++)
+		v[i] = a->skills[i];
+	return a->nskills;
+}
+
 static int skill_set(struct agent *a, uint32_t skill, unsigned proficiency)
 {
 	unsigned i;

@@ -1,10 +1,16 @@
 /*
- * config_apply.c - a validated configuration into the routing engine,
- * through include/centralino/acd.h only.
+ * config_apply.c - make the routing engine match a validated
+ * configuration, through include/centralino/acd.h only: at start, and
+ * again on every reload without dropping a contact.
  *
- * Queues are created without their escalation steps first and then
- * updated with them, because a step may overflow into a queue declared
- * further down the file.
+ * Objects are matched by name (and tenant). What is new is created, what
+ * exists is updated in place (queue settings, an agent's skills, capacity
+ * and queues), an agent no longer in the file leaves all its queues and
+ * is logged out. Queues and tenants are never deleted at run time: their
+ * contacts keep waiting until a restart.
+ *
+ * Queues are applied without their escalation steps first and then with
+ * them, because a step may overflow into a queue declared further down.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -80,7 +86,11 @@ static void queues_apply(struct applier *ap)
 		queue_params(ap, q, &p, false);
 		if (p.tenant == ACD_NONE)
 			continue;
-		err = acd_queue_add(ap->acd, &p, &ap->queues[i]);
+		ap->queues[i] = acd_queue_find(ap->acd, p.tenant, q->name);
+		if (ap->queues[i] != ACD_NONE)
+			err = acd_queue_update(ap->acd, ap->queues[i], &p);
+		else
+			err = acd_queue_add(ap->acd, &p, &ap->queues[i]);
 		if (err) {
 			ap->queues[i] = ACD_NONE;
 			refused(ap, q->loc, "queues", q->name, err);
@@ -88,13 +98,66 @@ static void queues_apply(struct applier *ap)
 	}
 	for (size_t i = 0; i < ap->cfg->nqueues; i++) {
 		const struct config_queue *q = &ap->cfg->queues[i];
-		if (!q->nsteps || ap->queues[i] == ACD_NONE)
+		if (ap->queues[i] == ACD_NONE)
 			continue;
 		queue_params(ap, q, &p, true);
 		err = acd_queue_update(ap->acd, ap->queues[i], &p);
 		if (err)
 			refused(ap, q->loc, "queues.escalation", q->name, err);
 	}
+}
+
+/* Leave the queues the file no longer lists for this agent. */
+static void members_prune(struct applier *ap, const struct config_agent *a,
+                          uint32_t agent)
+{
+	uint32_t now[256];
+	size_t n = acd_agent_queues(ap->acd, agent, now, 256);
+
+	for (size_t i = 0; i < n && i < 256; i++) {
+		bool listed = false;
+
+		for (size_t j = 0; a && j < a->nqueues && !listed; j++)
+			listed =
+			    id_of(ap->queues, &a->queues[j].queue) == now[i];
+		if (!listed)
+			acd_member_remove(ap->acd, agent, now[i]);
+	}
+}
+
+/* Drop the skills the file no longer gives the agent. */
+static void skills_prune(struct applier *ap, const struct config_agent *a,
+                         uint32_t agent)
+{
+	struct acd_agent_skill now[64];
+	size_t n = acd_agent_skills(ap->acd, agent, now, 64);
+
+	for (size_t i = 0; i < n && i < 64; i++) {
+		bool listed = false;
+
+		for (size_t j = 0; j < a->nskills && !listed; j++)
+			listed = id_of(ap->skills, &a->skills[j].skill) ==
+			         now[i].skill;
+		if (!listed)
+			acd_agent_skill_set(ap->acd, agent, now[i].skill, 0);
+	}
+}
+
+/* An agent the engine has already: bring it in line with the file. */
+static void agent_update(struct applier *ap, const struct config_agent *a,
+                         uint32_t agent, const struct acd_agent_params *p)
+{
+	skills_prune(ap, a, agent);
+	for (unsigned i = 0; i < p->nskills; i++)
+		acd_agent_skill_set(ap->acd, agent, p->skills[i].skill,
+		                    p->skills[i].proficiency);
+	for (int ch = 0; ch < ACD_CH_COUNT; ch++) {
+		if (ch != ACD_CH_CALLBACK)
+			acd_agent_capacity_set(ap->acd, agent,
+			                       (enum acd_channel)ch,
+			                       p->capacity[ch]);
+	}
+	members_prune(ap, a, agent);
 }
 
 static void members_apply(struct applier *ap, const struct config_agent *a,
@@ -138,6 +201,14 @@ static void agent_apply(struct applier *ap, const struct config_agent *a)
 		p.nskills += sv[p.nskills].skill != ACD_NONE;
 	}
 	p.skills = sv;
+	agent = acd_agent_find(ap->acd, p.tenant, a->name);
+	if (agent != ACD_NONE) {
+		agent_update(ap, a, agent, &p);
+		if (sv != skills)
+			free(sv);
+		members_apply(ap, a, agent);
+		return;
+	}
 	int err = acd_agent_add(ap->acd, &p, &agent);
 	if (sv != skills)
 		free(sv);
@@ -156,6 +227,9 @@ static void names_apply(struct applier *ap)
 	int err;
 	for (size_t i = 0; i < ap->cfg->ntenants; i++) {
 		const struct config_tenant *t = &ap->cfg->tenants[i];
+		ap->tenants[i] = acd_tenant_find(ap->acd, t->name);
+		if (ap->tenants[i] != ACD_NONE)
+			continue;
 		err = acd_tenant_add(ap->acd, t->name, &ap->tenants[i]);
 		if (err) {
 			ap->tenants[i] = ACD_NONE;
@@ -164,11 +238,45 @@ static void names_apply(struct applier *ap)
 	}
 	for (size_t i = 0; i < ap->cfg->nskills; i++) {
 		const struct config_skill *s = &ap->cfg->skills[i];
+		ap->skills[i] = acd_skill_find(ap->acd, s->name);
+		if (ap->skills[i] != ACD_NONE)
+			continue;
 		err = acd_skill_add(ap->acd, s->name, &ap->skills[i]);
 		if (err) {
 			ap->skills[i] = ACD_NONE;
 			refused(ap, s->loc, "skills", s->name, err);
 		}
+	}
+}
+
+static bool agent_listed(const struct config *cfg, const char *tenant,
+                         const char *name)
+{
+	for (size_t i = 0; i < cfg->nagents; i++) {
+		const struct config_agent *a = &cfg->agents[i];
+
+		if (!strcmp(a->name, name) && a->tenant.index != SIZE_MAX &&
+		    !strcmp(cfg->tenants[a->tenant.index].name, tenant))
+			return true;
+	}
+	return false;
+}
+
+/* Agents the file no longer lists: out of every queue, logged out. */
+static void agents_retire(struct applier *ap)
+{
+	struct acd_totals t;
+
+	acd_totals(ap->acd, &t);
+	for (uint32_t id = 0; id < t.agents; id++) {
+		const char *tenant =
+		    acd_tenant_name(ap->acd, acd_agent_tenant(ap->acd, id));
+
+		if (!tenant ||
+		    agent_listed(ap->cfg, tenant, acd_agent_name(ap->acd, id)))
+			continue;
+		members_prune(ap, NULL, id);
+		acd_agent_presence(ap->acd, id, ACD_PRESENCE_OFFLINE, NULL);
 	}
 }
 
@@ -195,6 +303,7 @@ int config_apply(const struct config *cfg, struct acd *acd,
 	queues_apply(&ap);
 	for (size_t i = 0; i < cfg->nagents; i++)
 		agent_apply(&ap, &cfg->agents[i]);
+	agents_retire(&ap);
 out:
 	free(ap.tenants);
 	free(ap.skills);

@@ -422,6 +422,7 @@ static void test_apply_demo(void **state)
 	struct acd_contact_params cp = {.channel = ACD_CH_VOICE,
 	                                .queue = health};
 	assert_int_equal(acd_contact_add(acd, &cp, &contact), 0);
+	uint64_t offered = contact;
 	assert_int_equal(probe.offers, 1);
 	assert_int_equal(probe.offered_to, agent9);
 	assert_int_equal(probe.queue, health);
@@ -431,12 +432,41 @@ static void test_apply_demo(void **state)
 	assert_int_equal(acd_contact_add(acd, &cp, &contact), 0);
 	assert_int_equal(probe.offers, 1);
 
-	/* Applying twice: every object refused, located, no crash. */
-	assert_int_equal(config_apply(cfg, acd, &errs), EEXIST);
-	assert_true(errs.n > 0);
-	assert_int_equal(errs.v[0].line, 15); /* "- name: demo" */
-	assert_string_equal(errs.v[0].field, "tenants");
-	assert_non_null(strstr(errs.v[0].message, "refused 'demo'"));
+	/* Applying again (a reload of the same file) changes nothing: no
+	 * error, and the contacts keep their state. */
+	assert_int_equal(config_apply(cfg, acd, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	assert_int_equal(acd_contact_state(acd, offered), ACD_CONTACT_OFFERED);
+	assert_int_equal(acd_agent_state(acd, agent9), ACD_AGENT_RESERVED);
+
+	/* A new file: agent9 moves to information, agent11 arrives, the
+	 * others are gone and leave their queues. */
+	static const char next[] =
+	    "tenants: [{name: demo}]\n"
+	    "skills: [health, information]\n"
+	    "queues:\n"
+	    "  - {name: information, tenant: demo}\n"
+	    "  - {name: health, tenant: demo, strategy: best-skill}\n"
+	    "agents:\n"
+	    "  - {name: agent9, tenant: demo, skills: {information: 2},\n"
+	    "     queues: [information]}\n"
+	    "  - {name: agent11, tenant: demo, queues: [health]}\n";
+	struct config *cfg2 = NULL;
+	uint32_t queues[8];
+	struct acd_agent_skill skills[8];
+
+	assert_int_equal(
+	    config_parse(next, sizeof(next) - 1, "next.yaml", &cfg2, &errs), 0);
+	assert_int_equal(config_apply(cfg2, acd, &errs), 0);
+	assert_int_equal(acd_agent_queues(acd, agent9, queues, 8), 1);
+	assert_int_equal(queues[0], info);
+	assert_int_equal(acd_agent_skills(acd, agent9, skills, 8), 1);
+	assert_int_equal(skills[0].skill, acd_skill_find(acd, "information"));
+	assert_int_not_equal(acd_agent_find(acd, demo, "agent11"), ACD_NONE);
+	uint32_t agent1 = acd_agent_find(acd, demo, "agent1");
+	assert_int_equal(acd_agent_queues(acd, agent1, queues, 8), 0);
+	assert_int_equal(acd_agent_state(acd, agent1), ACD_AGENT_OFFLINE);
+	config_free(cfg2);
 	acd_free(acd);
 	config_free(cfg);
 	config_errors_free(&errs);
