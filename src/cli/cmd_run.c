@@ -85,21 +85,28 @@ static void usage(FILE *f)
 	           "docs/configuration.md).\n"
 	           "  --config FILE      the configuration\n"
 	           "  --log-level LEVEL  debug, info (default), warn or error\n"
-	           "Stops on SIGINT or SIGTERM. SIGHUP checks FILE again and "
-	           "reports its errors.\n");
+	           "Stops on SIGINT or SIGTERM. SIGHUP reloads FILE without "
+	           "dropping a call;\na file with errors is refused and the "
+	           "one in force stays.\n");
 }
 
+static struct config_hold *current; /* the configuration in force */
+
 /* Load, check and apply the configuration to a new engine. */
-static int start(const char *path, struct config **cfgp)
+static int start(const char *path)
 {
 	struct config_errors errs = {0};
-	int err = config_load(path, cfgp, &errs);
+	struct config *cfg = NULL;
+	int err = config_load(path, &cfg, &errs);
 
+	if (!err && !(current = config_hold_new(cfg)))
+		err = ENOMEM;
 	if (!err) {
 		err = acd_alloc(&engine, loop_ms, on_engine_event, NULL,
 		                (uint64_t)time(NULL));
 		if (!err)
-			err = config_apply(*cfgp, engine, &errs);
+			err = config_apply(config_hold_cfg(current), engine,
+			                   &errs);
 	}
 	if (err) {
 		config_errors_print(&errs, stderr);
@@ -110,23 +117,40 @@ static int start(const char *path, struct config **cfgp)
 	return err;
 }
 
-static void reload_check(const char *path)
+/*
+ * SIGHUP: a bad file is refused with its errors and the one in force
+ * stays; a good one is applied to the engine and the channels in place,
+ * without dropping a call or a waiting caller.
+ */
+static void reload(const char *path)
 {
 	struct config_errors errs = {0};
 	struct config *cfg = NULL;
+	struct config_hold *next;
+	struct voice_params vp;
+	int err;
 
 	if (config_load(path, &cfg, &errs)) {
 		config_errors_print(&errs, stderr);
 		log_event(LOG_WARN, "config.reload-refused",
 		          "file=%s errors=%zu kept=running", path,
 		          errs.n + errs.dropped);
-	} else {
-		log_event(LOG_INFO, "config.reload-checked",
-		          "file=%s result=valid note=\"applied at the next "
-		          "start\"",
-		          path);
+		config_errors_free(&errs);
+		return;
 	}
-	config_free(cfg);
+	next = config_hold_new(cfg);
+	if (!next)
+		return;
+	err = config_apply(cfg, engine, &errs);
+	config_errors_print(&errs, stderr);
+	if (voice && voice_params_from_config(&vp, cfg, engine)) {
+		err |= voice_reload(voice, &vp, next);
+		free(vp.phones);
+	}
+	config_hold_unref(current);
+	current = next;
+	log_event(err ? LOG_WARN : LOG_INFO, "config.reloaded",
+	          "file=%s refusals=%zu", path, errs.n + errs.dropped);
 	config_errors_free(&errs);
 }
 
@@ -140,7 +164,7 @@ static void signal_poll(void *arg)
 	}
 	if (reload_signal) {
 		reload_signal = 0;
-		reload_check(path);
+		reload(path);
 	}
 	tmr_start(&signal_tmr, 200, signal_poll, arg);
 }
@@ -151,29 +175,36 @@ static void on_re_signal(int sig)
 	re_cancel();
 }
 
-static int channels_start(const struct config *cfg)
+static int channels_start(void)
 {
+	const struct config *cfg = config_hold_cfg(current);
 	struct voice_params vp;
 	int err;
 
 	if (!voice_params_from_config(&vp, cfg, engine))
 		return 0; /* no sip section: no voice channel */
-	err = voice_alloc(&voice, &vp, cfg, engine);
+	err = voice_alloc(&voice, &vp, current, engine);
 	free(vp.phones);
 	return err;
 }
 
 /* libre's loop carries SIP, RTP and the engine's timers. */
-static int loop(const char *path, const struct config *cfg)
+static int loop(const char *path)
 {
-	int err = channels_start(cfg);
+	int err = channels_start();
 
 	if (err) {
 		log_event(LOG_ERROR, "centralino.channels-failed", "error=%s",
 		          strerror(err));
 		return err;
 	}
-	signal(SIGHUP, on_signal);
+	/* sigaction, not signal(): under strict POSIX, signal() resets the
+	 * handler after one delivery and a second SIGHUP would kill us */
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
 	tmr_start(&signal_tmr, 200, signal_poll, (void *)path);
 	engine_arm();
 	err = re_main(on_re_signal);
@@ -207,7 +238,6 @@ int cmd_run(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *path = NULL;
-	struct config *cfg = NULL;
 	struct acd_totals t;
 	int c, level;
 
@@ -243,9 +273,9 @@ int cmd_run(int argc, char **argv)
 	if (libre_init())
 		return 1;
 	fd_setsize(fd_limit()); /* libre 1.1.0 starts with no room */
-	if (start(path, &cfg)) {
+	if (start(path)) {
 		acd_free(engine);
-		config_free(cfg);
+		config_hold_unref(current);
 		libre_close();
 		return 1;
 	}
@@ -253,11 +283,11 @@ int cmd_run(int argc, char **argv)
 	log_event(LOG_INFO, "centralino.started",
 	          "version=%s config=%s queues=%zu agents=%zu",
 	          CENTRALINO_VERSION, path, t.queues, t.agents);
-	c = loop(path, cfg);
+	c = loop(path);
 	log_event(LOG_INFO, "centralino.stopped", "signal=%d",
 	          (int)stop_signal);
 	acd_free(engine);
-	config_free(cfg);
+	config_hold_unref(current);
 	libre_close();
 	return c ? 1 : 0;
 }

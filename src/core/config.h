@@ -406,6 +406,21 @@ void config_free(struct config *cfg);
 int config_apply(const struct config *cfg, struct acd *acd,
                  struct config_errors *errs);
 
+/*
+ * A configuration shared by the calls that started under it: the daemon
+ * holds the current one, each call the one it started with, and the
+ * last to let go frees it. Single-threaded (the event loop).
+ */
+struct config_hold;
+
+/** Hold cfg (ownership passes); NULL when out of memory (cfg freed). */
+struct config_hold *config_hold_new(struct config *cfg);
+/** One more holder; returns h. NULL is accepted. */
+struct config_hold *config_hold_ref(struct config_hold *h);
+/** Let go; the last one frees the configuration. NULL is accepted. */
+void config_hold_unref(struct config_hold *h);
+const struct config *config_hold_cfg(const struct config_hold *h);
+
 /** "it", "es", "en"; "" for CONFIG_LANG_NONE. */
 const char *config_language_name(enum config_language lang);
 

@@ -222,16 +222,16 @@ static int dial_binding(struct call *call, uint32_t agent,
 	return leg_dial(call, agent, &d);
 }
 
-static const struct config_trunk *trunk_out(const struct voice *v,
-                                            uint32_t tenant)
+static const struct config_trunk *trunk_out(const struct call *call)
 {
-	const char *name = acd_tenant_name(v->acd, tenant);
+	const struct config *cfg = call->cfg;
+	const char *name = acd_tenant_name(call->v->acd, call->tenant);
 
-	for (size_t i = 0; v->cfg && name && i < v->cfg->ntrunks; i++) {
-		const struct config_trunk *t = &v->cfg->trunks[i];
+	for (size_t i = 0; cfg && name && i < cfg->ntrunks; i++) {
+		const struct config_trunk *t = &cfg->trunks[i];
 
 		if (t->outbound &&
-		    !strcmp(v->cfg->tenants[t->tenant.index].name, name))
+		    !strcmp(cfg->tenants[t->tenant.index].name, name))
 			return t;
 	}
 	return NULL;
@@ -244,18 +244,17 @@ static const struct config_trunk *trunk_out(const struct voice *v,
  */
 int call_dial_outside(struct call *call, uint32_t agent, const char *number)
 {
-	struct voice *v = call->v;
 	const struct config_trunk *t;
 	struct dial d = {.route = ""};
 	const char *host;
 
-	if (!v->cfg || !config_dial_allowed(v->cfg, number)) {
+	if (!call->cfg || !config_dial_allowed(call->cfg, number)) {
 		log_event(LOG_WARN, "dial.refused",
 		          "number=%s reason=not-in-allow-list contact=%" PRIu64,
 		          number, call->contact);
 		return EPERM;
 	}
-	t = trunk_out(v, call->tenant);
+	t = trunk_out(call);
 	if (!t) {
 		log_event(LOG_WARN, "dial.refused",
 		          "number=%s reason=no-outbound-trunk", number);
@@ -329,6 +328,7 @@ static void call_destructor(void *arg)
 	call->player = mem_deref(call->player);
 	call->caller.sess = mem_deref(call->caller.sess);
 	leg_media_close(&call->caller);
+	config_hold_unref(call->hold);
 	v->st.calls--;
 }
 
@@ -475,6 +475,8 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 		return;
 	}
 	call->v = v;
+	call->hold = config_hold_ref(v->hold);
+	call->cfg = v->cfg;
 	call->started = tmr_jiffies();
 	call->tenant = route->tenant;
 	if (route->say) /* a feature code: the agent's own tenant */

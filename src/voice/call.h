@@ -36,6 +36,8 @@ struct call {
 	struct le le; /* in voice->call_list */
 	struct le he; /* in voice->calls, by contact, once queued */
 	struct voice *v;
+	struct config_hold *hold; /* the configuration the call started on */
+	const struct config *cfg;
 	struct leg caller;
 	enum call_state state;
 	bool established;   /* the caller's ACK came */

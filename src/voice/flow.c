@@ -137,7 +137,7 @@ int flow_attach(struct call *call, const struct flow_route *route)
 	fr->call = call;
 	fr->say = route->say;
 	if (route->flow != SIZE_MAX) {
-		fr->flow = &call->v->cfg->flows[route->flow];
+		fr->flow = &call->cfg->flows[route->flow];
 		fr->node = fr->flow->start.index;
 		fr->lang = fr->flow->language;
 	}
@@ -273,7 +273,7 @@ static void menu_key(struct flow_run *fr, char key)
 
 static void set_contact(struct flow_run *fr, const struct config_action *a)
 {
-	const struct config *cfg = fr->call->v->cfg;
+	const struct config *cfg = fr->call->cfg;
 	struct acd *acd = fr->call->v->acd;
 
 	for (unsigned i = 0; i < a->nskills; i++) {
@@ -308,7 +308,7 @@ static void music_start(struct flow_run *fr, const struct config_action *a)
 	if (a->music.index != SIZE_MAX)
 		err = media_prompts_file(
 		    v->prompts, &clip,
-		    v->cfg->prompts_music[a->music.index].path);
+		    fr->call->cfg->prompts_music[a->music.index].path);
 	if (err) /* no music: the caller hears ringing, not silence */
 		err = media_tone_clip(&clip, MEDIA_TONE_RINGBACK);
 	if (!err)
@@ -319,7 +319,7 @@ static void music_start(struct flow_run *fr, const struct config_action *a)
 static bool enqueue(struct flow_run *fr, const struct config_action *a)
 {
 	struct call *call = fr->call;
-	const struct config *cfg = call->v->cfg;
+	const struct config *cfg = call->cfg;
 	uint32_t queue = acd_queue_find(call->v->acd, call->tenant,
 	                                cfg->queues[a->queue.index].name);
 	int err;
@@ -360,13 +360,13 @@ static const char *const vm_thanks[] = {
 
 static const char *words(const struct flow_run *fr, const char *const v[3]);
 
-static void vm_dir(const struct voice *v, char *buf, size_t size)
+static void vm_dir(const struct config *cfg, char *buf, size_t size)
 {
-	const char *slash = strrchr(v->cfg->store_path, '/');
-	int n = slash ? (int)(slash - v->cfg->store_path) : 0;
+	const char *slash = strrchr(cfg->store_path, '/');
+	int n = slash ? (int)(slash - cfg->store_path) : 0;
 
 	if (n)
-		snprintf(buf, size, "%.*s/voicemail", n, v->cfg->store_path);
+		snprintf(buf, size, "%.*s/voicemail", n, cfg->store_path);
 	else
 		snprintf(buf, size, "voicemail");
 }
@@ -434,7 +434,7 @@ static void vm_record(void *arg)
 		tmr_start(&fr->tmr, 100, vm_record, fr);
 		return;
 	}
-	vm_dir(call->v, dir, sizeof(dir));
+	vm_dir(call->cfg, dir, sizeof(dir));
 	err = record_open(&fr->rec, dir,
 	                  acd_tenant_name(call->v->acd, call->tenant),
 	                  (uint64_t)fr->vm_max, vm_full, fr);
@@ -499,14 +499,16 @@ static bool emergency_on(const struct flow_run *fr)
 {
 	const struct voice *v = fr->call->v;
 
-	return v->emergency && fr->flow &&
-	       v->emergency[(size_t)(fr->flow - v->cfg->flows)];
+	return fr->flow &&
+	       voice_emergency_on(
+	           v, fr->call->cfg->tenants[fr->flow->tenant.index].name,
+	           fr->flow->name);
 }
 
 /* Run one action; false when the call now waits (menu, queue, end). */
 static bool step(struct flow_run *fr, const struct config_action *a)
 {
-	const struct config *cfg = fr->call->v->cfg;
+	const struct config *cfg = fr->call->cfg;
 
 	switch (a->type) {
 	case CONFIG_ACT_HOURS:

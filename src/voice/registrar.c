@@ -73,9 +73,81 @@ int phones_load(struct voice *v, const struct voice_phone *phones, size_t n)
 	return 0;
 }
 
+static void phone_presence(struct phone *ph);
+static bool count_bindings(struct le *le, void *arg);
+
+struct prune {
+	struct list dead;
+	uint64_t gen;
+};
+
+static bool phone_stale(struct le *le, void *arg)
+{
+	struct phone *ph = le->data;
+	struct prune *pr = arg;
+
+	if (ph->gen != pr->gen) {
+		hash_unlink(&ph->he);
+		list_append(&pr->dead, &ph->he, ph);
+	}
+	return false;
+}
+
+static int phone_update(struct voice *v, const struct voice_phone *np,
+                        uint64_t gen)
+{
+	struct phone *ph = phone_find(v, np->user);
+	bool was_static;
+
+	if (!ph) {
+		int err = phones_load(v, np, 1);
+
+		ph = phone_find(v, np->user);
+		if (ph)
+			ph->gen = gen;
+		return err;
+	}
+	ph->gen = gen;
+	was_static = ph->p.static_member;
+	if (ph->p.agent != np->agent) {
+		hash_unlink(&ph->he_agent);
+		hash_append(v->phones_by_agent, np->agent, &ph->he_agent, ph);
+	}
+	ph->p = *np;
+	if (ph->p.static_member && !was_static)
+		phone_presence(ph);
+	return 0;
+}
+
+int phones_reload(struct voice *v, const struct voice_phone *phones, size_t n)
+{
+	static uint64_t generation;
+	struct prune pr = {.gen = ++generation};
+	int err = 0;
+
+	list_init(&pr.dead);
+	for (size_t i = 0; i < n; i++)
+		err |= phone_update(v, &phones[i], pr.gen);
+	/* phones no longer configured: their registrations go with them */
+	hash_apply(v->phones, phone_stale, &pr);
+	v->st.registrations = 0;
+	list_flush(&pr.dead);
+	hash_apply(v->phones, count_bindings, v);
+	return err ? ENOMEM : 0;
+}
+
 void phones_flush(struct voice *v)
 {
 	hash_flush(v->phones);
+}
+
+static bool count_bindings(struct le *le, void *arg)
+{
+	const struct phone *ph = le->data;
+	struct voice *v = arg;
+
+	v->st.registrations += list_count(&ph->bindings);
+	return false;
 }
 
 /* A static member follows its phone: ready while registered. */

@@ -172,26 +172,61 @@ void voice_media_addr(const struct voice *v, struct sa *sa)
 	sa_set_port(sa, 0);
 }
 
+static int emergency_find(const struct voice *v, const char *key)
+{
+	for (unsigned i = 0; i < v->nemergency; i++) {
+		if (!strcmp(v->emergency[i], key))
+			return (int)i;
+	}
+	return -1;
+}
+
+bool voice_emergency_on(const struct voice *v, const char *tenant,
+                        const char *flow)
+{
+	char key[sizeof(v->emergency[0])];
+
+	snprintf(key, sizeof(key), "%s/%s", tenant, flow);
+	return emergency_find(v, key) >= 0;
+}
+
+static bool flow_exists(const struct config *cfg, const char *tenant,
+                        const char *flow)
+{
+	for (size_t i = 0; cfg && i < cfg->nflows; i++) {
+		const struct config_flow *f = &cfg->flows[i];
+
+		if (!strcmp(f->name, flow) &&
+		    !strcmp(cfg->tenants[f->tenant.index].name, tenant))
+			return true;
+	}
+	return false;
+}
+
+/* Kept by name, so that a reload keeps the switch where it was. */
 int voice_emergency_set(struct voice *v, const char *tenant, const char *flow,
                         bool on)
 {
-	const struct config *cfg = v->cfg;
+	char key[sizeof(v->emergency[0])];
+	int i;
 
-	if (!cfg || !v->emergency)
+	if (!flow_exists(v->cfg, tenant, flow))
 		return ENOENT;
-	for (size_t i = 0; i < cfg->nflows; i++) {
-		const struct config_flow *f = &cfg->flows[i];
-
-		if (strcmp(f->name, flow) ||
-		    strcmp(cfg->tenants[f->tenant.index].name, tenant))
-			continue;
-		v->emergency[i] = on;
-		log_event(LOG_WARN, "flow.emergency-switched",
-		          "tenant=%s flow=%s emergency=%s", tenant, flow,
-		          on ? "on" : "off");
-		return 0;
+	snprintf(key, sizeof(key), "%s/%s", tenant, flow);
+	i = emergency_find(v, key);
+	if (on && i < 0) {
+		if (v->nemergency ==
+		    sizeof(v->emergency) / sizeof(v->emergency[0]))
+			return ENOSPC;
+		snprintf(v->emergency[v->nemergency++], sizeof(key), "%s", key);
+	} else if (!on && i >= 0) {
+		memcpy(v->emergency[i], v->emergency[--v->nemergency],
+		       sizeof(key));
 	}
-	return ENOENT;
+	log_event(LOG_WARN, "flow.emergency-switched",
+	          "tenant=%s flow=%s emergency=%s", tenant, flow,
+	          on ? "on" : "off");
+	return 0;
 }
 
 static int media_setup(struct voice *v)
@@ -202,18 +237,13 @@ static int media_setup(struct voice *v)
 
 	if (err)
 		return EINVAL;
-	if (v->cfg && v->cfg->nflows) {
-		v->emergency = mem_zalloc(v->cfg->nflows * sizeof(bool), NULL);
-		if (!v->emergency)
-			return ENOMEM;
-	}
 	return media_prompts_alloc(&v->prompts, v->p.prompts_cache[0]
 	                                            ? v->p.prompts_cache
 	                                            : "var/prompts");
 }
 
 int voice_alloc(struct voice **vp, const struct voice_params *p,
-                const struct config *cfg, struct acd *acd)
+                struct config_hold *hold, struct acd *acd)
 {
 	struct voice *v;
 	int err;
@@ -225,7 +255,8 @@ int voice_alloc(struct voice **vp, const struct voice_params *p,
 		return ENOMEM;
 	v->p = *p;
 	v->p.phones = NULL;
-	v->cfg = cfg;
+	v->hold = config_hold_ref(hold);
+	v->cfg = config_hold_cfg(hold);
 	v->acd = acd;
 	v->rtp_next = p->rtp_min;
 	list_init(&v->call_list);
@@ -270,12 +301,34 @@ void voice_free(struct voice *v)
 	v->sip = mem_deref(v->sip);
 	digest_free(v->digest);
 	mem_deref(v->prompts);
-	mem_deref(v->emergency);
+	config_hold_unref(v->hold);
 	throttle_free(v->throttle);
 	mem_deref(v->phones);
 	mem_deref(v->phones_by_agent);
 	mem_deref(v->calls);
 	mem_deref(v);
+}
+
+int voice_reload(struct voice *v, const struct voice_params *p,
+                 struct config_hold *hold)
+{
+	int err;
+
+	if (strcmp(p->realm, v->p.realm) || p->nlisten != v->p.nlisten ||
+	    memcmp(p->listen, v->p.listen, p->nlisten * sizeof(p->listen[0])))
+		log_event(LOG_WARN, "config.reload-partial",
+		          "what=sip.listen,sip.realm note=\"take effect at the "
+		          "next start\"");
+	err = phones_reload(v, p->phones, p->nphones);
+	v->p.max_calls = p->max_calls;
+	v->p.retry_after_s = p->retry_after_s;
+	v->p.reg_min_s = p->reg_min_s;
+	v->p.reg_max_s = p->reg_max_s;
+	v->p.reg_default_s = p->reg_default_s;
+	config_hold_unref(v->hold);
+	v->hold = config_hold_ref(hold);
+	v->cfg = config_hold_cfg(hold);
+	return err;
 }
 
 void voice_stats(const struct voice *v, struct voice_stats *st)

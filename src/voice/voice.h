@@ -15,6 +15,7 @@
 #include <centralino/acd.h>
 
 struct config;
+struct config_hold;
 struct voice;
 
 enum voice_transport { VOICE_UDP = 0, VOICE_TCP, VOICE_TLS };
@@ -77,12 +78,20 @@ int voice_emergency_set(struct voice *v, const char *tenant, const char *flow,
 
 /**
  * Start the voice channel, bound to the engine. p is copied (phones
- * too); cfg (may be NULL) gives numbers, trunks and flows and must
- * outlive the channel. Returns 0, EINVAL (nothing to listen on),
- * EADDRINUSE, or another errno from the network.
+ * too); hold (may be NULL) gives numbers, trunks and flows: the channel
+ * takes a reference of its own. Returns 0, EINVAL (nothing to listen
+ * on), EADDRINUSE, or another errno from the network.
  */
 int voice_alloc(struct voice **vp, const struct voice_params *p,
-                const struct config *cfg, struct acd *acd);
+                struct config_hold *hold, struct acd *acd);
+/**
+ * Take a new configuration without dropping a call: phones (passwords,
+ * static membership, mobiles) and limits are updated at once, new calls
+ * run the new numbers and flows, calls in progress keep the flows they
+ * started with. Listen addresses and the realm need a restart (logged).
+ */
+int voice_reload(struct voice *v, const struct voice_params *p,
+                 struct config_hold *hold);
 /** Hang up every call, stop listening and free. NULL is accepted. */
 void voice_free(struct voice *v);
 /** Hand an engine event to the channel (offers ring phones, ...). */

@@ -17,6 +17,7 @@ struct phone {
 	struct voice_phone p;
 	struct list bindings;
 	unsigned legs; /* agent call legs up or ringing */
+	uint64_t gen;  /* reload generation that last listed it */
 };
 
 /** One registered contact of a phone (a softphone, a desk phone). */
@@ -34,7 +35,8 @@ struct binding {
 
 struct voice {
 	struct voice_params p;
-	const struct config *cfg;
+	struct config_hold *hold; /* the current configuration */
+	const struct config *cfg; /* its content */
 	struct acd *acd;
 	struct sip *sip;
 	struct sip_lsnr *lsnr;
@@ -47,7 +49,8 @@ struct voice {
 	struct list call_list;
 	struct call *entering; /* in acd_contact_add() right now */
 	struct media_prompts *prompts;
-	bool *emergency; /* by index of cfg->flows */
+	char emergency[64][2 * 64]; /* "tenant/flow" in emergency mode */
+	unsigned nemergency;
 	struct sa media_addr;
 	struct voice_stats st;
 	struct tmr tick;
@@ -71,6 +74,11 @@ void registrar_handle(struct voice *v, const struct sip_msg *msg);
 struct phone *phone_find(const struct voice *v, const char *user);
 struct phone *phone_of_agent(const struct voice *v, uint32_t agent);
 int phones_load(struct voice *v, const struct voice_phone *phones, size_t n);
+/** Bring the phones in line with a new list: update, add, remove. */
+int phones_reload(struct voice *v, const struct voice_phone *phones, size_t n);
+/** Is the flow in emergency mode? */
+bool voice_emergency_on(const struct voice *v, const char *tenant,
+                        const char *flow);
 void phones_flush(struct voice *v);
 
 #endif
