@@ -188,6 +188,36 @@ static int channels_start(void)
 	return err;
 }
 
+/* Where to point a phone and a browser: printed once, for a person. */
+static void banner(const char *path)
+{
+	const struct config *cfg = config_hold_cfg(current);
+	const struct config_sip *s = &cfg->sip;
+
+	printf("Centralino is running on %s.\n", path);
+	for (unsigned i = 0; i < s->nlisten; i++)
+		printf("  Phones:  register a softphone to sip:%s (%s) as an "
+		       "agent of the file, e.g. %s\n",
+		       s->listen[i].address.text,
+		       s->listen[i].transport == CONFIG_TCP   ? "tcp"
+		       : s->listen[i].transport == CONFIG_TLS ? "tls"
+		                                              : "udp",
+		       cfg->nagents ? cfg->agents[0].name : "-");
+	for (size_t i = 0; s->nlisten && i < cfg->nnumbers && i < 4; i++)
+		printf("  Calls:   number %s %s: sip:%s@%s\n",
+		       cfg->numbers[i].number,
+		       cfg->numbers[i].rota[0]
+		           ? "(an on-call rota: not served yet)"
+		           : "answers calls from a trunk",
+		       cfg->numbers[i].number, s->listen[0].address.text);
+	if (cfg->http_listen.text[0])
+		printf("  Browser: http://%s/ (the pages come with the web "
+		       "channel)\n",
+		       cfg->http_listen.text);
+	printf("Logs go to stderr, one line per event. Stop with Ctrl-C.\n");
+	fflush(stdout);
+}
+
 /* libre's loop carries SIP, RTP and the engine's timers. */
 static int loop(const char *path)
 {
@@ -205,6 +235,7 @@ static int loop(const char *path)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
+	banner(path);
 	tmr_start(&signal_tmr, 200, signal_poll, (void *)path);
 	engine_arm();
 	err = re_main(on_re_signal);
