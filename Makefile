@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 20
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CONFIG     ?= examples/demo.yaml
 
-.PHONY: all deps build run check test asan fuzz format check-format bench clean
+.PHONY: all deps build run check test asan fuzz format check-format bench bench-voice clean
 
 all: build
 
@@ -49,6 +49,9 @@ check: check-format test asan fuzz
 
 bench: build
 	@bench/routing.sh $(BUILD)/centralino
+
+bench-voice: build
+	@bench/voice.sh $(BUILD)/centralino
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
