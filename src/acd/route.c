@@ -255,9 +255,11 @@ void contact_requeue(struct acd *acd, struct contact *c)
 	c->state = ACD_CONTACT_WAITING;
 	contact_enter_pool(acd, c);
 	if (c->fallback_pending) { /* the maximum wait passed while ringing */
+		uint64_t id = c->id;
+
 		c->fallback_pending = false;
 		contact_fallback(acd, c, ACD_FALLBACK_MAX_WAIT);
-		if (contact_get(acd, c->id) != c)
+		if (contact_get(acd, id) != c) /* gone: c is freed */
 			return;
 	}
 	contact_route(acd, c);
