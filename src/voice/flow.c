@@ -103,18 +103,28 @@ static const struct flow_route *feature_code(struct voice *v,
 const struct flow_route *flow_route(struct voice *v, const struct sip_msg *msg)
 {
 	static struct flow_route route;
+	const struct config_trunk *trunk = NULL;
 	const struct config_number *num;
 	char number[64], user[128];
 
-	if (!v->cfg || !trunk_of(v, msg)) {
-		/* not a trunk: an agent's phone must prove who it is */
+	if (!v->cfg)
+		return NULL;
+	if (!trunk_of(v, msg)) {
+		/* not a trunk's address: a trunk's credentials, or an agent's
+		 * phone, must prove who it is */
 		if (!voice_auth(v, msg, true, user, sizeof(user)))
 			return NULL;
-		return feature_code(v, msg, user, &route);
+		trunk =
+		    phone_find(v, user) ? NULL : voice_trunk_by_user(v, user);
+		if (!trunk)
+			return feature_code(v, msg, user, &route);
 	}
 	route.say = NULL;
 	pl_strcpy(&msg->uri.user, number, sizeof(number));
 	num = config_number_find(v->cfg, number);
+	/* a trunk known by its credentials reaches its own tenant only */
+	if (num && trunk && trunk->tenant.index != num->tenant.index)
+		num = NULL;
 	if (!num || num->flow.index == SIZE_MAX) {
 		v->st.calls_refused++;
 		sip_reply(v->sip, msg, 404, "Not Found");

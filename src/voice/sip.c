@@ -107,9 +107,27 @@ static bool on_request(const struct sip_msg *msg, void *arg)
 
 static const char *password_of(const char *user, void *arg)
 {
-	struct phone *ph = phone_find(arg, user);
+	struct voice *v = arg;
+	struct phone *ph = phone_find(v, user);
+	const struct config_trunk *t;
 
-	return ph ? ph->p.password : NULL;
+	if (ph)
+		return ph->p.password;
+	t = voice_trunk_by_user(v, user);
+	return t ? t->in_password : NULL;
+}
+
+const struct config_trunk *voice_trunk_by_user(const struct voice *v,
+                                               const char *user)
+{
+	for (size_t i = 0; v->cfg && i < v->cfg->ntrunks; i++) {
+		const struct config_trunk *t = &v->cfg->trunks[i];
+
+		if (t->inbound && t->in_username[0] &&
+		    !strcmp(t->in_username, user))
+			return t;
+	}
+	return NULL;
 }
 
 static int transport_add(struct voice *v, const struct voice_listen *l)

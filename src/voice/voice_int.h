@@ -6,6 +6,8 @@
 
 #include <re.h>
 
+struct config_trunk;
+
 #include "voice/digest.h"
 #include "voice/voice.h"
 
@@ -66,6 +68,9 @@ const char *voice_src(const struct sip_msg *msg, char *buf, size_t size);
 bool voice_auth(struct voice *v, const struct sip_msg *msg, bool proxy,
                 char *user, size_t usize);
 
+/** The trunk that authenticates as user (inbound digest), or NULL. */
+const struct config_trunk *voice_trunk_by_user(const struct voice *v,
+                                               const char *user);
 /** The address RTP sockets bind to. */
 void voice_media_addr(const struct voice *v, struct sa *sa);
 
