@@ -29,6 +29,12 @@ vt_cleanup() {
 			i=$((i + 1))
 		done
 		kill -KILL "$daemon_pid" 2>/dev/null
+		# a sanitizer build reports memory errors and leaks at exit
+		if grep -q "Sanitizer" "$T/daemon.log" 2>/dev/null; then
+			grep -A 20 "Sanitizer" "$T/daemon.log" | head -n 60 >&2
+			echo "$name: FAIL: the daemon reported a memory error" >&2
+			status=1
+		fi
 	fi
 	for p in $vt_pids; do
 		kill -KILL "$p" 2>/dev/null
