@@ -9,14 +9,20 @@
 
 /*
  * Keys are either contact ids, handed out in sequence, or 64-bit FNV
- * hashes of names, already well mixed: the low bits serve as they are.
- * Sequential ids then sit in neighbouring slots, so the contacts of one
- * period share cache lines; a mixing hash scattered them (one cache miss
- * per lookup at a million contacts).
+ * hashes of names. Ids go by blocks of 16: a block lands at a mixed
+ * place and its ids in neighbouring slots, so contacts created together
+ * share cache lines, while blocks are scattered so that runs of ids do
+ * not merge into one long probe cluster as the live ids move on (which
+ * plain identity placement does once ids pass the table's size).
  */
 static size_t slot_of(uint64_t key, size_t mask)
 {
-	return (size_t)key & mask;
+	uint64_t block = key >> 4;
+
+	block ^= block >> 33;
+	block *= 0xff51afd7ed558ccdULL;
+	block ^= block >> 33;
+	return (size_t)(block << 4 | (key & 15)) & mask;
 }
 
 void idmap_init(struct idmap *m)
