@@ -1,8 +1,8 @@
 #!/bin/sh
 # voice_dial: numbers the daemon dials, and a trunk known by credentials.
-# - a flow that forwards to an allowed number: the provider (a sipp UAS
-#   at the outbound trunk's address) receives the INVITE for that number
-#   and the caller is bridged to it;
+# - a flow that forwards to an allowed number: the provider (sipp at the
+#   outbound trunk's address) challenges, gets the trunk's digest
+#   credentials, and the caller is bridged to that number;
 # - a fallback that forwards to a number outside dialing.allow: refused at
 #   the moment of dialling (dial.refused), nothing reaches the provider,
 #   the caller is told and hung up;
@@ -27,7 +27,9 @@ s = s.replace("""    inbound:
       username: prov
       password: secret
     outbound:
-      uri: sip:127.0.0.1:%s""" % port)
+      uri: sip:127.0.0.1:%s
+      username: us
+      password: secret""" % port)
 s = s.replace("""  - {number: "801", tenant: demo, flow: afterhours}""",
 """  - {number: "801", tenant: demo, flow: afterhours}
   - {number: "803", tenant: demo, flow: forward}
@@ -61,12 +63,12 @@ PY
 	{ cat "$T/check.err" >&2; fail "harness: the test configuration is invalid"; }
 vt_start
 
-# the provider: a plain UAS that answers one call
-vt_sipp provider 127.0.0.1 -sn uas -m 1
+# the provider: asks for the trunk's digest credentials, then answers
+vt_sipp provider 127.0.0.1 -sf "$VT/provider_auth.xml" -m 1
 provider_pid=$sipp_pid
 [ "$sipp_port" -eq "$provider_port" ] || fail "harness: provider port"
 
-# 1. forward to an allowed number
+# 1. forward to an allowed number, through a provider that challenges
 vt_caller caller caller_hangup.xml 803 -d 3000
 wait_for_log "event=dial.outside number=0611223344 trunk=provider" 10 ||
 	fail "the forward to an allowed number was not dialled"
@@ -75,6 +77,8 @@ vt_sipp_wait "$caller_pid" caller 20 "the forwarded caller's call failed"
 vt_sipp_wait "$provider_pid" provider 20 "the provider did not get a whole call"
 grep -q "INVITE sip:0611223344@127.0.0.1:$provider_port" "$T/provider.msg" ||
 	fail "the provider was not asked for 0611223344"
+grep -q "^Authorization: Digest.*username=\"us\"" "$T/provider.msg" ||
+	fail "the trunk did not answer the provider's challenge"
 
 # 2. a number outside the allow-list, at the moment of dialling
 vt_caller caller2 caller_closed.xml 804
