@@ -11,8 +11,10 @@ T0 <= time < T1 (epoch seconds) count, and streams with fewer than
 Per stream: inter-packet gaps; lost packets = holes in the RTP sequence
 numbers, or with --counter in the 32-bit counter that media.py puts at
 the start of each payload (so losses before the daemon count), plus,
-without --counter, the 20 ms frames the daemon skipped (a gap of k*20 ms
-is k-1 frames missing). Prints one JSON object.
+without --counter, the 20 ms frames the daemon never sent (its music
+tick skips frames when it falls behind): the stream's span in frames
+minus the packets seen. A late packet followed by an early one is
+jitter, not loss. Prints one JSON object.
 """
 import json
 import struct
@@ -78,11 +80,17 @@ def main():
             g = (tb - ta) * 1000.0
             gaps.append(g)
             if counter:
-                lost += cb - ca - 1 if cb > ca else 0
+                # a jump of more than 5 s is another source on the same
+                # ports (music before the bridge, a port reused): not loss
+                if 0 < cb - ca <= 250:
+                    lost += cb - ca - 1
             else:
                 lost += (sb - sa - 1) & 0xFFFF
-                if g > 30.0:
-                    skipped += int(round(g / 20.0)) - 1
+        if not counter:
+            # frames the daemon never sent (its tick skips when it falls
+            # behind): the stream's span in 20 ms frames against the count
+            frames = int(round((pk[-1][0] - pk[0][0]) / 0.02)) + 1
+            skipped += max(0, frames - len(pk))
     gaps.sort()
 
     def pct(p):
