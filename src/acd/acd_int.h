@@ -59,6 +59,8 @@ struct member {
 	uint64_t handled; /* contacts answered (fewest contacts) */
 	acd_time_t talk;  /* talk time (least talk time) */
 	size_t agent_idx, queue_idx;
+	unsigned refs; /* offers and connected contacts that credit it */
+	bool removed;  /* out of its queue; freed with the last ref */
 };
 
 /** Requirement of a pool; contacts with equal signatures share a pool. */
@@ -143,7 +145,8 @@ struct offer {
 	struct timer t;
 	struct contact *contact;
 	struct agent *agent;
-	struct offer *next; /* of the same contact */
+	struct member *member; /* credited if answered (held) */
+	struct offer *next;    /* of the same contact */
 };
 
 /** After-contact work holding one of the agent's slots. */
@@ -173,6 +176,7 @@ struct contact {
 	acd_time_t connected_at, held_since, held_total;
 	struct offer *offers;
 	struct agent *agent;
+	struct member *member; /* of the connected agent, held */
 	struct wrapup *wrapup;
 	struct contact *qprev, *qnext;
 	bool in_queue;
@@ -239,6 +243,12 @@ void pool_presence_changed(struct acd *acd, struct agent *a,
 /** Count the agent in (+1) or out (-1) of its pools' staffing figures. */
 void pools_count_agent(struct agent *a, int sign);
 unsigned pool_capacity(const struct pool *p, const struct agent *a);
+
+/* agent.c */
+/** A membership found for crediting: held until member_release(). */
+struct member *member_hold(struct member *m);
+void member_release(struct member *m);
+struct member *member_in(const struct agent *a, const struct queue *q);
 
 /* route.c */
 bool agent_has_room(const struct agent *a, enum acd_class cls);

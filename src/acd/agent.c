@@ -50,6 +50,28 @@ enum acd_agent_state acd_agent_state(const struct acd *acd, uint32_t agent)
 	return a ? a->state : ACD_AGENT_OFFLINE;
 }
 
+struct member *member_hold(struct member *m)
+{
+	if (m)
+		m->refs++;
+	return m;
+}
+
+void member_release(struct member *m)
+{
+	if (m && !--m->refs && m->removed)
+		free(m);
+}
+
+struct member *member_in(const struct agent *a, const struct queue *q)
+{
+	for (size_t i = 0; i < a->nmembers; i++) {
+		if (a->members[i]->queue == q)
+			return a->members[i];
+	}
+	return NULL;
+}
+
 static struct member *member_find(const struct agent *a, uint32_t queue)
 {
 	for (size_t i = 0; i < a->nmembers; i++) {
@@ -131,7 +153,10 @@ int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue)
 	q->members[m->queue_idx] = q->members[--q->nmembers];
 	q->members[m->queue_idx]->queue_idx = m->queue_idx;
 	q->agents[a->state]--;
-	free(m);
+	if (m->refs) /* an offer or a contact still credits it */
+		m->removed = true;
+	else
+		free(m);
 	pools_refresh_agent(acd, a, q);
 	agent_route(acd, a);
 	acd_leave(acd);

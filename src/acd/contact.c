@@ -100,8 +100,10 @@ void contacts_free_all(struct acd *acd)
 			struct offer *o = c->offers;
 
 			c->offers = o->next;
+			member_release(o->member);
 			free(o);
 		}
+		member_release(c->member);
 		free(c->attributes);
 		free(c);
 	}

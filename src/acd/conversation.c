@@ -10,26 +10,19 @@
 
 #include "acd_int.h"
 
-static struct member *member_in(const struct agent *a, const struct queue *q)
-{
-	for (size_t i = 0; i < a->nmembers; i++) {
-		if (a->members[i]->queue == q)
-			return a->members[i];
-	}
-	return NULL;
-}
-
 /* Talk time so far, holds excluded; credited to the member's figures. */
 static void talk_account(struct acd *acd, struct contact *c)
 {
 	acd_time_t now = acd_now(acd);
 	acd_time_t held = c->held_total;
-	struct member *m = member_in(c->agent, c->queue);
+	struct member *m = c->member;
 
 	if (c->held_since >= 0)
 		held += now - c->held_since;
-	if (m)
+	if (m && !m->removed)
 		m->talk += now - c->connected_at - held;
+	member_release(m); /* the agent is done with this contact */
+	c->member = NULL;
 }
 
 static void agent_freed(struct acd *acd, struct agent *a)

@@ -85,24 +85,28 @@ static bool contact_before(const struct contact *a, const struct contact *b)
 
 static void offer_timeout(struct acd *acd, struct timer *t);
 
-static struct member *member_in(const struct agent *a, const struct queue *q)
+/* The membership a contact credits: known from the pool entry when the
+ * agent serves the contact's home queue, else looked up. */
+static struct member *credited(const struct contact *c, struct agent *a,
+                               const struct pool_member *pm)
 {
-	for (size_t i = 0; i < a->nmembers; i++) {
-		if (a->members[i]->queue == q)
-			return a->members[i];
-	}
-	return NULL;
+	if (pm && pm->tier == 0 && pm->member->queue == c->queue)
+		return pm->member;
+	return member_in(a, c->queue);
 }
 
 static void offer_one(struct acd *acd, struct contact *c, struct agent *a,
-                      const struct acd_decision *d)
+                      const struct acd_decision *d,
+                      const struct pool_member *pm)
 {
 	struct offer *o = calloc(1, sizeof(*o));
-	struct member *m = member_in(a, c->queue);
+	struct member *m;
 	struct acd_event *ev;
 
 	if (!o)
 		return;
+	m = credited(c, a, pm);
+	o->member = member_hold(m);
 	o->t.hn.pos = HEAP_ABSENT;
 	o->contact = c;
 	o->agent = a;
@@ -110,7 +114,7 @@ static void offer_one(struct acd *acd, struct contact *c, struct agent *a,
 	c->offers = o;
 	a->offer = o;
 	pools_leave_all(a);
-	if (m)
+	if (m && c->queue->p.strategy == ACD_STRAT_ROUND_ROBIN)
 		m->rr_seq = ++c->queue->rr_counter;
 	timer_start(acd, &o->t, acd_now(acd) + c->queue->p.offer_timeout,
 	            offer_timeout);
@@ -122,14 +126,15 @@ static void offer_one(struct acd *acd, struct contact *c, struct agent *a,
 	agent_state_update(acd, a);
 }
 
-static void offer_make(struct acd *acd, struct contact *c, struct agent **v,
-                       size_t n, const struct acd_decision *d)
+static void offer_make(struct acd *acd, struct contact *c,
+                       struct pool_member **v, size_t n,
+                       const struct acd_decision *d)
 {
 	if (ost_contains(&c->on))
 		ost_remove(&c->pool->contacts, &c->on);
 	c->state = ACD_CONTACT_OFFERED;
 	for (size_t i = 0; i < n; i++)
-		offer_one(acd, c, v[i], d);
+		offer_one(acd, c, v[i]->agent, d, v[i]);
 	if (!c->offers) /* out of memory: back to its place */
 		contact_requeue(acd, c);
 }
@@ -169,23 +174,24 @@ void contact_route(struct acd *acd, struct contact *c)
 		pm = random_pick(acd, &p->agents);
 	d.metric = pm->hn.key[1];
 	if (d.strategy != ACD_STRAT_RING_ALL) {
-		offer_make(acd, c, &pm->agent, 1, &d);
+		offer_make(acd, c, &pm, 1, &d);
 		return;
 	}
 	/* Ring all: every available eligible agent at once. */
 	size_t n = p->agents.n;
-	struct agent **v = malloc(n * sizeof(*v));
+	struct pool_member **v = malloc(n * sizeof(*v));
 
 	if (!v)
 		return;
 	for (size_t i = 0; i < n; i++)
-		v[i] = ((struct pool_member *)p->agents.v[i])->agent;
+		v[i] = (struct pool_member *)p->agents.v[i];
 	offer_make(acd, c, v, n, &d);
 	free(v);
 }
 
 /* The best contact this agent may take, among the pools it serves. */
-static struct contact *best_contact(const struct agent *a, unsigned *nwaiting)
+static struct contact *best_contact(const struct agent *a, unsigned *nwaiting,
+                                    struct pool_member **pmp)
 {
 	struct contact *best = NULL;
 
@@ -200,21 +206,24 @@ static struct contact *best_contact(const struct agent *a, unsigned *nwaiting)
 		if (!c)
 			continue;
 		*nwaiting += (unsigned)ost_count(&p->contacts);
-		if (!best || contact_before(c, best))
+		if (!best || contact_before(c, best)) {
 			best = c;
+			*pmp = a->pms[i];
+		}
 	}
 	return best;
 }
 
 void agent_route(struct acd *acd, struct agent *a)
 {
+	struct pool_member *pm = NULL;
 	struct contact *c;
 	unsigned nwaiting;
 
 	pools_leave_all(a);
 	if (a->presence != ACD_PRESENCE_READY || a->offer)
 		return;
-	c = best_contact(a, &nwaiting);
+	c = best_contact(a, &nwaiting, &pm);
 	if (c) {
 		struct acd_decision d = {
 		    .strategy = c->pool->home->p.strategy,
@@ -224,7 +233,7 @@ void agent_route(struct acd *acd, struct agent *a)
 		    .agent_first = true,
 		};
 
-		offer_make(acd, c, &a, 1, &d);
+		offer_make(acd, c, &pm, 1, &d);
 		return;
 	}
 	for (size_t i = 0; i < a->npms; i++) {
@@ -247,6 +256,7 @@ static void offer_end(struct acd *acd, struct offer *o)
 	}
 	timer_stop(acd, &o->t);
 	o->agent->offer = NULL;
+	member_release(o->member);
 	free(o);
 }
 
@@ -346,9 +356,9 @@ int acd_offer_reject(struct acd *acd, uint64_t contact, uint32_t agent)
 	return 0;
 }
 
-static void contact_connect(struct acd *acd, struct contact *c, struct agent *a)
+static void contact_connect(struct acd *acd, struct contact *c, struct agent *a,
+                            struct member *m)
 {
-	struct member *m = member_in(a, c->queue);
 	acd_time_t now = acd_now(acd);
 	struct acd_event *ev = acd_event_contact(acd, ACD_EV_OFFER_ACCEPTED, c);
 
@@ -357,7 +367,8 @@ static void contact_connect(struct acd *acd, struct contact *c, struct agent *a)
 	c->agent = a;
 	c->connected_at = now;
 	a->active[acd_class_of(c->channel)]++;
-	if (m)
+	c->member = m; /* the offer's hold passes to the contact */
+	if (m && !m->removed)
 		m->handled++;
 	stats_answered(c->queue, now - c->entered);
 	timer_stop(acd, &c->step_t);
@@ -367,6 +378,7 @@ static void contact_connect(struct acd *acd, struct contact *c, struct agent *a)
 int acd_offer_accept(struct acd *acd, uint64_t contact, uint32_t agent)
 {
 	struct contact *c = contact_get(acd, contact);
+	struct member *m;
 	struct offer *o;
 	struct agent *a;
 
@@ -377,9 +389,10 @@ int acd_offer_accept(struct acd *acd, uint64_t contact, uint32_t agent)
 		return ESTALE;
 	acd_enter(acd);
 	a = o->agent;
+	m = member_hold(o->member);
 	offer_end(acd, o);
 	contact_leave_queue(acd, c);
-	contact_connect(acd, c, a);
+	contact_connect(acd, c, a, m);
 	/* Ring all: the others lose, atomically with this answer. */
 	offer_withdraw_all(acd, c, "answered-elsewhere");
 	agent_state_update(acd, a);

@@ -243,9 +243,16 @@ static void step(struct model *m)
 			acd_contact_hold(m->f->acd, c, rnd(m, 2));
 		break;
 	case 8:
-		if (!m->ordered && a != m->agents[0]) /* a0 serves all */
+		if (m->ordered || a == m->agents[0]) /* a0 serves all */
+			break;
+		if (rnd(m, 2))
 			acd_agent_skill_set(m->f->acd, a, m->skills[rnd(m, 3)],
 			                    (unsigned)rnd(m, 6));
+		else if (rnd(m, 2)) /* leave a queue, even mid-contact */
+			acd_member_remove(m->f->acd, a, m->q[rnd(m, NQ)]);
+		else
+			acd_member_add(m->f->acd, a, m->q[rnd(m, NQ)],
+			               (int)rnd(m, 2));
 		break;
 	default:
 		fx_advance(m->f, (acd_time_t)rnd(m, 8000));
