@@ -52,6 +52,11 @@ static void nonce_mac(const struct digest *d, const char *addr, uint64_t t,
 	int n = snprintf(data, sizeof(data), "%016" PRIx64 ":%s:%s", t,
 	                 d->realm, addr ? addr : "");
 
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(data)) /* what fits is what is signed */
+		n = sizeof(data) - 1;
+
 	hmac_sha1(d->secret, sizeof(d->secret), (const uint8_t *)data,
 	          (size_t)n, mac, sizeof(mac));
 	for (int i = 0; i < 16; i++)
@@ -203,15 +208,18 @@ void throttle_free(struct throttle *t)
 	free(t);
 }
 
+/* Addresses are kept to 63 characters: look them up the same way. */
 static struct strike **slot(struct throttle *t, const char *addr)
 {
+	char key[64];
 	uint32_t h = 2166136261u;
 	struct strike **pp;
 
-	for (const char *p = addr; *p; p++)
+	snprintf(key, sizeof(key), "%s", addr);
+	for (const char *p = key; *p; p++)
 		h = (h ^ (uint8_t)*p) * 16777619u;
 	for (pp = &t->buckets[h % THROTTLE_BUCKETS]; *pp; pp = &(*pp)->next) {
-		if (!strcmp((*pp)->addr, addr))
+		if (!strcmp((*pp)->addr, key))
 			break;
 	}
 	return pp;

@@ -139,6 +139,17 @@ static void test_throttle_blocks_and_forgives(void **state)
 	/* a success forgets */
 	throttle_clear(t, "3.3.3.3");
 	assert_false(throttle_fail(t, "3.3.3.3", 120000));
+	/* an address longer than what is kept is still one address */
+	char longaddr[200];
+
+	memset(longaddr, '7', sizeof(longaddr) - 1);
+	longaddr[sizeof(longaddr) - 1] = '\0';
+	assert_false(throttle_fail(t, longaddr, 0));
+	assert_false(throttle_fail(t, longaddr, 1));
+	assert_true(throttle_fail(t, longaddr, 2));
+	assert_true(throttle_blocked(t, longaddr, 3));
+	throttle_clear(t, longaddr);
+	assert_false(throttle_blocked(t, longaddr, 4));
 	throttle_free(t);
 }
 
