@@ -325,6 +325,7 @@ static void call_destructor(void *arg)
 		mem_deref(call->agent);
 	}
 	flow_stop(call);
+	call_moh_put(call->moh);
 	call->player = mem_deref(call->player);
 	call->caller.sess = mem_deref(call->caller.sess);
 	leg_media_close(&call->caller);
@@ -543,14 +544,101 @@ void call_announce_in(struct call *call, uint64_t ms)
 
 /* ---- media tick ------------------------------------------------------ */
 
-/* One timer for every call, corrected for drift: a timer per call would
- * cost thousands of timers for nothing. */
-static void tick_h(void *arg)
-{
-	struct voice *v = arg;
-	int16_t pcm[LEG_FRAME];
-	uint64_t now = tmr_jiffies();
+/*
+ * Music on hold is shared: every caller holding on the same clip hears
+ * the same stream, as Asterisk's music classes do, so a frame of music is
+ * mixed and encoded once per tick for all of them; a caller hears their
+ * own audio (prompts, announcements) only while their player has some.
+ */
+struct moh {
+	struct le le; /* in voice->moh */
+	struct media_clip *clip;
+	size_t pos;
+	unsigned listeners;
+	bool encoded;
+	uint8_t law[2][LEG_FRAME]; /* PCMU, PCMA */
+};
 
+static void moh_destructor(void *arg)
+{
+	struct moh *m = arg;
+
+	list_unlink(&m->le);
+	mem_deref(m->clip);
+}
+
+/* Hold the shared stream of clip; NULL when out of memory. */
+struct moh *call_moh_get(struct voice *v, struct media_clip *clip)
+{
+	struct moh *m;
+
+	for (struct le *le = v->moh.head; le; le = le->next) {
+		m = le->data;
+		if (m->clip == clip) {
+			m->listeners++;
+			return mem_ref(m);
+		}
+	}
+	m = mem_zalloc(sizeof(*m), moh_destructor);
+	if (!m)
+		return NULL;
+	m->clip = mem_ref(clip);
+	m->listeners = 1;
+	list_append(&v->moh, &m->le, m);
+	return m;
+}
+
+void call_moh_put(struct moh *m)
+{
+	if (!m)
+		return;
+	m->listeners--;
+	mem_deref(m);
+}
+
+static void moh_advance(struct voice *v)
+{
+	for (struct le *le = v->moh.head; le; le = le->next) {
+		struct moh *m = le->data;
+
+		m->encoded = false;
+		if (m->clip->count)
+			m->pos = (m->pos + LEG_FRAME) % m->clip->count;
+	}
+}
+
+static const uint8_t *moh_frame(struct moh *m, int pt)
+{
+	if (!m->encoded) {
+		int16_t pcm[LEG_FRAME];
+		const struct media_clip *c = m->clip;
+
+		for (size_t i = 0; i < LEG_FRAME; i++)
+			pcm[i] =
+			    c->count ? c->samples[(m->pos + i) % c->count] : 0;
+		media_ulaw_encode(m->law[0], pcm, LEG_FRAME);
+		media_alaw_encode(m->law[1], pcm, LEG_FRAME);
+		m->encoded = true;
+	}
+	return m->law[pt == 0 ? 0 : 1];
+}
+
+static void call_media_frame(struct call *call)
+{
+	int16_t pcm[LEG_FRAME];
+
+	if (!media_player_busy(call->player) && call->moh) {
+		leg_send_payload(&call->caller,
+		                 moh_frame(call->moh, call->caller.pt));
+		return;
+	}
+	media_player_frame(call->player, pcm);
+	leg_send_pcm(&call->caller, pcm);
+}
+
+static void tick_once(struct voice *v)
+{
+	moh_advance(v);
 	for (struct le *le = v->call_list.head; le;) {
 		struct call *call = le->data;
 
@@ -558,16 +646,34 @@ static void tick_h(void *arg)
 		if (call->state == CALL_BRIDGED || !call->player ||
 		    !call->established)
 			continue;
-		media_player_frame(call->player, pcm);
-		leg_send_pcm(&call->caller, pcm);
+		call_media_frame(call);
 		if (call->state == CALL_CLOSING &&
 		    !media_player_busy(call->player))
 			flow_finished(call);
 	}
-	v->tick_next += TICK_MS;
-	if (v->tick_next <= now) /* fell behind: skip, don't burst */
+}
+
+/*
+ * One timer for every call, corrected for drift: a timer per call would
+ * cost thousands of timers for nothing. A late tick sends the frames that
+ * are due (up to 100 ms of them), so a busy loop delays audio a little
+ * instead of losing it; beyond that it skips ahead.
+ */
+static void tick_h(void *arg)
+{
+	struct voice *v = arg;
+	uint64_t now = tmr_jiffies();
+	unsigned frames = 0;
+
+	while (v->tick_next <= now && frames++ < 5) {
+		tick_once(v);
+		v->tick_next += TICK_MS;
+	}
+	if (v->tick_next <= now)
 		v->tick_next = now + TICK_MS;
-	tmr_start(&v->tick, v->tick_next - now, tick_h, v);
+	now = tmr_jiffies(); /* the work took time: aim at the next frame */
+	tmr_start(&v->tick, v->tick_next > now ? v->tick_next - now : 0, tick_h,
+	          v);
 }
 
 int call_media_start(struct voice *v)

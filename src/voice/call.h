@@ -13,7 +13,9 @@
 
 struct voice;
 struct flow_run;
+struct media_clip;
 struct media_player;
+struct moh;
 
 enum call_state {
 	CALL_FLOW = 0,   /* in the IVR: prompts, menus */
@@ -50,12 +52,16 @@ struct call {
 	struct agent_leg *agent; /* the one who answered */
 	struct flow_run *flow;
 	struct media_player *player;
+	struct moh *moh; /* the shared music the caller holds on, or NULL */
 	struct tmr announce;
 	uint64_t started;
 };
 
 /** The sipsess connection handler: a new INVITE. */
 void call_incoming(const struct sip_msg *msg, void *arg);
+/** Hold on clip's shared music stream (all its callers hear one). */
+struct moh *call_moh_get(struct voice *v, struct media_clip *clip);
+void call_moh_put(struct moh *m);
 /** Start the 20 ms media tick. */
 int call_media_start(struct voice *v);
 /** Hang up every call. */

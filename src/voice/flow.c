@@ -311,19 +311,26 @@ static void set_contact(struct flow_run *fr, const struct config_action *a)
 
 static void music_start(struct flow_run *fr, const struct config_action *a)
 {
-	struct voice *v = fr->call->v;
+	struct call *call = fr->call;
+	struct voice *v = call->v;
 	struct media_clip *clip = NULL;
 	int err = ENOENT;
 
 	if (a->music.index != SIZE_MAX)
 		err = media_prompts_file(
 		    v->prompts, &clip,
-		    fr->call->cfg->prompts_music[a->music.index].path);
-	if (err) /* no music: the caller hears ringing, not silence */
-		err = media_tone_clip(&clip, MEDIA_TONE_RINGBACK);
-	if (!err)
-		media_player_music(fr->call->player, clip);
+		    call->cfg->prompts_music[a->music.index].path);
+	if (err && !v->ringback) /* no music: ringing, not silence */
+		media_tone_clip(&v->ringback, MEDIA_TONE_RINGBACK);
+	call_moh_put(call->moh);
+	call->moh = call_moh_get(v, err ? v->ringback : clip);
 	mem_deref(clip);
+}
+
+static void music_stop(struct call *call)
+{
+	call_moh_put(call->moh);
+	call->moh = NULL;
 }
 
 static bool enqueue(struct flow_run *fr, const struct config_action *a)
@@ -465,7 +472,7 @@ static void vm_begin(struct flow_run *fr, uint32_t queue, acd_time_t max)
 	fr->vm_queue = queue;
 	fr->vm_max = max > 0 ? max : 120000;
 	fr->call->state = CALL_FLOW;
-	media_player_music(fr->call->player, NULL);
+	music_stop(fr->call);
 	say_text(fr, words(fr, vm_intro));
 	if (!media_tone_clip(&beep, MEDIA_TONE_BEEP))
 		media_player_play(fr->call->player, beep);
@@ -484,12 +491,11 @@ static const char *const fwd_failed[] = {
 static void forward(struct flow_run *fr, const char *number)
 {
 	struct call *call = fr->call;
-	struct media_clip *ring = NULL;
+	struct config_action ring = {.type = CONFIG_ACT_QUEUE};
 
 	call->state = CALL_FORWARDING;
-	if (!media_tone_clip(&ring, MEDIA_TONE_RINGBACK))
-		media_player_music(call->player, ring);
-	mem_deref(ring);
+	ring.music.index = SIZE_MAX; /* ringing while the number rings */
+	music_start(fr, &ring);
 	if (call_dial_outside(call, ACD_NONE, number))
 		flow_forward_failed(call);
 }
@@ -499,7 +505,7 @@ void flow_forward_failed(struct call *call)
 	struct flow_run *fr = call->flow;
 
 	if (fr) {
-		media_player_music(call->player, NULL);
+		music_stop(call);
 		say_text(fr, words(fr, fwd_failed));
 	}
 	closing(call);
@@ -700,7 +706,7 @@ void flow_fallback(struct call *call, const struct acd_fallback *fb,
 	if (fb->action == ACD_ACTION_CALLBACK)
 		return;    /* flow_callback_scheduled() follows */
 	call->contact = 0; /* the engine has let the contact go */
-	media_player_music(call->player, NULL);
+	music_stop(call);
 	switch (fb->action) {
 	case ACD_ACTION_MESSAGE:
 		node = config_node_find(fr->flow, fb->target);
@@ -731,7 +737,7 @@ void flow_callback_scheduled(struct call *call)
 
 	tmr_cancel(&call->announce);
 	if (fr) {
-		media_player_music(call->player, NULL);
+		music_stop(call);
 		say_text(fr, words(fr, callback_words));
 	}
 	closing(call);

@@ -153,6 +153,7 @@ void leg_media_close(struct leg *leg)
 	leg->sdp = mem_deref(leg->sdp);
 	leg->telev = mem_deref(leg->telev);
 	leg->inband = mem_deref(leg->inband);
+	leg->txmb = mem_deref(leg->txmb);
 	leg->pcmh = NULL;
 }
 
@@ -200,29 +201,35 @@ int leg_sdp_take_answer(struct leg *leg, struct mbuf *answer)
 	return err ? err : negotiated(leg);
 }
 
-void leg_send_pcm(struct leg *leg, const int16_t pcm[LEG_FRAME])
+void leg_send_payload(struct leg *leg, const uint8_t payload[LEG_FRAME])
 {
-	struct mbuf *mb;
-	uint8_t *p;
+	struct mbuf *mb = leg->txmb;
 
 	if (leg->pt < 0 || !sa_isset(&leg->raddr, SA_ALL))
 		return;
-	mb = mbuf_alloc(RTP_HEADER_SIZE + LEG_FRAME);
-	if (!mb)
+	if (!mb && !(mb = leg->txmb = mbuf_alloc(RTP_HEADER_SIZE + LEG_FRAME)))
 		return;
-	mb->pos = mb->end = RTP_HEADER_SIZE;
-	p = mbuf_buf(mb);
-	for (int i = 0; i < LEG_FRAME; i++)
-		p[i] = leg->pt == 0 ? media_linear_to_ulaw(pcm[i])
-		                    : media_linear_to_alaw(pcm[i]);
-	mb->end += LEG_FRAME;
+	mb->pos = RTP_HEADER_SIZE;
+	mb->end = RTP_HEADER_SIZE;
+	mbuf_write_mem(mb, payload, LEG_FRAME);
+	mb->pos = RTP_HEADER_SIZE;
 	rtp_send(leg->rtp, &leg->raddr, false, leg->marker, (uint8_t)leg->pt,
 	         leg->ts, mb);
 	leg->marker = false;
 	leg->ts += LEG_FRAME;
 	leg->tx++;
 	leg->v->st.rtp_tx++;
-	mem_deref(mb);
+}
+
+void leg_send_pcm(struct leg *leg, const int16_t pcm[LEG_FRAME])
+{
+	uint8_t payload[LEG_FRAME];
+
+	if (leg->pt == 0)
+		media_ulaw_encode(payload, pcm, LEG_FRAME);
+	else
+		media_alaw_encode(payload, pcm, LEG_FRAME);
+	leg_send_payload(leg, payload);
 }
 
 void leg_bridge(struct leg *a, struct leg *b)

@@ -45,6 +45,7 @@ struct leg {
 	leg_pcm_h *pcmh;              /* a recorder listening */
 	void *pcm_arg;
 	uint64_t rx, tx;
+	struct mbuf *txmb; /* reused for every packet sent */
 };
 
 /** Open the RTP socket and the SDP session of a leg. Returns an errno. */
@@ -58,6 +59,8 @@ int leg_sdp_answer(struct leg *leg, struct mbuf *offer, struct mbuf **answerp);
 int leg_sdp_offer(struct leg *leg, struct mbuf **offerp);
 /** Take the SDP answer to our offer. */
 int leg_sdp_take_answer(struct leg *leg, struct mbuf *answer);
+/** Send 20 ms already encoded in the leg's G.711 law. */
+void leg_send_payload(struct leg *leg, const uint8_t payload[LEG_FRAME]);
 /** Send 20 ms of 16-bit linear audio, encoded for the leg. */
 void leg_send_pcm(struct leg *leg, const int16_t pcm[LEG_FRAME]);
 /** Relay media between two legs (NULL unbridges a's side only). */

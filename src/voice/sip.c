@@ -278,6 +278,7 @@ int voice_alloc(struct voice **vp, const struct voice_params *p,
 	v->acd = acd;
 	v->rtp_next = p->rtp_min;
 	list_init(&v->call_list);
+	list_init(&v->moh);
 	err = hash_alloc(&v->phones, 1024);
 	if (!err)
 		err = hash_alloc(&v->phones_by_agent, 1024);
@@ -319,6 +320,7 @@ void voice_free(struct voice *v)
 	v->sip = mem_deref(v->sip);
 	digest_free(v->digest);
 	mem_deref(v->prompts);
+	mem_deref(v->ringback);
 	config_hold_unref(v->hold);
 	throttle_free(v->throttle);
 	mem_deref(v->phones);

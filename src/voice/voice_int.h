@@ -49,6 +49,8 @@ struct voice {
 	struct hash *phones_by_agent;
 	struct hash *calls; /* struct call by engine contact id */
 	struct list call_list;
+	struct list moh; /* shared music streams */
+	struct media_clip *ringback;
 	struct call *entering; /* in acd_contact_add() right now */
 	struct media_prompts *prompts;
 	char emergency[64][2 * 64]; /* "tenant/flow" in emergency mode */
