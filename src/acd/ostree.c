@@ -129,24 +129,26 @@ static struct ost_node *remove_key(struct ost_node *n, const int64_t *key)
 	return balance(m);
 }
 
+static struct ost_node *leftmost(struct ost_node *n)
+{
+	while (n && n->left)
+		n = n->left;
+	return n;
+}
+
 void ost_insert(struct ost *t, struct ost_node *node)
 {
 	t->root = insert(t->root, node);
+	if (!t->first || cmp(node->key, t->first->key) < 0)
+		t->first = node;
 }
 
 void ost_remove(struct ost *t, struct ost_node *node)
 {
 	t->root = remove_key(t->root, node->key);
 	node->height = 0;
-}
-
-struct ost_node *ost_first(const struct ost *t)
-{
-	struct ost_node *n = t->root;
-
-	while (n && n->left)
-		n = n->left;
-	return n;
+	if (t->first == node)
+		t->first = leftmost(t->root);
 }
 
 size_t ost_rank(const struct ost *t, const int64_t key[OST_KEYS])

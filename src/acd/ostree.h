@@ -25,12 +25,16 @@ struct ost_node {
 
 struct ost {
 	struct ost_node *root;
+	struct ost_node *first; /* kept, so that the first is one load */
 };
 
 void ost_insert(struct ost *t, struct ost_node *node);
 /** Remove a node that is in t (found by its key). */
 void ost_remove(struct ost *t, struct ost_node *node);
-struct ost_node *ost_first(const struct ost *t);
+static inline struct ost_node *ost_first(const struct ost *t)
+{
+	return t->first;
+}
 /** Number of nodes whose key is smaller than key. */
 size_t ost_rank(const struct ost *t, const int64_t key[OST_KEYS]);
 /** Fill v with up to max nodes in order; returns how many. */

@@ -102,7 +102,7 @@ static void test_heap_model(void **state)
 static void test_ostree_rank_and_order(void **state)
 {
 	static struct ost_node nodes[3000];
-	struct ost t = {NULL};
+	struct ost t = {NULL, NULL};
 	struct ost_node *v[3000];
 
 	(void)state;
