@@ -25,8 +25,11 @@ static const struct command commands[] = {
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && argv &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: centralino version\n\nPrint the version.\n");
+		return 0;
+	}
 	printf("centralino %s\n", CENTRALINO_VERSION);
 	return 0;
 }
