@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "centralino/acd.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 
 #define NO_CONTACT UINT64_MAX
@@ -130,8 +131,9 @@ static int flag_uint(const char *flag, const char *arg, uint64_t lo,
 	return 0;
 }
 
-static int set_option(struct bench_opts *o, int c, const char *arg)
+static int set_option(int c, const char *arg, void *opts)
 {
+	struct bench_opts *o = opts;
 	switch (c) {
 	case OPT_AGENTS:
 		return flag_uint("agents", arg, 1, 10000000, &o->agents);
@@ -179,31 +181,15 @@ static int check_combination(const struct bench_opts *o)
 /* Returns 0, -1 after --help, or 2 on a usage error. */
 static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
-	int c, err;
+	int err;
 
 	*o = (struct bench_opts){.decisions = 200000, .seed = 1};
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			usage_routing(stdout);
-			return -1;
-		}
-		if (c == '?' || c == ':') {
-			fprintf(stderr, "bench routing: %s option '%s'\n",
-			        c == ':' ? "missing value for" : "unknown",
-			        argv[optind - 1]);
-			return 2;
-		}
-		err = set_option(o, c, optarg);
-		if (err)
-			return err;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "bench routing: unexpected argument '%s'\n",
-		        argv[optind]);
-		return 2;
-	}
+	err = cli_options(argc, argv, "bench routing", long_options, set_option,
+	                  o);
+	if (err == -1)
+		usage_routing(stdout);
+	if (err)
+		return err;
 	return check_combination(o);
 }
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "centralino/sim.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "core/config.h"
 
@@ -86,32 +87,17 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Parse a flag's number into *x within [lo, hi]; integral when asked.
- * Returns 0, or 2 after a message naming the flag. */
 static int flag_number(const char *flag, const char *arg, double lo,
-                       bool lo_open, double hi, bool integral, double *x)
+                       bool lo_open, double hi, bool whole, double *x)
 {
-	char *end;
-
-	errno = 0;
-	*x = strtod(arg, &end);
-	if (!*arg || *end || errno || !isfinite(*x) ||
-	    (integral && *x != floor(*x))) {
-		fprintf(stderr, "simulate: --%s: '%s' is not %s\n", flag, arg,
-		        integral ? "a whole number" : "a number");
-		return 2;
-	}
-	if (*x < lo || (lo_open && *x == lo) || *x > hi) {
-		fprintf(stderr,
-		        "simulate: --%s: %s is out of range %c%g, %g]\n", flag,
-		        arg, lo_open ? '(' : '[', lo, hi);
-		return 2;
-	}
-	return 0;
+	return cli_number("simulate", flag, arg, lo, hi,
+	                  (lo_open ? CLI_OPEN_LO : 0) | (whole ? CLI_WHOLE : 0),
+	                  x);
 }
 
-static int set_option(struct simulate_opts *o, int c, const char *arg)
+static int set_option(int c, const char *arg, void *opts)
 {
+	struct simulate_opts *o = opts;
 	const double big = 1e15; /* integers exact in a double */
 
 	switch (c) {
@@ -192,7 +178,7 @@ static int opts_check(struct simulate_opts *o)
 
 static int parse_args(int argc, char **argv, struct simulate_opts *o)
 {
-	int c, err;
+	int err;
 
 	*o = (struct simulate_opts){
 	    .agents = NAN,
@@ -202,27 +188,9 @@ static int parse_args(int argc, char **argv, struct simulate_opts *o)
 	    .contacts = 100000,
 	    .seed = 1,
 	};
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		if (c == 'h')
-			return -1;
-		if (c == '?' || c == ':') {
-			fprintf(stderr, "simulate: %s '%s'\n",
-			        c == '?' ? "unknown option"
-			                 : "missing value for",
-			        argv[optind - 1]);
-			return 2;
-		}
-		err = set_option(o, c, optarg);
-		if (err)
-			return err;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "simulate: unexpected argument '%s'\n",
-		        argv[optind]);
-		return 2;
-	}
+	err = cli_options(argc, argv, "simulate", long_options, set_option, o);
+	if (err)
+		return err;
 	return opts_check(o);
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "centralino/wfm.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 
 struct staffing_opts {
@@ -101,32 +102,17 @@ static void usage(FILE *f)
 	    f);
 }
 
-/* Parse a flag's number into *x within [lo, hi] (open ends when the
- * matching flag is set). Returns 0, or 2 after a message. */
 static int flag_number(const char *flag, const char *arg, double lo,
                        bool lo_open, double hi, bool hi_open, double *x)
 {
-	char *end;
-
-	errno = 0;
-	*x = strtod(arg, &end);
-	if (!*arg || *end || errno || !isfinite(*x)) {
-		fprintf(stderr, "staffing: --%s: '%s' is not a number\n", flag,
-		        arg);
-		return 2;
-	}
-	if (*x < lo || (lo_open && *x == lo) || *x > hi ||
-	    (hi_open && *x == hi)) {
-		fprintf(stderr,
-		        "staffing: --%s: %s is out of range %c%g, %g%c\n", flag,
-		        arg, lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
-		return 2;
-	}
-	return 0;
+	return cli_number(
+	    "staffing", flag, arg, lo, hi,
+	    (lo_open ? CLI_OPEN_LO : 0) | (hi_open ? CLI_OPEN_HI : 0), x);
 }
 
-static int set_option(struct staffing_opts *o, int c, const char *arg)
+static int set_option(int c, const char *arg, void *opts)
 {
+	struct staffing_opts *o = opts;
 	const double inf = INFINITY;
 
 	switch (c) {
@@ -195,7 +181,7 @@ static int check_combination(const struct staffing_opts *o)
 
 static int parse_args(int argc, char **argv, struct staffing_opts *o)
 {
-	int c, err;
+	int err;
 
 	*o = (struct staffing_opts){.arrival_rate = NAN,
 	                            .volume = NAN,
@@ -203,28 +189,11 @@ static int parse_args(int argc, char **argv, struct staffing_opts *o)
 	                            .aht = NAN,
 	                            .target_sl = 0.8,
 	                            .threshold = 20};
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return -1;
-		}
-		if (c == '?' || c == ':') {
-			fprintf(stderr, "staffing: %s option '%s'\n",
-			        c == ':' ? "missing value for" : "unknown",
-			        argv[optind - 1]);
-			return 2;
-		}
-		err = set_option(o, c, optarg);
-		if (err)
-			return err;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "staffing: unexpected argument '%s'\n",
-		        argv[optind]);
-		return 2;
-	}
+	err = cli_options(argc, argv, "staffing", long_options, set_option, o);
+	if (err == -1)
+		usage(stdout);
+	if (err)
+		return err;
 	return check_combination(o);
 }
 
