@@ -1,0 +1,427 @@
+/*
+ * store.c - opening the database: WAL, migrations, runs; backup; errors.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "store/store_int.h"
+
+/*
+ * The schema, one migration per version: migrations[i] takes a database
+ * from version i to i + 1. Append only; never edit one that has shipped,
+ * since files in the field already ran it.
+ */
+static const char *const migrations[] = {
+    /* 1: runs, the journal, contacts for recovery. */
+    "CREATE TABLE runs (run INTEGER PRIMARY KEY,"
+    " started_ms INTEGER NOT NULL);"
+    "CREATE TABLE journal (seq INTEGER PRIMARY KEY, run INTEGER NOT NULL,"
+    " wall_ms INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
+    " type TEXT NOT NULL, contact INTEGER, tenant TEXT, queue TEXT,"
+    " agent TEXT, channel TEXT, reason TEXT, wait_ms INTEGER,"
+    " agent_state TEXT, agent_prev TEXT, strategy TEXT, step INTEGER,"
+    " candidates INTEGER, waiting INTEGER, metric INTEGER,"
+    " agent_first INTEGER, fallback_cause TEXT, fallback_action TEXT,"
+    " fallback_target TEXT);"
+    "CREATE INDEX journal_contact ON journal (run, contact)"
+    " WHERE contact IS NOT NULL;"
+    "CREATE TABLE contacts (key INTEGER PRIMARY KEY, run INTEGER NOT NULL,"
+    " id INTEGER NOT NULL, tenant TEXT, queue TEXT, channel TEXT NOT NULL,"
+    " priority INTEGER NOT NULL, virtual_start INTEGER NOT NULL,"
+    " attributes TEXT, state TEXT NOT NULL, outcome TEXT,"
+    " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+    " ended_ms INTEGER, UNIQUE (run, id));"
+    "CREATE INDEX contacts_open ON contacts (key) WHERE outcome IS NULL;",
+};
+
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+_Static_assert(NMIGRATIONS == STORE_SCHEMA_VERSION,
+               "STORE_SCHEMA_VERSION is the number of migrations");
+
+static const char *const state_names[] = {
+    "scheduled", "waiting", "offered", "connected", "wrapup", "ended",
+};
+
+const char *store_contact_state_name(enum acd_contact_state st)
+{
+	return (unsigned)st < sizeof(state_names) / sizeof(state_names[0])
+	           ? state_names[st]
+	           : "?";
+}
+
+int store_contact_state_parse(const char *name)
+{
+	for (size_t i = 0;
+	     name && i < sizeof(state_names) / sizeof(*state_names); i++)
+		if (!strcmp(name, state_names[i]))
+			return (int)i;
+	return -1;
+}
+
+int store_sqlite_errno(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return EBUSY;
+	case SQLITE_FULL:
+		return ENOSPC;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return EBADMSG;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+	case SQLITE_CANTOPEN:
+		return EACCES;
+	case SQLITE_NOMEM:
+		return ENOMEM;
+	default:
+		return EIO;
+	}
+}
+
+static int failf(struct store *s, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int failf(struct store *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(s->errmsg, sizeof(s->errmsg), "%s: ", s->path);
+
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(s->errmsg))
+		vsnprintf(s->errmsg + n, sizeof(s->errmsg) - (size_t)n, fmt,
+		          ap);
+	va_end(ap);
+	return err;
+}
+
+int store_fail(struct store *s, const char *what, int rc)
+{
+	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+	if (s->db && sqlite3_errcode(s->db) != rc)
+		msg = sqlite3_errstr(rc); /* errmsg belongs to another call */
+	return failf(s, store_sqlite_errno(rc), "%s: %s", what, msg);
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* mkdir -p of the directory part of path. */
+static int make_parents(struct store *s)
+{
+	char dir[sizeof(s->path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", s->path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; p <= slash; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return failf(s, errno, "cannot create directory %s: %s",
+			             dir, strerror(errno));
+		*p = c;
+	}
+	return 0;
+}
+
+static int exec(struct store *s, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : store_fail(s, what, rc);
+}
+
+/* One integer from a query; *vp = 0 when it gives no row or NULL. */
+static int query_int(struct store *s, const char *sql, int64_t *vp)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+	*vp = 0;
+	if (rc != SQLITE_OK)
+		return store_fail(s, sql, rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*vp = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+	                                             : store_fail(s, sql, rc);
+}
+
+static int schema_version(struct store *s, int64_t *vp)
+{
+	int64_t exists;
+	int err = query_int(s,
+	                    "SELECT count(*) FROM sqlite_master WHERE "
+	                    "type = 'table' AND name = 'schema_version'",
+	                    &exists);
+
+	if (err || !exists) {
+		*vp = 0;
+		return err;
+	}
+	err = query_int(s, "SELECT max(version) FROM schema_version", vp);
+	if (!err && *vp > (int64_t)NMIGRATIONS)
+		err = failf(s, EPROTO,
+		            "schema version %lld is newer than this binary's "
+		            "(%d): upgrade centralino",
+		            (long long)*vp, STORE_SCHEMA_VERSION);
+	return err;
+}
+
+/* Apply the migrations the file lacks, each with its version row. */
+static int apply_migrations(struct store *s, int64_t from)
+{
+	char sql[96];
+	int err = 0;
+
+	for (int64_t v = from; !err && v < (int64_t)NMIGRATIONS; v++) {
+		err = exec(s, migrations[v], "migration");
+		snprintf(sql, sizeof(sql),
+		         "INSERT INTO schema_version VALUES (%lld, %lld)",
+		         (long long)v + 1, (long long)wall_ms());
+		if (!err)
+			err = exec(s, sql, "migration");
+	}
+	return err;
+}
+
+/*
+ * Bring the schema up to date and start a run, in one transaction: two
+ * daemons starting together cannot both migrate, and a crash midway
+ * leaves the file as it was.
+ */
+static int migrate(struct store *s)
+{
+	char sql[96];
+	int64_t version;
+	int err = exec(s, "BEGIN IMMEDIATE", "cannot lock for migration");
+
+	if (err)
+		return err;
+	err = exec(s,
+	           "CREATE TABLE IF NOT EXISTS schema_version (version "
+	           "INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)",
+	           "migration");
+	if (!err)
+		err = schema_version(s, &version);
+	if (!err)
+		err = apply_migrations(s, version);
+	snprintf(sql, sizeof(sql), "INSERT INTO runs VALUES (NULL, %lld)",
+	         (long long)wall_ms());
+	if (!err)
+		err = exec(s, sql, "cannot start a run");
+	s->run = (uint64_t)sqlite3_last_insert_rowid(s->db);
+	if (!err)
+		err = exec(s, "COMMIT", "cannot commit migration");
+	if (err && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
+/* Switch to WAL; SQLite answers the mode in force, which may differ. */
+static int wal_mode(struct store *s)
+{
+	sqlite3_stmt *st;
+	const char *mode;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	                            NULL);
+	int err = 0;
+
+	if (rc != SQLITE_OK)
+		return store_fail(s, "cannot switch to WAL", rc);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err = store_fail(s, "cannot switch to WAL", rc);
+	} else {
+		mode = (const char *)sqlite3_column_text(st, 0);
+		if (!mode || strcmp(mode, "wal"))
+			err = failf(s, EIO, "cannot switch to WAL: mode is %s",
+			            mode ? mode : "unknown");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int on_commit(void *arg)
+{
+	struct store *s = arg;
+
+	s->commits++;
+	return 0; /* let it commit */
+}
+
+/* Settings of the connection: WAL and durability (read-write only). */
+static int configure(struct store *s, const struct store_params *p)
+{
+	int err;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, p->busy_ms < 0    ? 0
+	                            : p->busy_ms == 0 ? STORE_BUSY_DEFAULT_MS
+	                                              : p->busy_ms);
+	sqlite3_commit_hook(s->db, on_commit, s);
+	if (p->read_only)
+		return 0;
+	err = wal_mode(s);
+	if (err)
+		return err;
+	return exec(s,
+	            p->durability == STORE_DURABILITY_FULL
+	                ? "PRAGMA synchronous = FULL"
+	                : "PRAGMA synchronous = NORMAL",
+	            "cannot set durability");
+}
+
+static int open_db(struct store *s, const struct store_params *p)
+{
+	int flags = p->read_only ? SQLITE_OPEN_READONLY
+	                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int64_t version;
+	int rc, err;
+
+	if (!p->read_only && (err = make_parents(s)))
+		return err;
+	rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(s, "cannot open", rc);
+	err = configure(s, p);
+	if (!err && p->read_only)
+		err = schema_version(s, &version);
+	else if (!err)
+		err = migrate(s);
+	if (!err)
+		err = store_prepare(s);
+	return err;
+}
+
+int store_open(struct store **sp, const char *path,
+               const struct store_params *p, char *err, size_t size)
+{
+	static const struct store_params defaults;
+	struct store *s;
+	int e;
+
+	if (!sp || !path || !*path || strlen(path) >= sizeof(s->path)) {
+		if (err && size)
+			snprintf(err, size, "store: invalid path");
+		return EINVAL;
+	}
+	if (!p)
+		p = &defaults;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ENOMEM;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	s->max_buffered =
+	    p->max_buffered ? p->max_buffered : STORE_BUFFER_DEFAULT;
+	e = open_db(s, p);
+	if (e) {
+		if (err && size)
+			snprintf(err, size, "store: %s", s->errmsg);
+		s->max_buffered = 0; /* nothing to flush */
+		store_close(s);
+		return e;
+	}
+	*sp = s;
+	return 0;
+}
+
+int store_close(struct store *s)
+{
+	int err;
+
+	if (!s)
+		return 0;
+	err = s->nops ? store_flush(s) : 0;
+	sqlite3_finalize(s->ins_event);
+	sqlite3_finalize(s->ins_contact);
+	sqlite3_finalize(s->end_contact);
+	sqlite3_close(s->db); /* statements finalized: cannot be busy */
+	store_buffer_free(s);
+	free(s);
+	return err;
+}
+
+const char *store_errmsg(const struct store *s)
+{
+	return s ? s->errmsg : "";
+}
+
+uint64_t store_run(const struct store *s)
+{
+	return s->run;
+}
+
+void store_stats(const struct store *s, struct store_stats *st)
+{
+	st->commits = s->commits;
+	st->written = s->written;
+	st->flush_failures = s->flush_failures;
+	st->pending = s->nops;
+	st->max_buffered = s->max_buffered;
+}
+
+/* Copy s->db into the file tmp in one step: one read transaction. */
+static int backup_into(struct store *s, const char *tmp)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc = sqlite3_open_v2(
+	    tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+	if (rc == SQLITE_OK) {
+		b = sqlite3_backup_init(dst, "main", s->db, "main");
+		if (!b) {
+			rc = sqlite3_errcode(dst);
+		} else {
+			rc = sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? sqlite3_errcode(dst) : rc;
+		}
+	}
+	if (rc != SQLITE_OK)
+		failf(s, store_sqlite_errno(rc), "backup to %s: %s", tmp,
+		      dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+	if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_OK)
+		rc = SQLITE_IOERR;
+	return rc == SQLITE_OK ? 0 : store_sqlite_errno(rc);
+}
+
+int store_backup(struct store *s, const char *dest)
+{
+	char tmp[512];
+	int err;
+
+	if (!dest || !*dest ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", dest) >= sizeof(tmp))
+		return failf(s, EINVAL, "backup: invalid destination");
+	remove(tmp);
+	err = backup_into(s, tmp);
+	if (!err && rename(tmp, dest))
+		err = failf(s, errno, "backup: cannot rename %s to %s: %s", tmp,
+		            dest, strerror(errno));
+	if (err)
+		remove(tmp);
+	return err;
+}

@@ -1,0 +1,194 @@
+/*
+ * store.h - the durable record: journal of engine events and contacts.
+ *
+ * One SQLite database in WAL mode, its schema brought up to date by
+ * versioned migrations when it is opened. Writes are buffered in memory
+ * and committed together by store_flush(), one transaction per call
+ * (group commit): the daemon flushes once per event-loop turn, never once
+ * per event. A flush that fails keeps everything buffered and the next one
+ * retries, so nothing accepted is lost while the process lives; beyond a
+ * bounded buffer, appends are refused (ENOSPC) so the daemon can refuse
+ * new work it could not record.
+ *
+ * Engine ids (contacts, agents) start again at 1 in every process, so
+ * each store_open() starts a new "run" and every row carries it: a
+ * contact is known by (run, id). Run numbers only grow.
+ *
+ * Single-threaded: one struct store belongs to one thread (the event
+ * loop). Another process may open the same file (reports, backups).
+ */
+#ifndef CENTRALINO_STORE_H
+#define CENTRALINO_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <centralino/acd.h>
+
+/** Schema version this binary writes; newer files are refused. */
+#define STORE_SCHEMA_VERSION 1
+/** Default bound of buffered writes (events and contact changes). */
+#define STORE_BUFFER_DEFAULT 100000
+/** Default wait for another connection's write lock, ms. */
+#define STORE_BUSY_DEFAULT_MS 50
+
+enum store_durability {
+	/* synchronous=NORMAL: a committed flush survives a crash of the
+	 * process; a power cut may lose the last flushes, never corrupts. */
+	STORE_DURABILITY_NORMAL = 0,
+	/* synchronous=FULL: a committed flush survives a power cut too, at
+	 * the price of an fsync of the WAL per flush. */
+	STORE_DURABILITY_FULL,
+};
+
+/** Options of store_open(); a NULL pointer or all zeros: the defaults. */
+struct store_params {
+	enum store_durability durability;
+	size_t max_buffered; /* 0: STORE_BUFFER_DEFAULT */
+	int busy_ms;         /* 0: STORE_BUSY_DEFAULT_MS; < 0: do not wait */
+	bool read_only;      /* reports and backups: no migration, no run */
+};
+
+struct store;
+
+/**
+ * Open (creating it and its parent directories) the database at path,
+ * switch it to WAL, apply the migrations it lacks and start a new run.
+ * Returns 0 and *sp, or an errno with a message naming path and SQLite's
+ * reason in err (size bytes, may be NULL): EACCES (unwritable, read-only),
+ * EBUSY (locked by another writer), EBADMSG (corrupt or not a database),
+ * EPROTO (schema newer than this binary), ENOSPC, EIO, ENOMEM, EINVAL.
+ */
+int store_open(struct store **sp, const char *path,
+               const struct store_params *p, char *err, size_t size);
+
+/**
+ * Flush what is buffered, then close. Returns 0, or the flush's errno: the
+ * store is closed anyway and what was still buffered is lost, so a caller
+ * that cares retries store_flush() before closing. NULL is accepted.
+ */
+int store_close(struct store *s);
+
+/** The last error's message ("" when none); valid until the next call. */
+const char *store_errmsg(const struct store *s);
+
+/** This process's run number (0 for a read-only store). */
+uint64_t store_run(const struct store *s);
+
+/**
+ * Buffer one engine event with the names of its tenant, queue and agent
+ * (each may be NULL). Strings are copied; ev is not kept. Returns 0, or
+ * ENOSPC when the buffer is full (nothing is buffered then), ENOMEM.
+ */
+int store_journal_append(struct store *s, const struct acd_event *ev,
+                         const char *tenant, const char *queue,
+                         const char *agent);
+
+/**
+ * Write everything buffered in one transaction. Returns 0 (also when
+ * nothing was buffered), or an errno (EBUSY, ENOSPC, EIO, EACCES, ...)
+ * with store_errmsg() set: then nothing was written, everything stays
+ * buffered in order and the next flush writes it exactly once.
+ */
+int store_flush(struct store *s);
+
+/** Writes buffered and not yet committed. */
+size_t store_pending(const struct store *s);
+
+struct store_stats {
+	uint64_t commits;        /* transactions committed by this store */
+	uint64_t written;        /* buffered writes committed */
+	uint64_t flush_failures; /* flushes that returned an error */
+	size_t pending;          /* buffered now */
+	size_t max_buffered;
+};
+void store_stats(const struct store *s, struct store_stats *st);
+
+/**
+ * One journal row as read back. Strings are NULL where the field does
+ * not apply and valid during the callback only. Names of enums are the
+ * acd_*_name() texts.
+ */
+struct store_journal_entry {
+	uint64_t seq; /* order of the whole journal */
+	uint64_t run;
+	int64_t wall_ms; /* Unix time at store_journal_append() */
+	acd_time_t time; /* the engine's clock */
+	const char *type;
+	uint64_t contact; /* 0: none */
+	const char *tenant, *queue, *agent;
+	const char *channel;
+	const char *reason;
+	acd_time_t wait;
+	const char *agent_state, *agent_prev; /* AGENT_STATE */
+	bool has_decision;                    /* CONTACT_OFFERED */
+	const char *strategy;
+	unsigned step, candidates, waiting;
+	int64_t metric;
+	bool agent_first;
+	const char *fallback_cause; /* CONTACT_FALLBACK */
+	const char *fallback_action;
+	const char *fallback_target;
+};
+
+/** Receives rows; a non-zero return stops the walk and is returned. */
+typedef int(store_journal_h)(const struct store_journal_entry *e, void *arg);
+
+/**
+ * The committed events of contact (run 0: this run) in journal order;
+ * call store_flush() first to include what is buffered. Returns 0, what
+ * h returned, or an errno with store_errmsg() set.
+ */
+int store_journal_read(struct store *s, uint64_t run, uint64_t contact,
+                       store_journal_h *h, void *arg);
+
+/** A contact as saved for recovery. */
+struct store_contact {
+	uint64_t run; /* ignored by store_contact_save(): this run */
+	uint64_t id;  /* the engine's contact id */
+	const char *tenant, *queue;
+	enum acd_channel channel;
+	int priority;
+	acd_time_t virtual_start;
+	const char *attributes; /* "key=value;...", may be NULL */
+	enum acd_contact_state state;
+};
+
+/**
+ * Buffer the creation or a change of contact c (this run): saved again,
+ * it keeps its place in creation order. Flushed with the journal, in the
+ * same transaction and order. Returns 0, ENOSPC, ENOMEM or EINVAL.
+ */
+int store_contact_save(struct store *s, const struct store_contact *c);
+
+/**
+ * Buffer the end of contact id of this run with outcome ("completed",
+ * "abandoned", "interrupted", ...): it is no longer open. Returns 0,
+ * ENOSPC, ENOMEM or EINVAL.
+ */
+int store_contact_end(struct store *s, uint64_t id, const char *outcome);
+
+/** Receives open contacts; non-zero stops the walk and is returned. */
+typedef int(store_contact_h)(const struct store_contact *c, void *arg);
+
+/**
+ * Committed contacts not ended, of every run, in order of creation.
+ * Returns 0, what h returned, or an errno with store_errmsg() set.
+ */
+int store_contacts_open(struct store *s, store_contact_h *h, void *arg);
+
+/**
+ * Copy the committed database into the file dest with SQLite's online
+ * backup: one read transaction, so the copy is consistent while writers
+ * go on (WAL). Written to dest.tmp and renamed, so dest is never half a
+ * copy. Returns 0 or an errno with store_errmsg() set.
+ */
+int store_backup(struct store *s, const char *dest);
+
+/** "scheduled", "waiting", ... "ended"; "?" when out of range. */
+const char *store_contact_state_name(enum acd_contact_state st);
+/** Parse a name back; -1 when unknown. */
+int store_contact_state_parse(const char *name);
+
+#endif

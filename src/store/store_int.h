@@ -1,0 +1,70 @@
+/*
+ * store_int.h - the store's internals, shared by the files of src/store/ only.
+ */
+#ifndef CENTRALINO_STORE_INT_H
+#define CENTRALINO_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define NOSTR UINT32_MAX /* a NULL string in the arena */
+
+enum op_kind { OP_EVENT = 0, OP_CONTACT_SAVE, OP_CONTACT_END };
+
+/* Strings of one buffered write: offsets into the arena, or NOSTR. */
+enum op_str {
+	S_TENANT = 0,
+	S_QUEUE,
+	S_AGENT,
+	S_REASON, /* event reason; contact attributes; end outcome */
+	S_FB_TARGET,
+	S_COUNT
+};
+
+/*
+ * One buffered write. Fixed-size so the buffer is one array; strings live
+ * in the arena so no length is truncated. Fields that do not apply to a
+ * kind stay zero.
+ */
+struct op {
+	enum op_kind kind;
+	int64_t wall_ms;
+	int64_t time; /* event time; contact virtual start */
+	uint64_t contact;
+	int64_t wait;
+	int64_t metric;
+	int type;    /* acd_event_type; contact state */
+	int channel; /* acd_channel */
+	int priority;
+	int agent_state, agent_prev;
+	int strategy;
+	unsigned step, candidates, waiting;
+	int cause, action;
+	bool has_agent_state, has_decision, agent_first, has_fallback;
+	uint32_t str[S_COUNT];
+};
+
+struct store {
+	sqlite3 *db;
+	char path[256];
+	uint64_t run;
+	size_t max_buffered;
+	struct op *ops; /* buffered writes, in order */
+	size_t nops, cap;
+	char *arena; /* their strings, NUL-terminated */
+	size_t alen, acap;
+	sqlite3_stmt *ins_event, *ins_contact, *end_contact;
+	uint64_t commits, written, flush_failures;
+	char errmsg[512];
+};
+
+/* Map an SQLite result code to an errno. */
+int store_sqlite_errno(int rc);
+/* Set s->errmsg to "PATH: WHAT: SQLite's message" and return the errno. */
+int store_fail(struct store *s, const char *what, int rc);
+/* Prepare the statements the flush uses. */
+int store_prepare(struct store *s);
+void store_buffer_free(struct store *s);
+
+#endif
