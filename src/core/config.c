@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/config_int.h"
+#include "core/config_users.h"
 
 #define CONFIG_FILE_MAX (16u << 20) /* larger is surely not a config */
 
@@ -112,6 +113,7 @@ void config_parse_root(struct cctx *c, const struct cnode *root,
 	    {"calendars", config_calendars_section, false},
 	    {"features", config_features_section, false},
 	    {"flows", config_flows_section, false},
+	    {"users", config_users_section, false},
 	};
 	if (!root || cnode_is_null(root)) {
 		cerr(c, root, "",
@@ -159,6 +161,8 @@ int config_parse(const char *buf, size_t len, const char *name,
 		config_parse_root(&c, root, cfg);
 		if (!c.nomem)
 			config_resolve(&c, cfg);
+		if (!c.nomem)
+			config_users_resolve(&c, cfg);
 	}
 	if (!err && c.nomem)
 		err = ENOMEM;
@@ -241,5 +245,6 @@ void config_free(struct config *cfg)
 	free(cfg->queues);
 	free(cfg->agents);
 	config_voice_free(cfg);
+	free(cfg->users);
 	free(cfg);
 }

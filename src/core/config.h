@@ -33,6 +33,8 @@
 #define CONFIG_LISTEN_MAX   8   /* sip.listen entries */
 #define CONFIG_RANGES_MAX   8   /* opening-hours ranges of one day */
 #define CONFIG_MENU_MAX     12  /* menu options: 0-9, * and # */
+#define CONFIG_HASH_MAX     256 /* a password hash ($argon2id$...) + NUL */
+#define CONFIG_USER_TENANTS 16  /* tenants of one user */
 
 /** One problem, located. line and column are 1-based; 0 when unknown. */
 struct config_error {
@@ -330,6 +332,25 @@ struct config_flow {
 	struct config_loc loc, name_loc;
 };
 
+/* ---- Users of the web side (issue 5): roles and tenants. ---- */
+
+enum config_role {
+	CONFIG_ROLE_AGENT = 0,
+	CONFIG_ROLE_SUPERVISOR,
+	CONFIG_ROLE_ADMINISTRATOR,
+};
+
+/** A user who signs in to the REST API. Never holds a clear password. */
+struct config_user {
+	char name[CONFIG_NAME_MAX];
+	char password_hash[CONFIG_HASH_MAX]; /* "$argon2id$..." (libsodium) */
+	enum config_role role;
+	struct config_ref tenants[CONFIG_USER_TENANTS]; /* into cfg->tenants */
+	unsigned ntenants;                              /* at least 1 */
+	struct config_ref agent; /* role agent: into cfg->agents; else "" */
+	struct config_loc loc, name_loc;
+};
+
 /** A validated configuration. Owned by the caller of config_parse(). */
 struct config {
 	char file[256];
@@ -359,6 +380,8 @@ struct config {
 	struct config_features features;
 	struct config_flow *flows;
 	size_t nflows;
+	struct config_user *users; /* empty: nobody can sign in */
+	size_t nusers;
 };
 
 /**
@@ -420,6 +443,12 @@ struct config_hold *config_hold_ref(struct config_hold *h);
 /** Let go; the last one frees the configuration. NULL is accepted. */
 void config_hold_unref(struct config_hold *h);
 const struct config *config_hold_cfg(const struct config_hold *h);
+
+/** "administrator", "supervisor", "agent". */
+const char *config_role_name(enum config_role role);
+/** The user called name, or NULL. */
+const struct config_user *config_user_find(const struct config *cfg,
+                                           const char *name);
 
 /** "it", "es", "en"; "" for CONFIG_LANG_NONE. */
 const char *config_language_name(enum config_language lang);

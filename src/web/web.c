@@ -1,0 +1,117 @@
+/*
+ * web.c - the web object: the HTTP listener on libre's loop, the
+ * configuration it reads, and the sending of replies that router.c built.
+ */
+#include <string.h>
+
+#include "core/log.h"
+#include "web/web_int.h"
+
+static void web_destructor(void *arg)
+{
+	struct web *w = arg;
+	w->sock = mem_deref(w->sock);
+	web_sessions_flush(w);
+	w->sessions = mem_deref(w->sessions);
+}
+
+/* Headers only a few answers carry: the challenge, Retry-After, Allow. */
+static void extra_headers(const struct web_reply *r, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	if (r->www_authenticate)
+		n += (size_t)snprintf(buf + n, size - n,
+		                      "WWW-Authenticate: Bearer "
+		                      "realm=\"centralino\"\r\n");
+	if (r->retry_after && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "Retry-After: %u\r\n",
+		                      r->retry_after);
+	if (r->allow && n < size)
+		(void)snprintf(buf + n, size - n, "Allow: %s\r\n", r->allow);
+}
+
+static void reply_send(struct http_conn *conn, const struct web_reply *r)
+{
+	char extra[160];
+	size_t len = r->body ? r->body->end : 0;
+	uint16_t status = r->status ? r->status : 500;
+	int err;
+
+	extra_headers(r, extra, sizeof(extra));
+	err = http_reply(conn, status, web_reason(status),
+	                 "Content-Type: %s\r\n"
+	                 "Content-Length: %zu\r\n"
+	                 "Cache-Control: no-store\r\n"
+	                 "X-Content-Type-Options: nosniff\r\n"
+	                 "%s"
+	                 "\r\n"
+	                 "%b",
+	                 r->ctype ? r->ctype : "application/json", len, extra,
+	                 r->body ? r->body->buf : NULL, len);
+	if (err)
+		log_event(LOG_WARN, "http.reply-failed", "status=%u err=%d",
+		          status, err);
+}
+
+static void request_handler(struct http_conn *conn, const struct http_msg *msg,
+                            void *arg)
+{
+	struct web *w = arg;
+	struct web_reply r;
+	char method[16], peer[64];
+	memset(&r, 0, sizeof(r));
+	web_dispatch(w, msg, http_conn_peer(conn), &r);
+	(void)pl_strcpy(&msg->met, method, sizeof(method));
+	(void)re_snprintf(peer, sizeof(peer), "%J", http_conn_peer(conn));
+	/* Not the path: it may carry names the operator should not log. */
+	log_event(LOG_DEBUG, "http.request", "method=%s status=%u peer=%s",
+	          method, r.status, peer);
+	reply_send(conn, &r);
+	web_reply_reset(&r);
+}
+
+int web_alloc(struct web **wp, const struct web_env *env)
+{
+	struct web *w;
+	struct sa laddr;
+	int err;
+
+	if (!wp || !env || !env->acd || !env->cfg)
+		return EINVAL;
+	w = mem_zalloc(sizeof(*w), web_destructor);
+	if (!w)
+		return ENOMEM;
+	w->acd = env->acd;
+	w->voice = env->voice;
+	w->cfg = env->cfg;
+	w->reload = env->reload;
+	w->reload_arg = env->reload_arg;
+	err = web_sessions_init(w);
+	if (err || !env->listen || !env->listen[0])
+		goto out;
+	err = sa_decode(&laddr, env->listen, strlen(env->listen));
+	if (err)
+		goto out;
+	err = http_listen(&w->sock, &laddr, request_handler, w);
+	if (!err)
+		log_event(LOG_INFO, "http.listening", "address=%s users=%zu",
+		          env->listen, env->cfg->nusers);
+out:
+	if (err)
+		mem_deref(w);
+	else
+		*wp = w;
+	return err;
+}
+
+void web_config(struct web *w, const struct config *cfg)
+{
+	if (w && cfg)
+		w->cfg = cfg;
+}
+
+void web_free(struct web *w)
+{
+	mem_deref(w);
+}

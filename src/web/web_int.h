@@ -1,0 +1,151 @@
+/*
+ * web_int.h - internals of the web side: the request dispatcher (no
+ * sockets, so tests and the fuzzer drive it), replies, JSON bodies,
+ * sessions and login throttling, and the route handlers.
+ */
+#ifndef CENTRALINO_WEB_INT_H
+#define CENTRALINO_WEB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+/* Not <re.h>: its re_json.h clashes with jansson's names. */
+#include <re_types.h>
+#include <re_fmt.h>
+#include <re_mem.h>
+#include <re_mbuf.h>
+#include <re_list.h>
+#include <re_hash.h>
+#include <re_sa.h>
+#include <re_tmr.h>
+#include <re_msg.h>
+#include <re_http.h>
+
+#include "core/config.h"
+#include "web/web.h"
+
+#define WEB_BODY_MAX     (64 * 1024) /* larger bodies get 413 */
+#define WEB_TOKEN_BYTES  32          /* 256 random bits */
+#define WEB_TOKEN_HEX    (2 * WEB_TOKEN_BYTES)
+#define WEB_SESSION_TTL  (12ULL * 3600 * 1000) /* ms */
+#define WEB_SESSIONS_MAX 10000
+#define WEB_THROTTLE_MAX 5      /* failed logins per window ... */
+#define WEB_THROTTLE_WIN 60000  /* ... of this many ms ... */
+#define WEB_THROTTLE_BLK 300000 /* ... block the address this long */
+#define WEB_THROTTLE_N   256    /* addresses remembered */
+#define WEB_PARAMS_MAX   2      /* {tenant}/{name} */
+
+/** One address that failed to sign in (IPv6 counted by its /64). */
+struct web_throttle {
+	char addr[64]; /* "" free */
+	unsigned failures;
+	uint64_t window_start, blocked_until; /* ms, tmr_jiffies() */
+};
+
+struct web {
+	struct http_sock *sock;
+	struct acd *acd;
+	struct voice *voice;
+	const struct config *cfg;
+	web_reload_h *reload;
+	void *reload_arg;
+	struct hash *sessions; /* struct web_session, by token */
+	size_t nsessions;
+	struct web_throttle throttle[WEB_THROTTLE_N];
+	uint64_t replies[6]; /* by status class: 1xx..5xx in [1..5] */
+	uint64_t now_ms;     /* tests: when non-zero, the clock */
+};
+
+/** An answer being built: status, body and a few headers. */
+struct web_reply {
+	uint16_t status;
+	const char *ctype;     /* "application/json" unless metrics */
+	struct mbuf *body;     /* owned; NULL: empty */
+	unsigned retry_after;  /* seconds; 429 */
+	const char *allow;     /* 405: the methods of the path */
+	bool www_authenticate; /* 401 */
+};
+
+/** One request after routing and authentication. */
+struct web_call {
+	const struct http_msg *msg;
+	const struct sa *peer;          /* may be NULL (fuzzer) */
+	const struct config_user *user; /* NULL on unauthenticated routes */
+	char params[WEB_PARAMS_MAX][CONFIG_NAME_MAX]; /* decoded segments */
+	const uint8_t *body;
+	size_t body_len;
+};
+
+typedef void(web_route_h)(struct web *w, struct web_call *call,
+                          struct web_reply *r);
+
+/* ---- router.c ---- */
+
+/**
+ * Answer one decoded request: route it, enforce the body limit, the
+ * token, the role, then run its handler. r must be zeroed; its body is
+ * the caller's to free with web_reply_reset(). peer may be NULL (treated
+ * as not loopback).
+ */
+void web_dispatch(struct web *w, const struct http_msg *msg,
+                  const struct sa *peer, struct web_reply *r);
+/** Percent-decode one path segment into dst; false when it does not fit,
+ * is empty, or decodes to a control character or '/'. */
+bool web_segment_decode(const struct pl *seg, char *dst, size_t size);
+
+/* ---- reply.c ---- */
+
+/** Free the body and zero r. */
+void web_reply_reset(struct web_reply *r);
+/** Status and a JSON body (json is consumed, may be NULL: ENOMEM 500). */
+void web_reply_json(struct web_reply *r, uint16_t status, json_t *json);
+/** {"error": {"code": code, "message": printf(fmt)}} with status. */
+void web_reply_error(struct web_reply *r, uint16_t status, const char *code,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/** The reason phrase of a status we send ("OK", "Not Found"). */
+const char *web_reason(uint16_t status);
+/**
+ * Parse the call's body as a JSON object whose keys are all in keys
+ * (NULL-terminated). Returns the object (the caller's), or NULL after a
+ * 400 naming the problem (or the unknown field) was put in r.
+ */
+json_t *web_body_object(const struct web_call *call, struct web_reply *r,
+                        const char *const *keys);
+/**
+ * A string field of obj, 1..max-1 bytes without NUL: *valp borrows it (NULL
+ * when absent and not required). Returns false after a 400 naming key.
+ */
+bool web_field_string(struct web_reply *r, json_t *obj, const char *key,
+                      bool required, size_t max, const char **valp);
+/** A required boolean field; false after a 400 naming key. */
+bool web_field_bool(struct web_reply *r, json_t *obj, const char *key,
+                    bool *valp);
+
+/* ---- auth.c ---- */
+
+/** The clock of sessions and throttling, ms. */
+uint64_t web_now(const struct web *w);
+/** Create the session table. ENOMEM. */
+int web_sessions_init(struct web *w);
+/** Forget every session. */
+void web_sessions_flush(struct web *w);
+/**
+ * The user that the request's "Authorization: Bearer" token belongs to,
+ * or NULL (no header, unknown or expired token, user no longer
+ * configured: the session is dropped).
+ */
+const struct config_user *web_session_user(struct web *w,
+                                           const struct http_msg *msg);
+/** Is user allowed to see tenant (by name)? */
+bool web_user_tenant(const struct config *cfg, const struct config_user *u,
+                     const char *tenant);
+web_route_h web_api_login;
+
+/* ---- api.c and metrics.c: the routes ---- */
+web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,
+    web_api_emergency, web_api_reload, web_api_metrics;
+
+#endif
