@@ -23,12 +23,15 @@
 #include "core/config.h"
 #include "core/event_log.h"
 #include "core/log.h"
+#include "store/store.h"
 #include "voice/voice.h"
 
 static volatile sig_atomic_t stop_signal, reload_signal;
 static struct acd *engine;
 static struct voice *voice;
-static struct tmr engine_tmr, signal_tmr;
+static struct tmr engine_tmr, signal_tmr, flush_tmr;
+static struct store *store;
+static int store_failing; /* the last flush's error, 0 when fine */
 
 static void on_signal(int sig)
 {
@@ -66,12 +69,49 @@ static void engine_timers(void *arg)
 	engine_arm();
 }
 
+/* Group commit: the journal is written once per few milliseconds of
+ * events, never one transaction per event. A failure keeps the events
+ * buffered; the next flush retries them. */
+static void flush_h(void *arg)
+{
+	int err = store_flush(store);
+
+	(void)arg;
+	if (err && err != store_failing)
+		log_event(LOG_ERROR, "store.flush-failed",
+		          "error=\"%s\" pending=%zu", store_errmsg(store),
+		          store_pending(store));
+	else if (!err && store_failing)
+		log_event(LOG_INFO, "store.recovered", "pending=0");
+	store_failing = err;
+	if (err) /* retry while it fails, a little slower */
+		tmr_start(&flush_tmr, 200, flush_h, NULL);
+}
+
+static void journal(const struct acd_event *ev)
+{
+	const char *tenant = acd_tenant_name(engine, ev->tenant);
+
+	if (ev->tenant == ACD_NONE && ev->agent != ACD_NONE)
+		tenant = acd_tenant_name(engine,
+		                         acd_agent_tenant(engine, ev->agent));
+	if (store_journal_append(store, ev, tenant,
+	                         acd_queue_name(engine, ev->queue),
+	                         acd_agent_name(engine, ev->agent)) == ENOSPC)
+		log_event(LOG_ERROR, "store.full", "pending=%zu",
+		          store_pending(store));
+	if (!tmr_isrunning(&flush_tmr))
+		tmr_start(&flush_tmr, 5, flush_h, NULL);
+}
+
 /* Every engine call that sets a timer also raises an event, and events
  * arrive after the call has finished: the right moment to re-arm. */
 static void on_engine_event(const struct acd_event *ev, void *arg)
 {
 	(void)arg;
 	event_log(engine, ev);
+	if (store)
+		journal(ev);
 	if (voice)
 		voice_engine_event(voice, ev);
 	engine_arm();
@@ -91,6 +131,23 @@ static void usage(FILE *f)
 }
 
 static struct config_hold *current; /* the configuration in force */
+
+/* Nothing accepted may be lost: without its store the daemon does not
+ * start. */
+static int store_start(const struct config *cfg)
+{
+	char err[512];
+	int rc = store_open(&store, cfg->store_path, NULL, err, sizeof(err));
+
+	if (rc) {
+		log_event(LOG_ERROR, "store.open-failed",
+		          "path=%s error=\"%s\"", cfg->store_path, err);
+		return rc;
+	}
+	log_event(LOG_INFO, "store.opened", "path=%s run=%llu", cfg->store_path,
+	          (unsigned long long)store_run(store));
+	return 0;
+}
 
 /* Load, check and apply the configuration to a new engine. */
 static int start(const char *path)
@@ -114,7 +171,7 @@ static int start(const char *path)
 		          path, errs.n + errs.dropped);
 	}
 	config_errors_free(&errs);
-	return err;
+	return err ? err : store_start(config_hold_cfg(current));
 }
 
 /*
@@ -243,6 +300,7 @@ static int loop(const char *path)
 	tmr_cancel(&engine_tmr);
 	voice_free(voice);
 	voice = NULL;
+	tmr_cancel(&flush_tmr);
 	return err;
 }
 
@@ -306,6 +364,8 @@ int cmd_run(int argc, char **argv)
 	fd_setsize(fd_limit()); /* libre 1.1.0 starts with no room */
 	if (start(path)) {
 		acd_free(engine);
+		if (store)
+			store_close(store);
 		config_hold_unref(current);
 		libre_close();
 		return 1;
@@ -317,7 +377,9 @@ int cmd_run(int argc, char **argv)
 	c = loop(path);
 	log_event(LOG_INFO, "centralino.stopped", "signal=%d",
 	          (int)stop_signal);
-	acd_free(engine);
+	acd_free(engine); /* its last events reach the journal */
+	if (store && store_close(store))
+		log_event(LOG_ERROR, "store.close-failed", "pending-lost=yes");
 	config_hold_unref(current);
 	libre_close();
 	return c ? 1 : 0;
