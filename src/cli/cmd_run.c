@@ -25,10 +25,13 @@
 #include "core/log.h"
 #include "store/store.h"
 #include "voice/voice.h"
+#include "web/web.h"
 
 static volatile sig_atomic_t stop_signal, reload_signal;
 static struct acd *engine;
 static struct voice *voice;
+static struct web *web;
+static const char *config_path;
 static struct tmr engine_tmr, signal_tmr, flush_tmr;
 static struct store *store;
 static int store_failing; /* the last flush's error, 0 when fine */
@@ -179,7 +182,7 @@ static int start(const char *path)
  * stays; a good one is applied to the engine and the channels in place,
  * without dropping a call or a waiting caller.
  */
-static void reload(const char *path)
+static int reload(const char *path)
 {
 	struct config_errors errs = {0};
 	struct config *cfg = NULL;
@@ -193,22 +196,32 @@ static void reload(const char *path)
 		          "file=%s errors=%zu kept=running", path,
 		          errs.n + errs.dropped);
 		config_errors_free(&errs);
-		return;
+		return EINVAL;
 	}
 	next = config_hold_new(cfg);
 	if (!next)
-		return;
+		return ENOMEM;
 	err = config_apply(cfg, engine, &errs);
 	config_errors_print(&errs, stderr);
 	if (voice && voice_params_from_config(&vp, cfg, engine)) {
 		err |= voice_reload(voice, &vp, next);
 		free(vp.phones);
 	}
+	if (web)
+		web_config(web, cfg);
 	config_hold_unref(current);
 	current = next;
 	log_event(err ? LOG_WARN : LOG_INFO, "config.reloaded",
 	          "file=%s refusals=%zu", path, errs.n + errs.dropped);
 	config_errors_free(&errs);
+	return 0;
+}
+
+/* POST /api/v1/reload: the same as SIGHUP. */
+static int reload_api(void *arg)
+{
+	(void)arg;
+	return reload(config_path);
 }
 
 static void signal_poll(void *arg)
@@ -243,6 +256,22 @@ static int channels_start(void)
 	err = voice_alloc(&voice, &vp, current, engine);
 	free(vp.phones);
 	return err;
+}
+
+static int web_start(void)
+{
+	const struct config *cfg = config_hold_cfg(current);
+	struct web_env env = {
+	    .listen = cfg->http_listen.text,
+	    .acd = engine,
+	    .voice = voice,
+	    .cfg = cfg,
+	    .reload = reload_api,
+	};
+
+	if (!cfg->http_listen.text[0])
+		return 0; /* no http section: no web side */
+	return web_alloc(&web, &env);
 }
 
 /* Where to point a phone and a browser: printed once, for a person. */
@@ -280,6 +309,8 @@ static int loop(const char *path)
 {
 	int err = channels_start();
 
+	if (!err)
+		err = web_start();
 	if (err) {
 		log_event(LOG_ERROR, "centralino.channels-failed", "error=%s",
 		          strerror(err));
@@ -298,6 +329,8 @@ static int loop(const char *path)
 	err = re_main(on_re_signal);
 	tmr_cancel(&signal_tmr);
 	tmr_cancel(&engine_tmr);
+	web_free(web);
+	web = NULL;
 	voice_free(voice);
 	voice = NULL;
 	tmr_cancel(&flush_tmr);
@@ -359,6 +392,7 @@ int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	config_path = path;
 	if (libre_init())
 		return 1;
 	fd_setsize(fd_limit()); /* libre 1.1.0 starts with no room */
