@@ -297,9 +297,11 @@ static void banner(const char *path)
 		           : "answers calls from a trunk",
 		       cfg->numbers[i].number, s->listen[0].address.text);
 	if (cfg->http_listen.text[0])
-		printf("  Browser: http://%s/ (the pages come with the web "
-		       "channel)\n",
-		       cfg->http_listen.text);
+		printf(
+		    "  API:     http://%s/api/v1/ (docs/api.md; sign in as a "
+		    "user of the file); metrics at /metrics; the pages "
+		    "come next\n",
+		    cfg->http_listen.text);
 	printf("Logs go to stderr, one line per event. Stop with Ctrl-C.\n");
 	fflush(stdout);
 }
