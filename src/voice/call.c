@@ -67,7 +67,7 @@ static void bridge(struct call *call, struct agent_leg *al)
 	list_flush(&call->ringing); /* the other forks: CANCEL */
 	call->agent = al;
 	call->state = CALL_BRIDGED;
-	tmr_cancel(&call->announce);
+	vtimer_cancel(&call->v->vt, &call->announce);
 	flow_stop(call);
 	leg_bridge(&call->caller, &al->leg);
 	call->v->st.bridged++;
@@ -316,7 +316,7 @@ static void call_destructor(void *arg)
 	struct call *call = arg;
 	struct voice *v = call->v;
 
-	tmr_cancel(&call->announce);
+	vtimer_cancel(&call->v->vt, &call->announce);
 	list_unlink(&call->le);
 	hash_unlink(&call->he);
 	list_flush(&call->ringing);
@@ -525,8 +525,8 @@ int call_enqueue(struct call *call, const struct acd_contact_params *p,
 		return err;
 	call_adopt(call, call->contact);
 	if (announce_s)
-		tmr_start(&call->announce, announce_s * 1000ULL, announce_h,
-		          call);
+		vtimer_start(&v->vt, &call->announce, announce_s * 1000ULL,
+		             announce_h, call);
 	return 0;
 }
 
@@ -539,7 +539,7 @@ static void announce_h(void *arg)
 
 void call_announce_in(struct call *call, uint64_t ms)
 {
-	tmr_start(&call->announce, ms, announce_h, call);
+	vtimer_start(&call->v->vt, &call->announce, ms, announce_h, call);
 }
 
 /* ---- media tick ------------------------------------------------------ */

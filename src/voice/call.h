@@ -10,6 +10,7 @@
 #include <centralino/acd.h>
 
 #include "voice/leg.h"
+#include "voice/vtimer.h"
 
 struct voice;
 struct flow_run;
@@ -53,7 +54,7 @@ struct call {
 	struct flow_run *flow;
 	struct media_player *player;
 	struct moh *moh; /* the shared music the caller holds on, or NULL */
-	struct tmr announce;
+	struct vtimer announce;
 	uint64_t started;
 };
 

@@ -29,7 +29,7 @@ struct flow_run {
 	size_t node, action;
 	const struct config_action *menu; /* the menu waiting for a key */
 	unsigned tries;
-	struct tmr tmr;
+	struct vtimer tmr;
 	char typed; /* a key pressed before its menu was reached */
 	enum config_language lang;
 	struct acd_contact_params params;
@@ -51,7 +51,7 @@ static void flow_destructor(void *arg)
 {
 	struct flow_run *fr = arg;
 
-	tmr_cancel(&fr->tmr);
+	vtimer_cancel(&fr->call->v->vt, &fr->tmr);
 }
 
 /* ---- routing an INVITE --------------------------------------------- */
@@ -217,16 +217,17 @@ static void menu_wait(void *arg)
 	struct flow_run *fr = arg;
 
 	if (media_player_busy(fr->call->player)) {
-		tmr_start(&fr->tmr, 100, menu_wait, fr);
+		vtimer_start(&fr->call->v->vt, &fr->tmr, 100, menu_wait, fr);
 		return;
 	}
-	tmr_start(&fr->tmr, (uint64_t)fr->menu->timeout, menu_timeout, fr);
+	vtimer_start(&fr->call->v->vt, &fr->tmr, (uint64_t)fr->menu->timeout,
+	             menu_timeout, fr);
 }
 
 static void menu_prompt(struct flow_run *fr)
 {
 	say(fr, &fr->menu->prompt);
-	tmr_start(&fr->tmr, 100, menu_wait, fr);
+	vtimer_start(&fr->call->v->vt, &fr->tmr, 100, menu_wait, fr);
 }
 
 static void menu_give_up(struct flow_run *fr)
@@ -257,7 +258,7 @@ static void menu_key(struct flow_run *fr, char key)
 {
 	const struct config_action *m = fr->menu;
 
-	tmr_cancel(&fr->tmr);
+	vtimer_cancel(&fr->call->v->vt, &fr->tmr);
 	for (unsigned i = 0; i < m->noptions; i++) {
 		if (m->options[i].key != key)
 			continue;
@@ -401,7 +402,7 @@ static void vm_end(struct flow_run *fr, bool hungup)
 
 	fr->rec = NULL;
 	call->caller.pcmh = NULL;
-	tmr_cancel(&fr->tmr);
+	vtimer_cancel(&fr->call->v->vt, &fr->tmr);
 	secs = record_seconds(r);
 	if (secs >= 1) {
 		snprintf(attrs, sizeof(attrs), "file=%s;from=%s;seconds=%u",
@@ -436,7 +437,7 @@ static void vm_full(void *arg)
 {
 	struct flow_run *fr = arg;
 
-	tmr_start(&fr->tmr, 0, vm_full_later, fr);
+	vtimer_start(&fr->call->v->vt, &fr->tmr, 0, vm_full_later, fr);
 }
 
 /* The intro and the beep have played: record. */
@@ -448,7 +449,7 @@ static void vm_record(void *arg)
 	int err;
 
 	if (media_player_busy(call->player)) {
-		tmr_start(&fr->tmr, 100, vm_record, fr);
+		vtimer_start(&fr->call->v->vt, &fr->tmr, 100, vm_record, fr);
 		return;
 	}
 	vm_dir(call->cfg, dir, sizeof(dir));
@@ -477,7 +478,7 @@ static void vm_begin(struct flow_run *fr, uint32_t queue, acd_time_t max)
 	if (!media_tone_clip(&beep, MEDIA_TONE_BEEP))
 		media_player_play(fr->call->player, beep);
 	mem_deref(beep);
-	tmr_start(&fr->tmr, 100, vm_record, fr);
+	vtimer_start(&fr->call->v->vt, &fr->tmr, 100, vm_record, fr);
 }
 
 /* ---- forwarding ------------------------------------------------------ */
@@ -651,7 +652,7 @@ void flow_stop(struct call *call)
 	if (call->flow && call->flow->rec)
 		vm_end(call->flow, true); /* hung up while recording */
 	if (call->flow)
-		tmr_cancel(&call->flow->tmr);
+		vtimer_cancel(&call->v->vt, &call->flow->tmr);
 	call->flow = mem_deref(call->flow);
 }
 
@@ -698,7 +699,7 @@ void flow_fallback(struct call *call, const struct acd_fallback *fb,
 	struct flow_run *fr = call->flow;
 	size_t node;
 
-	tmr_cancel(&call->announce);
+	vtimer_cancel(&call->v->vt, &call->announce);
 	if (!fr) {
 		closing(call);
 		return;
@@ -735,7 +736,7 @@ void flow_callback_scheduled(struct call *call)
 {
 	struct flow_run *fr = call->flow;
 
-	tmr_cancel(&call->announce);
+	vtimer_cancel(&call->v->vt, &call->announce);
 	if (fr) {
 		music_stop(call);
 		say_text(fr, words(fr, callback_words));

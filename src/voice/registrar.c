@@ -44,7 +44,7 @@ static void binding_destructor(void *arg)
 {
 	struct binding *b = arg;
 
-	tmr_cancel(&b->tmr);
+	vtimer_cancel(&b->phone->v->vt, &b->tmr);
 	list_unlink(&b->le);
 }
 
@@ -240,7 +240,7 @@ static void binding_set(struct reg_ctx *r, const struct sip_addr *addr,
 	b->src = r->msg->src;
 	b->tp = r->msg->tp;
 	b->expires_at = tmr_jiffies() + expires * 1000ULL;
-	tmr_start(&b->tmr, expires * 1000ULL, binding_expired, b);
+	vtimer_start(&v->vt, &b->tmr, expires * 1000ULL, binding_expired, b);
 }
 
 static bool on_contact(const struct sip_hdr *hdr, const struct sip_msg *msg,

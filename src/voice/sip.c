@@ -279,6 +279,7 @@ int voice_alloc(struct voice **vp, const struct voice_params *p,
 	v->rtp_next = p->rtp_min;
 	list_init(&v->call_list);
 	list_init(&v->moh);
+	vtimers_init(&v->vt);
 	err = hash_alloc(&v->phones, 1024);
 	if (!err)
 		err = hash_alloc(&v->phones_by_agent, 1024);
@@ -315,6 +316,7 @@ void voice_free(struct voice *v)
 	v->sess_sock = mem_deref(v->sess_sock);
 	v->lsnr = mem_deref(v->lsnr);
 	phones_flush(v);
+	vtimers_close(&v->vt);
 	if (v->sip)
 		sip_close(v->sip, true);
 	v->sip = mem_deref(v->sip);

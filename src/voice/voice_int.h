@@ -9,6 +9,7 @@
 struct config_trunk;
 
 #include "voice/digest.h"
+#include "voice/vtimer.h"
 #include "voice/voice.h"
 
 /** A phone identity with its registered bindings. */
@@ -32,7 +33,7 @@ struct binding {
 	struct sa src; /* where the REGISTER came from (NAT) */
 	enum sip_transp tp;
 	uint64_t expires_at; /* tmr_jiffies() ms */
-	struct tmr tmr;
+	struct vtimer tmr;
 };
 
 struct voice {
@@ -58,6 +59,7 @@ struct voice {
 	struct sa media_addr;
 	struct voice_stats st;
 	struct tmr tick;
+	struct vtimers vt; /* registrations, announcements, menus */
 	uint64_t tick_next;
 	uint16_t rtp_next;
 };
