@@ -115,6 +115,23 @@ def stop(p, sig=signal.SIGTERM, timeout=10):
         procs.remove(p)
 
 
+def free_media_port():
+    """A base for sipp's -mp: sipp binds the port and the port + 2 (its
+    video socket); both must be free or sipp makes no call at all."""
+    while True:
+        base = free_port()
+        if base % 2:
+            continue
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.bind(("127.0.0.1", base + 2))
+            return base
+        except OSError:
+            continue
+        finally:
+            s.close()
+
+
 def free_port():
     while True:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -320,7 +337,7 @@ def sipp(d, tag, args):
     """sipp against the daemon with its own ports; returns (proc, statfile)."""
     stf = os.path.join(d, tag + ".stat.csv")
     base = ["sipp", "-ci", "127.0.0.1", "-i", "127.0.0.1", "-p", str(free_port()),
-            "-cp", str(free_port()), "-mp", str(free_port()), "-nostdin",
+            "-cp", str(free_port()), "-mp", str(free_media_port()), "-nostdin",
             "-trace_err", "-error_file", os.path.join(d, tag + ".err"),
             "-trace_stat", "-stf", stf, "-fd", "1", "-max_socket", "60000"]
     p = spawn(base + args + ["127.0.0.1:%d" % sip_port],
