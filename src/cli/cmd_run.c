@@ -54,10 +54,20 @@ static acd_time_t loop_ms(void *arg)
 static void engine_timers(void *arg);
 
 /* Arm one loop timer at the engine's next deadline. */
+/*
+ * Only when the deadline moved: libre 1.1.0 keeps its timers in one
+ * sorted list and scans it on every tmr_start(), and at 500 calls/s tens
+ * of thousands of SIP transaction timers are pending; re-arming on every
+ * engine event made that scan most of the daemon's work.
+ */
 static void engine_arm(void)
 {
+	static acd_time_t armed = -1;
 	acd_time_t next = acd_next_deadline(engine), now = loop_ms(NULL);
 
+	if (next == armed && (next < 0 || tmr_isrunning(&engine_tmr)))
+		return;
+	armed = next;
 	if (next < 0)
 		tmr_cancel(&engine_tmr);
 	else
