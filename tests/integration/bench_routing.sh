@@ -1,31 +1,8 @@
 #!/bin/sh
 # bench_routing.sh - smoke run of `centralino bench routing` (no timing).
 # usage: sh tests/integration/bench_routing.sh /path/to/centralino  (from the repo root)
-set -u
-
-bin=${1:?usage: bench_routing.sh /path/to/centralino}
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run EXPECTED_STATUS ARGS...: output in $tmp/out, $tmp/err
-run() {
-	want=$1
-	shift
-	"$bin" bench "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		fail "bench $* exited $got, want $want"
-		sed 's/^/  stderr: /' "$tmp/err" >&2
-	fi
-}
+cmd=bench
+. tests/integration/cli/lib.sh
 
 # check_json SKILLS POOLS: the keys, decisions made, the engine's counts.
 check_json() {

@@ -1,31 +1,8 @@
 #!/bin/sh
 # simulate.sh - drive `centralino simulate` end to end.
 # usage: sh tests/integration/simulate.sh /path/to/centralino  (from the repo root)
-set -u
-
-bin=${1:?usage: simulate.sh /path/to/centralino}
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run EXPECTED_STATUS ARGS...: output in $tmp/out, $tmp/err
-run() {
-	want=$1
-	shift
-	"$bin" simulate "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		fail "simulate $* exited $got, want $want"
-		sed 's/^/  stderr: /' "$tmp/err" >&2
-	fi
-}
+cmd=simulate
+. tests/integration/cli/lib.sh
 
 # A small case with patience: keys, ranges, every contact accounted for.
 run 0 --agents 10 --arrival-rate 0.05 --aht 180 --patience 120 \

@@ -1,31 +1,8 @@
 #!/bin/sh
 # staffing.sh - drive `centralino staffing` end to end.
 # usage: sh tests/integration/staffing.sh /path/to/centralino  (from the repo root)
-set -u
-
-bin=${1:?usage: staffing.sh /path/to/centralino}
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-failures=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# run EXPECTED_STATUS ARGS...: output in $tmp/out, $tmp/err
-run() {
-	want=$1
-	shift
-	"$bin" staffing "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		fail "staffing $* exited $got, want $want"
-		sed 's/^/  stderr: /' "$tmp/err" >&2
-	fi
-}
+cmd=staffing
+. tests/integration/cli/lib.sh
 
 # The textbook case: 100 calls in 30 minutes, AHT 180 s, 80 % in 20 s.
 run 0 --volume 100 --interval 1800 --aht 180 --target-sl 0.8 \
