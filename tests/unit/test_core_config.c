@@ -14,24 +14,10 @@
 
 #include <cmocka.h>
 
+#include "config_fixture.h"
 #include "core/config.h"
 
 /* The repository root, from this file's path as the compiler saw it. */
-static const char *repo_path(char *buf, size_t size, const char *rel)
-{
-	const char *self = __FILE__;
-	const char *tail = strstr(self, "tests/unit/test_core_config.c");
-	int root = tail ? (int)(tail - self) : 0;
-	snprintf(buf, size, "%.*s%s", root, self, rel);
-	return buf;
-}
-
-static int parse(const char *yaml, struct config **cfgp,
-                 struct config_errors *errs)
-{
-	return config_parse(yaml, strlen(yaml), "t.yaml", cfgp, errs);
-}
-
 static const struct config_queue *queue(const struct config *cfg,
                                         const char *name)
 {
@@ -128,16 +114,6 @@ static void test_defaults_and_forms(void **state)
 	config_errors_free(&errs);
 }
 
-/* One broken input, the first error expected and how many in all. */
-struct vector {
-	const char *name;
-	const char *yaml;
-	unsigned line, column;
-	const char *field;   /* exact */
-	const char *message; /* a fragment */
-	size_t count;
-};
-
 #define HEAD "tenants: [{name: t}]\nskills: [s]\n"
 
 static const struct vector vectors[] = {
@@ -233,28 +209,6 @@ static const struct vector vectors[] = {
 };
 
 static int bad;
-
-static void check_vector(const struct vector *v)
-{
-	struct config_errors errs = {0};
-	struct config *cfg = NULL;
-	int err = parse(v->yaml, &cfg, &errs);
-	if (err != EINVAL || errs.n != v->count) {
-		config_errors_print(&errs, stderr);
-		fail_msg("%s: err %d, %zu errors, expected %zu", v->name, err,
-		         errs.n, v->count);
-	}
-	assert_null(cfg);
-	const struct config_error *e = &errs.v[0];
-	if (e->line != v->line || e->column != v->column ||
-	    strcmp(e->field, v->field) || !strstr(e->message, v->message)) {
-		config_errors_print(&errs, stderr);
-		fail_msg("%s: got %u:%u '%s' '%s'", v->name, e->line, e->column,
-		         e->field, e->message);
-	}
-	assert_string_equal(e->file, "t.yaml");
-	config_errors_free(&errs);
-}
 
 static void test_broken_inputs(void **state)
 {

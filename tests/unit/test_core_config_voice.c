@@ -15,22 +15,8 @@
 
 #include <cmocka.h>
 
+#include "config_fixture.h"
 #include "core/config.h"
-
-static const char *repo_path(char *buf, size_t size, const char *rel)
-{
-	const char *self = __FILE__;
-	const char *tail = strstr(self, "tests/unit/test_core_config_voice.c");
-	int root = tail ? (int)(tail - self) : 0;
-	snprintf(buf, size, "%.*s%s", root, self, rel);
-	return buf;
-}
-
-static int parse(const char *yaml, struct config **cfgp,
-                 struct config_errors *errs)
-{
-	return config_parse(yaml, strlen(yaml), "t.yaml", cfgp, errs);
-}
 
 /* Parse yaml that must be valid; fails the test with its errors. */
 static struct config *parse_ok(const char *yaml)
@@ -175,15 +161,6 @@ static void test_loops_that_wait(void **state)
 	assert_int_equal(config_node_find(&cfg->flows[0], "z"), SIZE_MAX);
 	config_free(cfg);
 }
-
-struct vector {
-	const char *name;
-	const char *yaml;
-	unsigned line, column;
-	const char *field;   /* exact */
-	const char *message; /* a fragment */
-	size_t count;
-};
 
 static const struct vector vectors[] = {
     {"sip listen empty", VHEAD "sip: {listen: []}\n", 4, 15, "sip.listen",
@@ -481,27 +458,8 @@ static const struct vector vectors[] = {
 static void test_voice_broken_inputs(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
-		const struct vector *v = &vectors[i];
-		struct config_errors errs = {0};
-		struct config *cfg = NULL;
-		int err = parse(v->yaml, &cfg, &errs);
-		if (err != EINVAL || errs.n != v->count) {
-			config_errors_print(&errs, stderr);
-			fail_msg("%s: err %d, %zu errors, expected %zu",
-			         v->name, err, errs.n, v->count);
-		}
-		const struct config_error *e = &errs.v[0];
-		if (e->line != v->line || e->column != v->column ||
-		    strcmp(e->field, v->field) ||
-		    !strstr(e->message, v->message)) {
-			config_errors_print(&errs, stderr);
-			fail_msg("%s: got %u:%u '%s' '%s'", v->name, e->line,
-			         e->column, e->field, e->message);
-		}
-		assert_null(cfg);
-		config_errors_free(&errs);
-	}
+	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+		check_vector(&vectors[i]);
 }
 
 /* Passwords of trunks are kept and never appear in a message. */
