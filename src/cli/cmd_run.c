@@ -255,6 +255,33 @@ static void on_re_signal(int sig)
 	re_cancel();
 }
 
+/* A call's record goes to the store with the journal. */
+static void on_cdr(const struct voice_cdr *c, void *arg)
+{
+	struct store_cdr r = {
+	    .contact = c->contact,
+	    .tenant = c->tenant,
+	    .caller = c->caller,
+	    .number = c->number,
+	    .agent = c->agent,
+	    .reason = c->reason,
+	    .seconds = (int64_t)c->seconds,
+	    .caller_rtp_rx = c->caller_rtp_rx,
+	    .caller_rtp_tx = c->caller_rtp_tx,
+	    .agent_rtp_rx = c->agent_rtp_rx,
+	    .agent_rtp_tx = c->agent_rtp_tx,
+	};
+
+	(void)arg;
+	if (!store)
+		return;
+	if (store_cdr(store, &r) == ENOSPC)
+		log_event(LOG_ERROR, "store.full", "pending=%zu",
+		          store_pending(store));
+	if (!tmr_isrunning(&flush_tmr))
+		tmr_start(&flush_tmr, 5, flush_h, NULL);
+}
+
 static int channels_start(void)
 {
 	const struct config *cfg = config_hold_cfg(current);
@@ -263,6 +290,7 @@ static int channels_start(void)
 
 	if (!voice_params_from_config(&vp, cfg, engine))
 		return 0; /* no sip section: no voice channel */
+	vp.cdrh = on_cdr;
 	err = voice_alloc(&voice, &vp, current, engine);
 	free(vp.phones);
 	return err;

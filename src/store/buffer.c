@@ -158,6 +158,25 @@ int store_contact_end(struct store *s, uint64_t id, const char *outcome)
 	return op_push(s, &op, str);
 }
 
+int store_cdr(struct store *s, const struct store_cdr *c)
+{
+	/* tenant, caller (in S_QUEUE), agent, reason, number (S_FB_TARGET) */
+	const char *str[S_COUNT] = {c ? c->tenant : NULL, c ? c->caller : NULL,
+	                            c ? c->agent : NULL, c ? c->reason : NULL,
+	                            c ? c->number : NULL};
+	struct op op = {.kind = OP_CDR};
+
+	if (!s || !c || c->seconds < 0)
+		return EINVAL;
+	op.contact = c->contact;
+	op.wait = c->seconds;
+	op.rtp[0] = c->caller_rtp_rx;
+	op.rtp[1] = c->caller_rtp_tx;
+	op.rtp[2] = c->agent_rtp_rx;
+	op.rtp[3] = c->agent_rtp_tx;
+	return op_push(s, &op, str);
+}
+
 size_t store_pending(const struct store *s)
 {
 	return s->nops;
@@ -185,6 +204,11 @@ int store_prepare(struct store *s)
 	static const char end_contact[] =
 	    "UPDATE contacts SET outcome = ?3, state = 'ended', "
 	    "ended_ms = ?4, updated_ms = ?4 WHERE run = ?1 AND id = ?2";
+	static const char ins_cdr[] =
+	    "INSERT INTO calls (run, wall_ms, contact, tenant, caller, number, "
+	    "agent, reason, seconds, caller_rtp_rx, caller_rtp_tx, "
+	    "agent_rtp_rx, agent_rtp_tx) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, ?10, ?11, ?12, ?13)";
 	int rc;
 
 	if (!s->run)
@@ -199,6 +223,10 @@ int store_prepare(struct store *s)
 		rc = sqlite3_prepare_v3(s->db, end_contact, -1,
 		                        SQLITE_PREPARE_PERSISTENT,
 		                        &s->end_contact, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, ins_cdr, -1,
+		                        SQLITE_PREPARE_PERSISTENT, &s->ins_cdr,
+		                        NULL);
 	return rc == SQLITE_OK ? 0 : store_fail(s, "prepare", rc);
 }
 
@@ -288,13 +316,32 @@ static sqlite3_stmt *bind_contact(struct store *s, const struct op *o)
 	return st;
 }
 
+static sqlite3_stmt *bind_cdr(struct store *s, const struct op *o)
+{
+	sqlite3_stmt *st = s->ins_cdr;
+
+	sqlite3_bind_int64(st, 1, (int64_t)s->run);
+	sqlite3_bind_int64(st, 2, o->wall_ms);
+	bind_int(st, 3, o->contact != 0, (int64_t)o->contact);
+	bind_text(st, 4, arena_get(s, o->str[S_TENANT]));
+	bind_text(st, 5, arena_get(s, o->str[S_QUEUE]));
+	bind_text(st, 6, arena_get(s, o->str[S_FB_TARGET]));
+	bind_text(st, 7, arena_get(s, o->str[S_AGENT]));
+	bind_text(st, 8, arena_get(s, o->str[S_REASON]));
+	sqlite3_bind_int64(st, 9, o->wait);
+	for (int i = 0; i < 4; i++)
+		sqlite3_bind_int64(st, 10 + i, (int64_t)o->rtp[i]);
+	return st;
+}
+
 /* Write every buffered op inside the open transaction; SQLite's code. */
 static int write_ops(struct store *s)
 {
 	for (size_t i = 0; i < s->nops; i++) {
 		const struct op *o = &s->ops[i];
-		sqlite3_stmt *st =
-		    o->kind == OP_EVENT ? bind_event(s, o) : bind_contact(s, o);
+		sqlite3_stmt *st = o->kind == OP_EVENT ? bind_event(s, o)
+		                   : o->kind == OP_CDR ? bind_cdr(s, o)
+		                                       : bind_contact(s, o);
 		int rc = sqlite3_step(st);
 
 		sqlite3_reset(st);

@@ -37,6 +37,12 @@ static const char *const migrations[] = {
     " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
     " ended_ms INTEGER, UNIQUE (run, id));"
     "CREATE INDEX contacts_open ON contacts (key) WHERE outcome IS NULL;",
+    /* 2: call detail records. */
+    "CREATE TABLE calls (key INTEGER PRIMARY KEY, run INTEGER NOT NULL,"
+    " wall_ms INTEGER NOT NULL, contact INTEGER, tenant TEXT, caller TEXT,"
+    " number TEXT, agent TEXT, reason TEXT, seconds INTEGER NOT NULL,"
+    " caller_rtp_rx INTEGER, caller_rtp_tx INTEGER, agent_rtp_rx INTEGER,"
+    " agent_rtp_tx INTEGER);",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -357,6 +363,7 @@ int store_close(struct store *s)
 	sqlite3_finalize(s->ins_event);
 	sqlite3_finalize(s->ins_contact);
 	sqlite3_finalize(s->end_contact);
+	sqlite3_finalize(s->ins_cdr);
 	sqlite3_close(s->db); /* statements finalized: cannot be busy */
 	store_buffer_free(s);
 	free(s);

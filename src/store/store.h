@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
@@ -168,6 +168,21 @@ int store_contact_save(struct store *s, const struct store_contact *c);
  * ENOSPC, ENOMEM or EINVAL.
  */
 int store_contact_end(struct store *s, uint64_t id, const char *outcome);
+
+/** A call detail record: one per call, written when the call ends. */
+struct store_cdr {
+	uint64_t contact;   /* the engine's contact, 0 when never queued */
+	const char *tenant; /* names; NULL when unknown */
+	const char *caller, *number, *agent, *reason;
+	int64_t seconds;
+	uint64_t caller_rtp_rx, caller_rtp_tx, agent_rtp_rx, agent_rtp_tx;
+};
+
+/**
+ * Buffer a call detail record; flushed with the journal, in order.
+ * Returns 0, ENOSPC, ENOMEM or EINVAL.
+ */
+int store_cdr(struct store *s, const struct store_cdr *c);
 
 /** Receives open contacts; non-zero stops the walk and is returned. */
 typedef int(store_contact_h)(const struct store_contact *c, void *arg);

@@ -10,7 +10,7 @@
 
 #define NOSTR UINT32_MAX /* a NULL string in the arena */
 
-enum op_kind { OP_EVENT = 0, OP_CONTACT_SAVE, OP_CONTACT_END };
+enum op_kind { OP_EVENT = 0, OP_CONTACT_SAVE, OP_CONTACT_END, OP_CDR };
 
 /* Strings of one buffered write: offsets into the arena, or NOSTR. */
 enum op_str {
@@ -42,6 +42,7 @@ struct op {
 	unsigned step, candidates, waiting;
 	int cause, action;
 	bool has_agent_state, has_decision, agent_first, has_fallback;
+	uint64_t rtp[4]; /* a call record's packet counts */
 	uint32_t str[S_COUNT];
 };
 
@@ -54,7 +55,7 @@ struct store {
 	size_t nops, cap;
 	char *arena; /* their strings, NUL-terminated */
 	size_t alen, acap;
-	sqlite3_stmt *ins_event, *ins_contact, *end_contact;
+	sqlite3_stmt *ins_event, *ins_contact, *end_contact, *ins_cdr;
 	uint64_t commits, written, flush_failures;
 	char errmsg[512];
 };

@@ -354,21 +354,44 @@ static void contact_close(struct call *call)
 	}
 }
 
-void call_hangup(struct call *call, const char *reason)
+/* The call's record: to the log, and to the channel's owner (the store). */
+static void call_record(struct call *call, const char *reason)
 {
+	struct voice *v = call->v;
 	const struct leg *ag = call->agent ? &call->agent->leg : NULL;
+	struct voice_cdr cdr = {
+	    .contact = call->contact,
+	    .tenant = acd_tenant_name(v->acd, call->tenant),
+	    .caller = call->from,
+	    .number = call->number,
+	    .agent =
+	        call->agent ? acd_agent_name(v->acd, call->agent->agent) : NULL,
+	    .reason = reason,
+	    .seconds = (tmr_jiffies() - call->started) / 1000,
+	    .caller_rtp_rx = call->caller.rx,
+	    .caller_rtp_tx = call->caller.tx,
+	    .agent_rtp_rx = ag ? ag->rx : 0,
+	    .agent_rtp_tx = ag ? ag->tx : 0,
+	};
 
 	log_event(LOG_INFO, "call.ended",
-	          "contact=%" PRIu64
-	          " from=%s number=%s reason=%s seconds=%llu "
-	          "caller_rtp_rx=%llu caller_rtp_tx=%llu agent_rtp_rx=%llu "
-	          "agent_rtp_tx=%llu",
-	          call->contact, call->from, call->number, reason,
-	          (unsigned long long)(tmr_jiffies() - call->started) / 1000,
-	          (unsigned long long)call->caller.rx,
-	          (unsigned long long)call->caller.tx,
-	          (unsigned long long)(ag ? ag->rx : 0),
-	          (unsigned long long)(ag ? ag->tx : 0));
+	          "contact=%" PRIu64 " from=%s number=%s agent=%s reason=%s "
+	          "seconds=%llu caller_rtp_rx=%llu caller_rtp_tx=%llu "
+	          "agent_rtp_rx=%llu agent_rtp_tx=%llu",
+	          cdr.contact, cdr.caller, cdr.number,
+	          cdr.agent ? cdr.agent : "-", reason,
+	          (unsigned long long)cdr.seconds,
+	          (unsigned long long)cdr.caller_rtp_rx,
+	          (unsigned long long)cdr.caller_rtp_tx,
+	          (unsigned long long)cdr.agent_rtp_rx,
+	          (unsigned long long)cdr.agent_rtp_tx);
+	if (v->p.cdrh)
+		v->p.cdrh(&cdr, v->p.cdr_arg);
+}
+
+void call_hangup(struct call *call, const char *reason)
+{
+	call_record(call, reason);
 	contact_close(call);
 	mem_deref(call);
 }

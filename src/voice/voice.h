@@ -35,6 +35,16 @@ struct voice_phone {
 	char outside[33];   /* mobile, rung through a trunk; "" none */
 };
 
+/** A call detail record, handed over when a call ends. */
+struct voice_cdr {
+	uint64_t contact; /* 0 when the call never reached a queue */
+	const char *tenant, *caller, *number, *agent, *reason;
+	uint64_t seconds;
+	uint64_t caller_rtp_rx, caller_rtp_tx, agent_rtp_rx, agent_rtp_tx;
+};
+
+typedef void(voice_cdr_h)(const struct voice_cdr *cdr, void *arg);
+
 /** What the channel needs; voice_params_from_config() fills it. */
 struct voice_params {
 	char realm[64];
@@ -50,6 +60,8 @@ struct voice_params {
 	uint32_t auth_window_s, auth_block_s;
 	struct voice_phone *phones;
 	size_t nphones;
+	voice_cdr_h *cdrh; /* may be NULL */
+	void *cdr_arg;
 };
 
 /** Counters for the operator and the benchmarks. */

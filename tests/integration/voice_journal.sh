@@ -1,6 +1,8 @@
 #!/bin/sh
 # voice_journal: every engine event of a call reaches the store's journal
-# (SQLite, group commit), in order, and survives the daemon's stop.
+# (SQLite, group commit), in order, with the call's detail record (who,
+# which number, which agent, why it ended, how long, RTP both ways), and
+# all of it survives the daemon's stop.
 # Usage (from the repository root): sh tests/integration/voice_journal.sh BIN
 name=voice_journal
 . tests/integration/voice/lib.sh
@@ -32,5 +34,13 @@ n = db.execute("select count(*) from journal where type = 'agent-state' "
                "and agent = 'agent1'").fetchone()[0]
 if n < 3:
     sys.exit("agent1's state changes missing (%d)" % n)
+cdr = db.execute("select contact, tenant, number, agent, reason, seconds, "
+                 "caller_rtp_rx, agent_rtp_rx from calls").fetchall()
+if len(cdr) != 1:
+    sys.exit("call records: %s, expected one" % cdr)
+c = cdr[0]
+if c[:5] != (1, "demo", "800", "agent1", "agent-hangup") or c[5] < 1 \
+        or c[6] < 50 or c[7] < 50:
+    sys.exit("call record %s" % (c,))
 PY
-ok "the call's events are in the journal, in order, after the stop"
+ok "the call's events and its record are in the store, in order, after the stop"

@@ -384,6 +384,46 @@ static double seconds(void)
 }
 
 /* Not an assertion of speed: the figure docs/store.md quotes. */
+/* A call detail record is written with the journal, every field kept. */
+static void test_store_cdr(void **state)
+{
+	struct sfx *f = *state;
+	struct store_cdr c = {.contact = 7,
+	                      .tenant = "demo",
+	                      .caller = "0612345678",
+	                      .number = "800",
+	                      .agent = "agent1",
+	                      .reason = "agent-hangup",
+	                      .seconds = 42,
+	                      .caller_rtp_rx = 1,
+	                      .caller_rtp_tx = 2,
+	                      .agent_rtp_rx = 3,
+	                      .agent_rtp_tx = 4};
+	sqlite3 *db;
+
+	sfx_open(f, NULL);
+	assert_int_equal(store_cdr(f->store, &c), 0);
+	c.contact = 0; /* a call that never reached a queue */
+	c.agent = NULL;
+	assert_int_equal(store_cdr(f->store, &c), 0);
+	assert_int_equal(store_cdr(f->store, NULL), EINVAL);
+	assert_int_equal(store_flush(f->store), 0);
+	db = sfx_raw(f->path);
+	assert_int_equal(sfx_int(db, "SELECT count(*) FROM calls"), 2);
+	assert_int_equal(sfx_int(db, "SELECT seconds + caller_rtp_rx * 1000 + "
+	                             "caller_rtp_tx * 10000 + agent_rtp_rx * "
+	                             "100000 + agent_rtp_tx * 1000000 FROM "
+	                             "calls WHERE contact = 7 AND tenant = "
+	                             "'demo' AND caller = '0612345678' AND "
+	                             "number = '800' AND agent = 'agent1' AND "
+	                             "reason = 'agent-hangup'"),
+	                 4321042);
+	assert_int_equal(sfx_int(db, "SELECT count(*) FROM calls WHERE "
+	                             "contact IS NULL AND agent IS NULL"),
+	                 1);
+	sqlite3_close(db);
+}
+
 static void test_store_throughput(void **state)
 {
 	struct sfx *f = *state;
@@ -421,6 +461,7 @@ int main(void)
 	    T(test_store_flush_fails_midway),
 	    T(test_store_buffer_bounded),
 	    T(test_store_contacts_open_in_order),
+	    T(test_store_cdr),
 	    T(test_store_throughput),
 	};
 #undef T
