@@ -375,16 +375,16 @@ static void call_record(struct call *call, const char *reason)
 	};
 
 	log_event(LOG_INFO, "call.ended",
-	          "contact=%" PRIu64 " from=%s number=%s agent=%s reason=%s "
+	          "contact=%" PRIu64 " from=%s number=%s reason=%s "
 	          "seconds=%llu caller_rtp_rx=%llu caller_rtp_tx=%llu "
-	          "agent_rtp_rx=%llu agent_rtp_tx=%llu",
-	          cdr.contact, cdr.caller, cdr.number,
-	          cdr.agent ? cdr.agent : "-", reason,
+	          "agent_rtp_rx=%llu agent_rtp_tx=%llu agent=%s",
+	          cdr.contact, cdr.caller, cdr.number, reason,
 	          (unsigned long long)cdr.seconds,
 	          (unsigned long long)cdr.caller_rtp_rx,
 	          (unsigned long long)cdr.caller_rtp_tx,
 	          (unsigned long long)cdr.agent_rtp_rx,
-	          (unsigned long long)cdr.agent_rtp_tx);
+	          (unsigned long long)cdr.agent_rtp_tx,
+	          cdr.agent ? cdr.agent : "-");
 	if (v->p.cdrh)
 		v->p.cdrh(&cdr, v->p.cdr_arg);
 }
