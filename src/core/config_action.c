@@ -287,6 +287,20 @@ static bool q_announce(struct cctx *c, const struct cnode *v, const char *path,
 	                 &((struct config_action *)obj)->announce);
 }
 
+/* An action that names a queue, in short (`queue: NAME`) or long form
+ * (a mapping of fields, `name`/`queue` among them). */
+static bool queue_or_fields(struct cctx *c, const struct cnode *v,
+                            const char *path, const struct cfield *fields,
+                            size_t n, struct config_action *a)
+{
+	if (v->type == CNODE_SCALAR)
+		return ref(c, v, path, &a->queue);
+	if (!cexpect(c, v, path, CNODE_MAP))
+		return false;
+	cfields_parse(c, v, path, fields, n, a);
+	return true;
+}
+
 /* `queue: NAME` or `queue: {name: NAME, music: M, announce: 30s}`. */
 static bool act_queue(struct cctx *c, const struct cnode *v, const char *path,
                       struct config_action *a)
@@ -297,12 +311,7 @@ static bool act_queue(struct cctx *c, const struct cnode *v, const char *path,
 	    {"announce", q_announce, false},
 	};
 	a->announce = 45000;
-	if (v->type == CNODE_SCALAR)
-		return ref(c, v, path, &a->queue);
-	if (!cexpect(c, v, path, CNODE_MAP))
-		return false;
-	cfields_parse(c, v, path, fields, COUNT(fields), a);
-	return true;
+	return queue_or_fields(c, v, path, fields, COUNT(fields), a);
 }
 
 static bool vm_max(struct cctx *c, const struct cnode *v, const char *path,
@@ -320,12 +329,7 @@ static bool act_voicemail(struct cctx *c, const struct cnode *v,
 	    {"max", vm_max, false},
 	};
 	a->max = 120000;
-	if (v->type == CNODE_SCALAR)
-		return ref(c, v, path, &a->queue);
-	if (!cexpect(c, v, path, CNODE_MAP))
-		return false;
-	cfields_parse(c, v, path, fields, COUNT(fields), a);
-	return true;
+	return queue_or_fields(c, v, path, fields, COUNT(fields), a);
 }
 
 static bool act_forward(struct cctx *c, const struct cnode *v, const char *path,

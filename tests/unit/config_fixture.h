@@ -35,6 +35,23 @@ static inline int parse(const char *yaml, struct config **cfgp,
 	return config_parse(yaml, strlen(yaml), "t.yaml", cfgp, errs);
 }
 
+/** examples/demo.yaml, which must load without an error. */
+static inline struct config *load_demo(void)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+	char path[512];
+	int err = config_load(
+	    repo_path(path, sizeof(path), "examples/demo.yaml"), &cfg, &errs);
+
+	if (err)
+		config_errors_print(&errs, stderr);
+	assert_int_equal(err, 0);
+	assert_int_equal(errs.n, 0);
+	config_errors_free(&errs);
+	return cfg;
+}
+
 /** One broken input, the first error expected and how many in all. */
 struct vector {
 	const char *name;

@@ -33,15 +33,9 @@ static struct config *parse_ok(const char *yaml)
 
 static void test_demo_voice(void **state)
 {
-	struct config_errors errs = {0};
-	struct config *cfg = NULL;
-	char path[512];
+	struct config *cfg = load_demo();
+
 	(void)state;
-	int err = config_load(
-	    repo_path(path, sizeof(path), "examples/demo.yaml"), &cfg, &errs);
-	if (err)
-		config_errors_print(&errs, stderr);
-	assert_int_equal(err, 0);
 	assert_int_equal(cfg->sip.nlisten, 2);
 	assert_int_equal(cfg->sip.listen[0].transport, CONFIG_UDP);
 	assert_int_equal(cfg->sip.listen[1].transport, CONFIG_TCP);
@@ -85,7 +79,6 @@ static void test_demo_voice(void **state)
 	assert_false(config_dial_allowed(cfg, "00441234567890"));
 	assert_false(config_dial_allowed(cfg, "899123456"));
 	config_free(cfg);
-	config_errors_free(&errs);
 }
 
 #define VHEAD                                            \
