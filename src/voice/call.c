@@ -38,11 +38,8 @@ struct call *call_by_contact(const struct voice *v, uint64_t contact)
 static void agent_leg_destructor(void *arg)
 {
 	struct agent_leg *al = arg;
-	struct phone *ph = phone_of_agent(al->call->v, al->agent);
 
 	list_unlink(&al->le);
-	if (ph && ph->legs)
-		ph->legs--;
 	/* freeing the session sends CANCEL, or BYE once answered */
 	al->leg.sess = mem_deref(al->leg.sess);
 	leg_media_close(&al->leg);
@@ -177,7 +174,6 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d)
 	struct mbuf *offer = NULL;
 	char from_uri[160];
 	const char *routev[1] = {d->route};
-	struct phone *ph = phone_of_agent(v, agent);
 	int err;
 
 	if (!al)
@@ -185,8 +181,6 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d)
 	al->call = call;
 	al->agent = agent;
 	list_append(&call->ringing, &al->le, al);
-	if (ph)
-		ph->legs++;
 	err = leg_media_open(&al->leg, v, NULL, al);
 	if (!err)
 		err = leg_sdp_offer(&al->leg, &offer);

@@ -278,7 +278,6 @@ int voice_alloc(struct voice **vp, const struct voice_params *p,
 	v->hold = config_hold_ref(hold);
 	v->cfg = config_hold_cfg(hold);
 	v->acd = acd;
-	v->rtp_next = p->rtp_min;
 	list_init(&v->call_list);
 	list_init(&v->moh);
 	vtimers_init(&v->vt);

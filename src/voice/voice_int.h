@@ -19,8 +19,7 @@ struct phone {
 	struct voice *v;
 	struct voice_phone p;
 	struct list bindings;
-	unsigned legs; /* agent call legs up or ringing */
-	uint64_t gen;  /* reload generation that last listed it */
+	uint64_t gen; /* reload generation that last listed it */
 };
 
 /** One registered contact of a phone (a softphone, a desk phone). */
@@ -61,7 +60,6 @@ struct voice {
 	struct tmr tick;
 	struct vtimers vt; /* registrations, announcements, menus */
 	uint64_t tick_next;
-	uint16_t rtp_next;
 };
 
 /* sip.c */
