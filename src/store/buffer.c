@@ -132,29 +132,43 @@ int store_journal_append(struct store *s, const struct acd_event *ev,
 	return op_push(s, &op, str);
 }
 
-int store_contact_save(struct store *s, const struct store_contact *c)
+int store_contact_save(struct store *s, struct store_contact *c)
 {
-	const char *str[S_COUNT] = {c ? c->tenant : NULL, c ? c->queue : NULL,
-	                            NULL, c ? c->attributes : NULL, NULL};
+	const char *str[S_COUNT] = {NULL};
 	struct op op = {.kind = OP_CONTACT_SAVE};
+	int err;
 
-	if (!s || !c || !c->id || (unsigned)c->channel >= ACD_CH_COUNT)
+	if (!s || !c || !c->id || (unsigned)c->channel >= ACD_CH_COUNT ||
+	    (c->key && c->key >= s->next_key))
 		return EINVAL;
+	str[S_TENANT] = c->tenant;
+	str[S_QUEUE] = c->queue;
+	str[S_REASON] = c->attributes;
+	str[S_SKILLS] = c->skills;
+	str[S_PAYLOAD] = c->payload;
+	op.key = c->key ? c->key : s->next_key;
 	op.contact = c->id;
 	op.channel = (int)c->channel;
 	op.priority = c->priority;
 	op.time = c->virtual_start;
+	op.vstart_ms = c->virtual_start_ms;
+	op.not_before_ms = c->not_before_ms;
 	op.type = (int)c->state;
-	return op_push(s, &op, str);
+	err = op_push(s, &op, str);
+	if (!err && !c->key)
+		c->key = s->next_key++;
+	return err;
 }
 
-int store_contact_end(struct store *s, uint64_t id, const char *outcome)
+int store_contact_end(struct store *s, uint64_t key, const char *outcome,
+                      int64_t ended_ms)
 {
 	const char *str[S_COUNT] = {NULL, NULL, NULL, outcome, NULL};
-	struct op op = {.kind = OP_CONTACT_END, .contact = id};
+	struct op op = {.kind = OP_CONTACT_END, .key = key};
 
-	if (!s || !id || !outcome || !*outcome)
+	if (!s || !key || !outcome || !*outcome || ended_ms < -1)
 		return EINVAL;
+	op.vstart_ms = ended_ms;
 	return op_push(s, &op, str);
 }
 
@@ -192,18 +206,30 @@ int store_prepare(struct store *s)
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 	static const char ins_contact[] =
-	    "INSERT INTO contacts (run, id, tenant, queue, channel, priority, "
-	    "virtual_start, attributes, state, created_ms, updated_ms) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
-	    "ON CONFLICT (run, id) DO UPDATE SET tenant = excluded.tenant, "
+	    "INSERT INTO contacts (key, run, id, tenant, queue, channel, "
+	    "priority, virtual_start, attributes, state, created_ms, "
+	    "updated_ms, skills, virtual_start_ms, not_before_ms, payload) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, "
+	    "?13, ?14, ?15) "
+	    "ON CONFLICT (key) DO UPDATE SET run = excluded.run, "
+	    "id = excluded.id, tenant = excluded.tenant, "
 	    "queue = excluded.queue, channel = excluded.channel, "
 	    "priority = excluded.priority, "
 	    "virtual_start = excluded.virtual_start, "
 	    "attributes = excluded.attributes, state = excluded.state, "
-	    "updated_ms = excluded.updated_ms";
+	    "updated_ms = excluded.updated_ms, skills = excluded.skills, "
+	    "virtual_start_ms = excluded.virtual_start_ms, "
+	    "not_before_ms = excluded.not_before_ms, "
+	    "payload = excluded.payload";
+	static const char ins_run[] =
+	    "INSERT OR IGNORE INTO contact_runs (run, id, key) "
+	    "VALUES (?1, ?2, ?3)";
+	/* ?3 NULL: when it was last heard of, its last event or save */
 	static const char end_contact[] =
-	    "UPDATE contacts SET outcome = ?3, state = 'ended', "
-	    "ended_ms = ?4, updated_ms = ?4 WHERE run = ?1 AND id = ?2";
+	    "UPDATE contacts SET outcome = ?2, state = 'ended', "
+	    "ended_ms = coalesce(?3, (SELECT max(j.wall_ms) FROM journal j "
+	    "JOIN contact_runs r ON j.run = r.run AND j.contact = r.id "
+	    "WHERE r.key = ?1), updated_ms), updated_ms = ?4 WHERE key = ?1";
 	static const char ins_cdr[] =
 	    "INSERT INTO calls (run, wall_ms, contact, tenant, caller, number, "
 	    "agent, reason, seconds, caller_rtp_rx, caller_rtp_tx, "
@@ -219,6 +245,10 @@ int store_prepare(struct store *s)
 		rc = sqlite3_prepare_v3(s->db, ins_contact, -1,
 		                        SQLITE_PREPARE_PERSISTENT,
 		                        &s->ins_contact, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, ins_run, -1,
+		                        SQLITE_PREPARE_PERSISTENT, &s->ins_run,
+		                        NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(s->db, end_contact, -1,
 		                        SQLITE_PREPARE_PERSISTENT,
@@ -296,24 +326,44 @@ static sqlite3_stmt *bind_contact(struct store *s, const struct op *o)
 
 	if (o->kind == OP_CONTACT_END) {
 		st = s->end_contact;
-		sqlite3_bind_int64(st, 1, (int64_t)s->run);
-		sqlite3_bind_int64(st, 2, (int64_t)o->contact);
-		bind_text(st, 3, arena_get(s, o->str[S_REASON]));
+		sqlite3_bind_int64(st, 1, (int64_t)o->key);
+		bind_text(st, 2, arena_get(s, o->str[S_REASON]));
+		bind_int(st, 3, o->vstart_ms != STORE_END_LAST_SEEN,
+		         o->vstart_ms ? o->vstart_ms : o->wall_ms);
 		sqlite3_bind_int64(st, 4, o->wall_ms);
 		return st;
 	}
 	st = s->ins_contact;
+	sqlite3_bind_int64(st, 1, (int64_t)o->key);
+	sqlite3_bind_int64(st, 2, (int64_t)s->run);
+	sqlite3_bind_int64(st, 3, (int64_t)o->contact);
+	bind_text(st, 4, arena_get(s, o->str[S_TENANT]));
+	bind_text(st, 5, arena_get(s, o->str[S_QUEUE]));
+	bind_text(st, 6, acd_channel_name(o->channel));
+	sqlite3_bind_int64(st, 7, o->priority);
+	sqlite3_bind_int64(st, 8, o->time);
+	bind_text(st, 9, arena_get(s, o->str[S_REASON]));
+	bind_text(st, 10, store_contact_state_name(o->type));
+	sqlite3_bind_int64(st, 11, o->wall_ms);
+	bind_text(st, 12, arena_get(s, o->str[S_SKILLS]));
+	sqlite3_bind_int64(st, 13, o->vstart_ms);
+	bind_int(st, 14, o->not_before_ms != 0, o->not_before_ms);
+	bind_text(st, 15, arena_get(s, o->str[S_PAYLOAD]));
+	return st;
+}
+
+/* A saved contact's incarnation (run, id) joins its key. */
+static int write_incarnation(struct store *s, const struct op *o)
+{
+	sqlite3_stmt *st = s->ins_run;
+	int rc;
+
 	sqlite3_bind_int64(st, 1, (int64_t)s->run);
 	sqlite3_bind_int64(st, 2, (int64_t)o->contact);
-	bind_text(st, 3, arena_get(s, o->str[S_TENANT]));
-	bind_text(st, 4, arena_get(s, o->str[S_QUEUE]));
-	bind_text(st, 5, acd_channel_name(o->channel));
-	sqlite3_bind_int64(st, 6, o->priority);
-	sqlite3_bind_int64(st, 7, o->time);
-	bind_text(st, 8, arena_get(s, o->str[S_REASON]));
-	bind_text(st, 9, store_contact_state_name(o->type));
-	sqlite3_bind_int64(st, 10, o->wall_ms);
-	return st;
+	sqlite3_bind_int64(st, 3, (int64_t)o->key);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc;
 }
 
 static sqlite3_stmt *bind_cdr(struct store *s, const struct op *o)
@@ -346,6 +396,8 @@ static int write_ops(struct store *s)
 
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
+		if (rc == SQLITE_DONE && o->kind == OP_CONTACT_SAVE)
+			rc = write_incarnation(s, o);
 		if (rc != SQLITE_DONE)
 			return rc;
 	}

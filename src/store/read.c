@@ -1,5 +1,5 @@
 /*
- * read.c - reading back: a contact's journal, the contacts still open.
+ * read.c - reading back: a contact's journal, contacts open or by key.
  */
 #include <errno.h>
 
@@ -100,38 +100,106 @@ int store_journal_read(struct store *s, uint64_t run, uint64_t contact,
 	return walk(s, st, visit_event, &r);
 }
 
+#define CONTACT_COLUMNS                                                   \
+	"key, run, id, tenant, queue, channel, priority, virtual_start, " \
+	"attributes, state, skills, virtual_start_ms, not_before_ms, "    \
+	"payload, created_ms, updated_ms, ended_ms, outcome"
+
 static int visit_contact(sqlite3_stmt *st, const struct reader *r)
 {
 	struct store_contact c = {
-	    .run = (uint64_t)col_int(st, 0),
-	    .id = (uint64_t)col_int(st, 1),
-	    .tenant = col_text(st, 2),
-	    .queue = col_text(st, 3),
-	    .channel = (enum acd_channel)acd_channel_parse(col_text(st, 4)),
-	    .priority = (int)col_int(st, 5),
-	    .virtual_start = col_int(st, 6),
-	    .attributes = col_text(st, 7),
+	    .key = (uint64_t)col_int(st, 0),
+	    .run = (uint64_t)col_int(st, 1),
+	    .id = (uint64_t)col_int(st, 2),
+	    .tenant = col_text(st, 3),
+	    .queue = col_text(st, 4),
+	    .channel = (enum acd_channel)acd_channel_parse(col_text(st, 5)),
+	    .priority = (int)col_int(st, 6),
+	    .virtual_start = col_int(st, 7),
+	    .attributes = col_text(st, 8),
 	    .state = (enum acd_contact_state)store_contact_state_parse(
-	        col_text(st, 8)),
+	        col_text(st, 9)),
+	    .skills = col_text(st, 10),
+	    .virtual_start_ms = col_int(st, 11),
+	    .not_before_ms = col_int(st, 12),
+	    .payload = col_text(st, 13),
+	    .created_ms = col_int(st, 14),
+	    .updated_ms = col_int(st, 15),
+	    .ended_ms = col_int(st, 16),
+	    .outcome = col_text(st, 17),
 	};
 
 	return r->contact_h(&c, r->arg);
 }
 
-int store_contacts_open(struct store *s, store_contact_h *h, void *arg)
+/* Prepare sql, bind key (when non-zero) and walk it. */
+static int read_contacts(struct store *s, const char *sql, uint64_t key,
+                         const struct reader *r)
 {
-	static const char sql[] =
-	    "SELECT run, id, tenant, queue, channel, priority, virtual_start, "
-	    "attributes, state FROM contacts WHERE outcome IS NULL "
-	    "ORDER BY key";
-	const struct reader r = {.contact_h = h, .arg = arg};
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!s || !h)
-		return EINVAL;
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail(s, "read contacts", rc);
-	return walk(s, st, visit_contact, &r);
+	if (key)
+		sqlite3_bind_int64(st, 1, (int64_t)key);
+	return walk(s, st, r->contact_h ? visit_contact : visit_event, r);
+}
+
+int store_contacts_open(struct store *s, store_contact_h *h, void *arg)
+{
+	static const char sql[] = "SELECT " CONTACT_COLUMNS " FROM contacts "
+	                          "WHERE outcome IS NULL ORDER BY key";
+	const struct reader r = {.contact_h = h, .arg = arg};
+
+	if (!s || !h)
+		return EINVAL;
+	return read_contacts(s, sql, 0, &r);
+}
+
+struct getter {
+	store_contact_h *h;
+	void *arg;
+	bool seen;
+};
+
+static int found(const struct store_contact *c, void *arg)
+{
+	struct getter *g = arg;
+
+	g->seen = true;
+	return g->h(c, g->arg);
+}
+
+int store_contact_get(struct store *s, uint64_t key, store_contact_h *h,
+                      void *arg)
+{
+	static const char sql[] = "SELECT " CONTACT_COLUMNS " FROM contacts "
+	                          "WHERE key = ?1";
+	struct getter g = {.h = h, .arg = arg};
+	const struct reader r = {.contact_h = found, .arg = &g};
+	int ret;
+
+	if (!s || !h || !key)
+		return EINVAL;
+	ret = read_contacts(s, sql, key, &r);
+	return !ret && !g.seen ? ENOENT : ret;
+}
+
+int store_contact_journal(struct store *s, uint64_t key, store_journal_h *h,
+                          void *arg)
+{
+	static const char sql[] =
+	    "SELECT seq, j.run, wall_ms, time_ms, type, contact, tenant, "
+	    "queue, agent, channel, reason, wait_ms, agent_state, agent_prev, "
+	    "strategy, step, candidates, waiting, metric, agent_first, "
+	    "fallback_cause, fallback_action, fallback_target FROM journal j "
+	    "JOIN contact_runs r ON j.run = r.run AND j.contact = r.id "
+	    "WHERE r.key = ?1 ORDER BY seq";
+	const struct reader r = {.journal_h = h, .arg = arg};
+
+	if (!s || !h || !key)
+		return EINVAL;
+	return read_contacts(s, sql, key, &r);
 }

@@ -43,6 +43,17 @@ static const char *const migrations[] = {
     " number TEXT, agent TEXT, reason TEXT, seconds INTEGER NOT NULL,"
     " caller_rtp_rx INTEGER, caller_rtp_tx INTEGER, agent_rtp_rx INTEGER,"
     " agent_rtp_tx INTEGER);",
+    /* 3: contacts that live across runs: their key is their number for
+     * life, (run, id) the engine's current incarnation, every incarnation
+     * kept in contact_runs; what recovery needs to put one back. */
+    "ALTER TABLE contacts ADD COLUMN skills TEXT;"
+    "ALTER TABLE contacts ADD COLUMN virtual_start_ms INTEGER;"
+    "ALTER TABLE contacts ADD COLUMN not_before_ms INTEGER;"
+    "ALTER TABLE contacts ADD COLUMN payload TEXT;"
+    "CREATE TABLE contact_runs (run INTEGER NOT NULL, id INTEGER NOT NULL,"
+    " key INTEGER NOT NULL, PRIMARY KEY (run, id)) WITHOUT ROWID;"
+    "CREATE INDEX contact_runs_key ON contact_runs (key);"
+    "INSERT INTO contact_runs SELECT run, id, key FROM contacts;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -220,7 +231,7 @@ static int apply_migrations(struct store *s, int64_t from)
 static int migrate(struct store *s)
 {
 	char sql[96];
-	int64_t version;
+	int64_t version, next = 0;
 	int err = exec(s, "BEGIN IMMEDIATE", "cannot lock for migration");
 
 	if (err)
@@ -238,6 +249,10 @@ static int migrate(struct store *s)
 	if (!err)
 		err = exec(s, sql, "cannot start a run");
 	s->run = (uint64_t)sqlite3_last_insert_rowid(s->db);
+	if (!err)
+		err = query_int(
+		    s, "SELECT coalesce(max(key), 0) + 1 FROM contacts", &next);
+	s->next_key = (uint64_t)next;
 	if (!err)
 		err = exec(s, "COMMIT", "cannot commit migration");
 	if (err && !sqlite3_get_autocommit(s->db))
@@ -363,6 +378,7 @@ int store_close(struct store *s)
 	sqlite3_finalize(s->ins_event);
 	sqlite3_finalize(s->ins_contact);
 	sqlite3_finalize(s->end_contact);
+	sqlite3_finalize(s->ins_run);
 	sqlite3_finalize(s->ins_cdr);
 	sqlite3_close(s->db); /* statements finalized: cannot be busy */
 	store_buffer_free(s);

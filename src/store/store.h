@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
@@ -143,31 +143,51 @@ typedef int(store_journal_h)(const struct store_journal_entry *e, void *arg);
 int store_journal_read(struct store *s, uint64_t run, uint64_t contact,
                        store_journal_h *h, void *arg);
 
-/** A contact as saved for recovery. */
+/**
+ * A contact as saved for recovery. Its key is its number for life: the
+ * engine gives it a new id in every run that holds it (an incarnation),
+ * the key stays, and the journal of every incarnation is the contact's.
+ */
 struct store_contact {
-	uint64_t run; /* ignored by store_contact_save(): this run */
-	uint64_t id;  /* the engine's contact id */
+	uint64_t key; /* 0 in store_contact_save(): a new contact */
+	uint64_t run; /* of the current incarnation; ignored on save */
+	uint64_t id;  /* the engine's contact id in that run */
 	const char *tenant, *queue;
 	enum acd_channel channel;
 	int priority;
-	acd_time_t virtual_start;
-	const char *attributes; /* "key=value;...", may be NULL */
+	acd_time_t virtual_start; /* on the engine's clock of that run */
+	int64_t virtual_start_ms; /* Unix ms: its place in line, any run */
+	int64_t not_before_ms;    /* Unix ms; 0: due at once */
+	const char *skills;       /* "skill:level,...", may be NULL */
+	const char *attributes;   /* "key=value;...", may be NULL */
+	const char *payload;      /* the channel's data (JSON), may be NULL */
 	enum acd_contact_state state;
+	/* read back only */
+	int64_t created_ms, updated_ms, ended_ms; /* ended_ms 0: open */
+	const char *outcome;                      /* NULL while open */
 };
 
 /**
- * Buffer the creation or a change of contact c (this run): saved again,
- * it keeps its place in creation order. Flushed with the journal, in the
- * same transaction and order. Returns 0, ENOSPC, ENOMEM or EINVAL.
+ * Buffer the creation or a change of contact c in this run. A new contact
+ * (key 0) gets the next key in c->key; one saved again (a change, or its
+ * recovery in a later run) keeps its key and its place in creation order,
+ * and a new (run, id) becomes its current incarnation. Flushed with the
+ * journal, in the same transaction and order. Returns 0, ENOSPC, ENOMEM,
+ * or EINVAL (no id, a key never given).
  */
-int store_contact_save(struct store *s, const struct store_contact *c);
+int store_contact_save(struct store *s, struct store_contact *c);
+
+/** store_contact_end()'s time: the contact's last journal event. */
+#define STORE_END_LAST_SEEN (-1)
 
 /**
- * Buffer the end of contact id of this run with outcome ("completed",
- * "abandoned", "interrupted", ...): it is no longer open. Returns 0,
- * ENOSPC, ENOMEM or EINVAL.
+ * Buffer the end of contact key with outcome ("completed", "abandoned",
+ * "interrupted", ...): it is no longer open. ended_ms is Unix ms, 0 for
+ * now, or STORE_END_LAST_SEEN (a call cut by a crash ended when it was
+ * last heard of). Returns 0, ENOSPC, ENOMEM or EINVAL.
  */
-int store_contact_end(struct store *s, uint64_t id, const char *outcome);
+int store_contact_end(struct store *s, uint64_t key, const char *outcome,
+                      int64_t ended_ms);
 
 /** A call detail record: one per call, written when the call ends. */
 struct store_cdr {
@@ -192,6 +212,21 @@ typedef int(store_contact_h)(const struct store_contact *c, void *arg);
  * Returns 0, what h returned, or an errno with store_errmsg() set.
  */
 int store_contacts_open(struct store *s, store_contact_h *h, void *arg);
+
+/**
+ * The committed contact key, open or ended, to h. Returns 0, ENOENT when
+ * there is none, what h returned, or an errno with store_errmsg() set.
+ */
+int store_contact_get(struct store *s, uint64_t key, store_contact_h *h,
+                      void *arg);
+
+/**
+ * The committed events of contact key in every incarnation, in journal
+ * order: its whole routing story across restarts. Returns as
+ * store_journal_read().
+ */
+int store_contact_journal(struct store *s, uint64_t key, store_journal_h *h,
+                          void *arg);
 
 /**
  * Copy the committed database into the file dest with SQLite's online

@@ -19,6 +19,8 @@ enum op_str {
 	S_AGENT,
 	S_REASON, /* event reason; contact attributes; end outcome */
 	S_FB_TARGET,
+	S_SKILLS,  /* contact skills */
+	S_PAYLOAD, /* contact payload */
 	S_COUNT
 };
 
@@ -32,6 +34,9 @@ struct op {
 	int64_t wall_ms;
 	int64_t time; /* event time; contact virtual start */
 	uint64_t contact;
+	uint64_t key;          /* contact save and end */
+	int64_t vstart_ms;     /* contact save; end: its time */
+	int64_t not_before_ms; /* contact save */
 	int64_t wait;
 	int64_t metric;
 	int type;    /* acd_event_type; contact state */
@@ -50,12 +55,13 @@ struct store {
 	sqlite3 *db;
 	char path[256];
 	uint64_t run;
+	uint64_t next_key; /* of the next new contact */
 	size_t max_buffered;
 	struct op *ops; /* buffered writes, in order */
 	size_t nops, cap;
 	char *arena; /* their strings, NUL-terminated */
 	size_t alen, acap;
-	sqlite3_stmt *ins_event, *ins_contact, *end_contact, *ins_cdr;
+	sqlite3_stmt *ins_event, *ins_contact, *ins_run, *end_contact, *ins_cdr;
 	uint64_t commits, written, flush_failures;
 	char errmsg[512];
 };

@@ -280,7 +280,7 @@ static void test_store_buffer_bounded(void **state)
 	append_n(f->store, 6, 0);
 	assert_int_equal(
 	    store_contact_save(f->store, &(struct store_contact){.id = 1}), 0);
-	assert_int_equal(store_contact_end(f->store, 1, "completed"), 0);
+	assert_int_equal(store_contact_end(f->store, 1, "completed", 0), 0);
 	assert_int_equal(store_journal_append(f->store, &ev, "t", "q", NULL),
 	                 ENOSPC);
 	assert_int_equal(
@@ -304,48 +304,73 @@ static void test_store_buffer_bounded(void **state)
 }
 
 struct seen {
-	uint64_t id[8];
-	uint64_t run[8];
+	uint64_t key[8], id[8], run[8];
 	char queue[8][16];
+	int64_t vstart_ms[8], not_before_ms[8];
+	char skills[8][16], payload[8][32], outcome[8][16];
 	size_t n;
 };
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
 
 static int collect_contact(const struct store_contact *c, void *arg)
 {
 	struct seen *s = arg;
 
 	assert_true(s->n < 8);
+	s->key[s->n] = c->key;
 	s->id[s->n] = c->id;
 	s->run[s->n] = c->run;
-	snprintf(s->queue[s->n], sizeof(s->queue[0]), "%s",
-	         c->queue ? c->queue : "");
+	s->vstart_ms[s->n] = c->virtual_start_ms;
+	s->not_before_ms[s->n] = c->not_before_ms;
+	copy(s->queue[s->n], sizeof(s->queue[0]), c->queue);
+	copy(s->skills[s->n], sizeof(s->skills[0]), c->skills);
+	copy(s->payload[s->n], sizeof(s->payload[0]), c->payload);
+	copy(s->outcome[s->n], sizeof(s->outcome[0]), c->outcome);
 	s->n++;
 	return 0;
+}
+
+static struct store_contact chat_contact(void)
+{
+	return (struct store_contact){.tenant = "asl",
+	                              .queue = "chat",
+	                              .channel = ACD_CH_CHAT,
+	                              .priority = 3,
+	                              .virtual_start = 12345,
+	                              .virtual_start_ms = 1700000000000,
+	                              .skills = "italian:2",
+	                              .attributes = "lang=it;topic=vaccine",
+	                              .payload = "{\"name\":\"Ada\"}",
+	                              .state = ACD_CONTACT_WAITING};
 }
 
 static void test_store_contacts_open_in_order(void **state)
 {
 	struct sfx *f = *state;
-	struct store_contact c = {.tenant = "asl",
-	                          .queue = "chat",
-	                          .channel = ACD_CH_CHAT,
-	                          .priority = 3,
-	                          .virtual_start = 12345,
-	                          .attributes = "lang=it;topic=vaccine",
-	                          .state = ACD_CONTACT_WAITING};
+	struct store_contact c = chat_contact();
 	struct seen seen = {0};
 	sqlite3 *db;
 
 	sfx_open(f, NULL);
 	for (uint64_t id = 5; id >= 1; id--) {
+		c.key = 0;
 		c.id = id;
 		assert_int_equal(store_contact_save(f->store, &c), 0);
+		assert_int_equal(c.key, 6 - id); /* keys in creation order */
 	}
-	assert_int_equal(store_contact_end(f->store, 4, "completed"), 0);
-	c.id = 5; /* saved again: moves queue, keeps its place */
+	assert_int_equal(store_contact_end(f->store, 2, "completed", 0), 0);
+	c.key = 1; /* saved again: moves queue, keeps its place */
+	c.id = 5;
 	c.queue = "covid";
 	c.state = ACD_CONTACT_OFFERED;
 	assert_int_equal(store_contact_save(f->store, &c), 0);
+	assert_int_equal(c.key, 1);
+	c.key = 99; /* never given */
+	assert_int_equal(store_contact_save(f->store, &c), EINVAL);
 	assert_int_equal(store_flush(f->store), 0);
 	store_close(f->store);
 	f->store = NULL;
@@ -355,12 +380,19 @@ static void test_store_contacts_open_in_order(void **state)
 	assert_int_equal(store_contacts_open(f->store, collect_contact, &seen),
 	                 0);
 	assert_int_equal(seen.n, 4);
+	assert_int_equal(seen.key[0], 1);
 	assert_int_equal(seen.id[0], 5);
 	assert_string_equal(seen.queue[0], "covid");
-	assert_int_equal(seen.id[1], 3);
-	assert_int_equal(seen.id[2], 2);
+	assert_int_equal(seen.key[1], 3);
+	assert_int_equal(seen.key[2], 4);
+	assert_int_equal(seen.key[3], 5);
 	assert_int_equal(seen.id[3], 1);
 	assert_int_equal(seen.run[3], 1);
+	assert_int_equal(seen.vstart_ms[3], 1700000000000);
+	assert_int_equal(seen.not_before_ms[3], 0);
+	assert_string_equal(seen.skills[3], "italian:2");
+	assert_string_equal(seen.payload[3], "{\"name\":\"Ada\"}");
+	assert_string_equal(seen.outcome[3], "");
 	db = sfx_raw(f->path);
 	assert_int_equal(sfx_int(db, "SELECT count(*) FROM contacts WHERE "
 	                             "id = 5 AND state = 'offered' AND "
@@ -369,9 +401,84 @@ static void test_store_contacts_open_in_order(void **state)
 	                             "'lang=it;topic=vaccine'"),
 	                 1);
 	assert_int_equal(sfx_int(db, "SELECT count(*) FROM contacts WHERE "
-	                             "id = 4 AND outcome = 'completed' AND "
-	                             "state = 'ended'"),
+	                             "key = 2 AND id = 4 AND outcome = "
+	                             "'completed' AND state = 'ended'"),
 	                 1);
+	sqlite3_close(db);
+}
+
+static int count_row(const struct store_journal_entry *e, void *arg)
+{
+	(void)e;
+	++*(size_t *)arg;
+	return 0;
+}
+
+/* A contact recovered in a later run keeps its key and place; its story is
+ * the journal of both incarnations; a new contact takes the next key. */
+static void test_store_contact_incarnations(void **state)
+{
+	struct sfx *f = *state;
+	struct store_contact c = chat_contact();
+	struct acd_event ev;
+	struct seen got = {0};
+	size_t n = 0;
+	sqlite3 *db;
+
+	sfx_open(f, NULL);
+	c.id = 7;
+	assert_int_equal(store_contact_save(f->store, &c), 0); /* key 1 */
+	ev = sfx_event(ACD_EV_CONTACT_QUEUED, 7, 10);
+	assert_int_equal(
+	    store_journal_append(f->store, &ev, "asl", "chat", NULL), 0);
+	c.key = 0;
+	c.id = 8;
+	c.channel = ACD_CH_VOICE;
+	assert_int_equal(store_contact_save(f->store, &c), 0); /* key 2 */
+	ev = sfx_event(ACD_EV_CONTACT_QUEUED, 8, 20);
+	assert_int_equal(
+	    store_journal_append(f->store, &ev, "asl", "chat", NULL), 0);
+	assert_int_equal(store_flush(f->store), 0);
+	store_close(f->store);
+
+	/* run 2: the chat comes back as engine contact 1, the call ends as
+	 * interrupted when it was last heard of */
+	f->store = NULL;
+	sfx_open(f, NULL);
+	c = chat_contact();
+	c.key = 1;
+	c.id = 1;
+	assert_int_equal(store_contact_save(f->store, &c), 0);
+	ev = sfx_event(ACD_EV_CONTACT_OFFERED, 1, 30);
+	assert_int_equal(
+	    store_journal_append(f->store, &ev, "asl", "chat", "a1"), 0);
+	assert_int_equal(
+	    store_contact_end(f->store, 2, "interrupted", STORE_END_LAST_SEEN),
+	    0);
+	c.key = 0;
+	c.id = 2;
+	assert_int_equal(store_contact_save(f->store, &c), 0);
+	assert_int_equal(c.key, 3);
+	assert_int_equal(store_flush(f->store), 0);
+
+	assert_int_equal(store_contact_journal(f->store, 1, count_row, &n), 0);
+	assert_int_equal(n, 2); /* queued in run 1, offered in run 2 */
+	assert_int_equal(store_contact_get(f->store, 2, collect_contact, &got),
+	                 0);
+	assert_string_equal(got.outcome[0], "interrupted");
+	assert_int_equal(store_contact_get(f->store, 1, collect_contact, &got),
+	                 0);
+	assert_int_equal(got.run[1], 2);
+	assert_int_equal(got.id[1], 1);
+	assert_int_equal(store_contact_get(f->store, 42, collect_contact, &got),
+	                 ENOENT);
+	db = sfx_raw(f->path);
+	/* ended when its event was appended, not at the restart */
+	assert_int_equal(sfx_int(db, "SELECT c.ended_ms = j.wall_ms FROM "
+	                             "contacts c, journal j WHERE c.key = 2 "
+	                             "AND j.run = 1 AND j.contact = 8"),
+	                 1);
+	assert_int_equal(sfx_int(db, "SELECT count(*) FROM contact_runs"), 4);
 	sqlite3_close(db);
 }
 
@@ -461,6 +568,7 @@ int main(void)
 	    T(test_store_flush_fails_midway),
 	    T(test_store_buffer_bounded),
 	    T(test_store_contacts_open_in_order),
+	    T(test_store_contact_incarnations),
 	    T(test_store_cdr),
 	    T(test_store_throughput),
 	};
