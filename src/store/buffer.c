@@ -10,17 +10,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/store_int.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void store_buffer_free(struct store *s)
 {
@@ -88,7 +79,7 @@ static int op_push(struct store *s, const struct op *op,
 	}
 	o = &s->ops[s->nops];
 	*o = *op;
-	o->wall_ms = now_ms();
+	o->wall_ms = store_now(s);
 	for (int i = 0; !err && i < S_COUNT; i++)
 		err = arena_put(s, str[i], &o->str[i]);
 	if (err) {

@@ -129,12 +129,18 @@ int store_fail(struct store *s, const char *what, int rc)
 	return failf(s, store_sqlite_errno(rc), "%s: %s", what, msg);
 }
 
-static int64_t wall_ms(void)
+static int64_t real_wall_ms(void *arg)
 {
 	struct timespec ts;
 
+	(void)arg;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t store_now(const struct store *s)
+{
+	return s->wall_ms(s->wall_arg);
 }
 
 /* mkdir -p of the directory part of path. */
@@ -216,7 +222,7 @@ static int apply_migrations(struct store *s, int64_t from)
 		err = exec(s, migrations[v], "migration");
 		snprintf(sql, sizeof(sql),
 		         "INSERT INTO schema_version VALUES (%lld, %lld)",
-		         (long long)v + 1, (long long)wall_ms());
+		         (long long)v + 1, (long long)store_now(s));
 		if (!err)
 			err = exec(s, sql, "migration");
 	}
@@ -245,7 +251,7 @@ static int migrate(struct store *s)
 	if (!err)
 		err = apply_migrations(s, version);
 	snprintf(sql, sizeof(sql), "INSERT INTO runs VALUES (NULL, %lld)",
-	         (long long)wall_ms());
+	         (long long)store_now(s));
 	if (!err)
 		err = exec(s, sql, "cannot start a run");
 	s->run = (uint64_t)sqlite3_last_insert_rowid(s->db);
@@ -356,6 +362,8 @@ int store_open(struct store **sp, const char *path,
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	s->max_buffered =
 	    p->max_buffered ? p->max_buffered : STORE_BUFFER_DEFAULT;
+	s->wall_ms = p->wall_ms ? p->wall_ms : real_wall_ms;
+	s->wall_arg = p->wall_arg;
 	e = open_db(s, p);
 	if (e) {
 		if (err && size)

@@ -48,6 +48,10 @@ struct store_params {
 	size_t max_buffered; /* 0: STORE_BUFFER_DEFAULT */
 	int busy_ms;         /* 0: STORE_BUSY_DEFAULT_MS; < 0: do not wait */
 	bool read_only;      /* reports and backups: no migration, no run */
+	/* The wall clock stamped on rows (journal wall_ms, runs, contacts),
+	 * Unix ms; NULL: the real one. Tests script a day with it. */
+	int64_t (*wall_ms)(void *arg);
+	void *wall_arg;
 };
 
 struct store;

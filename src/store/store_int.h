@@ -55,7 +55,9 @@ struct store {
 	sqlite3 *db;
 	char path[256];
 	uint64_t run;
-	uint64_t next_key; /* of the next new contact */
+	uint64_t next_key;             /* of the next new contact */
+	int64_t (*wall_ms)(void *arg); /* the clock of rows; never NULL */
+	void *wall_arg;
 	size_t max_buffered;
 	struct op *ops; /* buffered writes, in order */
 	size_t nops, cap;
@@ -66,6 +68,8 @@ struct store {
 	char errmsg[512];
 };
 
+/* Unix ms on the store's wall clock (store_params.wall_ms). */
+int64_t store_now(const struct store *s);
 /* Map an SQLite result code to an errno. */
 int store_sqlite_errno(int rc);
 /* Set s->errmsg to "PATH: WHAT: SQLite's message" and return the errno. */
