@@ -54,6 +54,11 @@ static const char *const migrations[] = {
     " key INTEGER NOT NULL, PRIMARY KEY (run, id)) WITHOUT ROWID;"
     "CREATE INDEX contact_runs_key ON contact_runs (key);"
     "INSERT INTO contact_runs SELECT run, id, key FROM contacts;",
+    /* 4: reports: the first row of a time range found by wall time, and
+     * each agent's last state before it without a walk of the run. */
+    "CREATE INDEX journal_wall ON journal (wall_ms);"
+    "CREATE INDEX journal_agent_state ON journal (run, tenant, agent, seq)"
+    " WHERE type = 'agent-state';",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
