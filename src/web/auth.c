@@ -6,6 +6,13 @@
  * them in a hash keyed by their first bytes (already random) and compares
  * the whole token in constant time. A restart signs everybody out: tokens
  * are not stored, by choice, until the store exists (issue 5, sessions).
+ *
+ * A browser asks for a cookie session instead: the same 256-bit token,
+ * but in an HttpOnly cookie that page scripts cannot read, with a second
+ * random token for CSRF that the page sends back in X-CSRF-Token on every
+ * request that changes something. A cookie is never accepted as a bearer
+ * token nor the other way round, so a token that leaked from one kind of
+ * client cannot be replayed as the other.
  */
 #include <string.h>
 #include <strings.h>
@@ -20,8 +27,16 @@
 struct web_session {
 	struct le le;
 	uint8_t token[WEB_TOKEN_BYTES];
+	uint8_t csrf[WEB_TOKEN_BYTES]; /* cookie sessions */
+	bool cookie;
 	char user[CONFIG_NAME_MAX];
 	uint64_t expires; /* ms */
+};
+
+/* What a lookup wants: the token and the kind of session. */
+struct session_key {
+	const uint8_t *token;
+	bool cookie;
 };
 
 uint64_t web_now(const struct web *w)
@@ -41,6 +56,7 @@ static void session_destructor(void *arg)
 	struct web_session *s = arg;
 	hash_unlink(&s->le);
 	sodium_memzero(s->token, sizeof(s->token));
+	sodium_memzero(s->csrf, sizeof(s->csrf));
 }
 
 int web_sessions_init(struct web *w)
@@ -59,7 +75,9 @@ void web_sessions_flush(struct web *w)
 static bool token_cmp(struct le *le, void *arg)
 {
 	const struct web_session *s = le->data;
-	return sodium_memcmp(s->token, arg, WEB_TOKEN_BYTES) == 0;
+	const struct session_key *k = arg;
+	return sodium_memcmp(s->token, k->token, WEB_TOKEN_BYTES) == 0 &&
+	       s->cookie == k->cookie;
 }
 
 static void session_drop(struct web *w, struct web_session *s)
@@ -68,43 +86,182 @@ static void session_drop(struct web *w, struct web_session *s)
 	w->nsessions--;
 }
 
-/* The token of "Authorization: Bearer HEX"; false when there is none. */
-static bool bearer_token(const struct http_msg *msg, uint8_t *token)
+/* 64 hex digits into WEB_TOKEN_BYTES; false for anything else. */
+static bool token_decode(const struct pl *hex, uint8_t *token)
 {
-	const struct http_hdr *h = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
-	static const char scheme[] = "bearer ";
-	const size_t n = sizeof(scheme) - 1;
 	size_t len = 0;
-
-	if (!h || h->val.l != n + WEB_TOKEN_HEX ||
-	    strncasecmp(h->val.p, scheme, n) != 0)
-		return false;
-	return sodium_hex2bin(token, WEB_TOKEN_BYTES, h->val.p + n,
-	                      WEB_TOKEN_HEX, NULL, &len, NULL) == 0 &&
+	return hex->l == WEB_TOKEN_HEX &&
+	       sodium_hex2bin(token, WEB_TOKEN_BYTES, hex->p, WEB_TOKEN_HEX,
+	                      NULL, &len, NULL) == 0 &&
 	       len == WEB_TOKEN_BYTES;
 }
 
-const struct config_user *web_session_user(struct web *w,
-                                           const struct http_msg *msg)
+/* The token of "Authorization: Bearer HEX"; false when there is none. */
+static bool bearer_token(const struct http_hdr *h, uint8_t *token)
 {
+	static const char scheme[] = "bearer ";
+	const size_t n = sizeof(scheme) - 1;
+	struct pl hex;
+
+	if (h->val.l != n + WEB_TOKEN_HEX ||
+	    strncasecmp(h->val.p, scheme, n) != 0)
+		return false;
+	hex.p = h->val.p + n;
+	hex.l = WEB_TOKEN_HEX;
+	return token_decode(&hex, token);
+}
+
+static bool ows(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static void trim(struct pl *pl)
+{
+	while (pl->l && ows(pl->p[0])) {
+		pl->p++;
+		pl->l--;
+	}
+	while (pl->l && ows(pl->p[pl->l - 1]))
+		pl->l--;
+}
+
+int web_cookie_parse(const struct pl *hdr, const char *name, struct pl *valp)
+{
+	size_t i = 0, pairs = 0, nlen = strlen(name);
+	bool found = false;
+
+	if (!hdr || hdr->l > WEB_COOKIE_MAX)
+		return EBADMSG;
+	while (i < hdr->l) {
+		struct pl pair = {hdr->p + i, 0}, key, val;
+		const char *eq;
+		while (i < hdr->l && hdr->p[i] != ';')
+			i++;
+		pair.l = (size_t)(hdr->p + i - pair.p);
+		i++; /* the ';' */
+		trim(&pair);
+		if (!pair.l)
+			continue;
+		if (++pairs > WEB_COOKIES_MAX)
+			return EBADMSG;
+		eq = memchr(pair.p, '=', pair.l);
+		if (!eq)
+			continue; /* not a pair: ignored, as browsers do */
+		key.p = pair.p;
+		key.l = (size_t)(eq - pair.p);
+		val.p = eq + 1;
+		val.l = pair.l - key.l - 1;
+		trim(&key);
+		trim(&val);
+		if (val.l >= 2 && val.p[0] == '"' && val.p[val.l - 1] == '"') {
+			val.p++;
+			val.l -= 2;
+		}
+		if (key.l != nlen || memcmp(key.p, name, nlen))
+			continue;
+		if (found)
+			return EBADMSG;
+		*valp = val;
+		found = true;
+	}
+	return found ? 0 : ENOENT;
+}
+
+struct cookie_search {
+	struct pl val;
+	int err; /* ENOENT until found once */
+};
+
+static bool cookie_header(const struct http_hdr *h, void *arg)
+{
+	struct cookie_search *cs = arg;
+	struct pl val;
+	int err = web_cookie_parse(&h->val, WEB_COOKIE_NAME, &val);
+	if (err == ENOENT)
+		return false;
+	if (err || !cs->err) {
+		cs->err = EBADMSG; /* malformed, or named in two headers */
+		return true;
+	}
+	cs->err = 0;
+	cs->val = val;
+	return false;
+}
+
+/* The token of the session cookie; false when there is none or the
+ * Cookie headers are too long, malformed or ambiguous. */
+static bool cookie_token(const struct http_msg *msg, uint8_t *token)
+{
+	struct cookie_search cs = {PL_INIT, ENOENT};
+	(void)http_msg_xhdr_apply(msg, true, "Cookie", cookie_header, &cs);
+	return !cs.err && token_decode(&cs.val, token);
+}
+
+/* May this method change something? Then a cookie needs the CSRF token. */
+static bool method_safe(const struct http_msg *msg)
+{
+	return !pl_strcmp(&msg->met, "GET") || !pl_strcmp(&msg->met, "HEAD");
+}
+
+static bool csrf_ok(const struct http_msg *msg, const struct web_session *s)
+{
+	const struct http_hdr *h = http_msg_xhdr(msg, "X-CSRF-Token");
+	uint8_t csrf[WEB_TOKEN_BYTES];
+	bool ok;
+	if (!h || !token_decode(&h->val, csrf))
+		return false;
+	ok = sodium_memcmp(csrf, s->csrf, sizeof(csrf)) == 0;
+	sodium_memzero(csrf, sizeof(csrf));
+	return ok;
+}
+
+static struct web_session *session_find(struct web *w, const uint8_t *token,
+                                        bool cookie)
+{
+	struct session_key k = {token, cookie};
+	struct le *le =
+	    hash_lookup(w->sessions, token_key(token), token_cmp, &k);
+	return le ? le->data : NULL;
+}
+
+int web_authenticate(struct web *w, struct web_call *call)
+{
+	const struct http_hdr *auth =
+	    http_msg_hdr(call->msg, HTTP_HDR_AUTHORIZATION);
 	uint8_t token[WEB_TOKEN_BYTES];
 	const struct config_user *u;
-	struct web_session *s;
-	struct le *le;
+	struct web_session *s = NULL;
+	bool cookie = false, have;
 
-	if (!bearer_token(msg, token))
-		return NULL;
-	le = hash_lookup(w->sessions, token_key(token), token_cmp, token);
+	/* A request with an Authorization header is judged by it alone:
+	 * a bad token is not rescued by a cookie. */
+	if (auth)
+		have = bearer_token(auth, token);
+	else
+		have = cookie = cookie_token(call->msg, token);
+	if (have)
+		s = session_find(w, token, cookie);
 	sodium_memzero(token, sizeof(token));
-	if (!le)
-		return NULL;
-	s = le->data;
+	if (!s)
+		return ENOENT;
 	u = config_user_find(w->cfg, s->user);
 	if (!u || s->expires <= web_now(w)) {
 		session_drop(w, s);
-		return NULL;
+		return ENOENT;
 	}
-	return u;
+	if (cookie && !method_safe(call->msg) && !csrf_ok(call->msg, s))
+		return EPERM;
+	call->user = u;
+	call->session = s;
+	call->cookie = cookie;
+	return 0;
+}
+
+void web_session_end(struct web *w, struct web_session *s)
+{
+	if (s)
+		session_drop(w, s);
 }
 
 bool web_user_tenant(const struct config *cfg, const struct config_user *u,
@@ -128,7 +285,8 @@ static bool expired_apply(struct le *le, void *arg)
 }
 
 /* A new session for user; its token in hex (NUL-terminated) in hex. */
-static int session_new(struct web *w, const char *user, char *hex)
+static int session_new(struct web *w, const char *user, bool cookie,
+                       struct web_session **sp, char *hex)
 {
 	struct web_session *s;
 	if (w->nsessions >= WEB_SESSIONS_MAX)
@@ -139,11 +297,14 @@ static int session_new(struct web *w, const char *user, char *hex)
 	if (!s)
 		return ENOMEM;
 	randombytes_buf(s->token, sizeof(s->token));
+	randombytes_buf(s->csrf, sizeof(s->csrf));
+	s->cookie = cookie;
 	snprintf(s->user, sizeof(s->user), "%s", user);
 	s->expires = web_now(w) + WEB_SESSION_TTL;
 	hash_append(w->sessions, token_key(s->token), &s->le, s);
 	w->nsessions++;
 	sodium_bin2hex(hex, WEB_TOKEN_HEX + 1, s->token, sizeof(s->token));
+	*sp = s;
 	return 0;
 }
 
@@ -247,32 +408,74 @@ static bool password_ok(const struct config *cfg, const struct config_user *u,
 	return ok && u;
 }
 
-static void login_reply(struct web *w, const struct config_user *u,
+/* "centralino_session=VALUE; ...": set with the session's life, or
+ * cleared (value "" and Max-Age=0). */
+static void cookie_set(const struct web *w, struct web_reply *r,
+                       const char *value, uint64_t max_age)
+{
+	snprintf(r->set_cookie, sizeof(r->set_cookie),
+	         "%s=%s; Path=/; Max-Age=%llu; HttpOnly; SameSite=Strict%s",
+	         WEB_COOKIE_NAME, value, (unsigned long long)max_age,
+	         w->secure ? "; Secure" : "");
+}
+
+static void login_reply(struct web *w, const struct config_user *u, bool cookie,
                         struct web_reply *r)
 {
-	char hex[WEB_TOKEN_HEX + 1];
-	int err = session_new(w, u->name, hex);
+	char hex[WEB_TOKEN_HEX + 1], csrf[WEB_TOKEN_HEX + 1];
+	struct web_session *s = NULL;
+	const uint64_t ttl = WEB_SESSION_TTL / 1000;
+	int err = session_new(w, u->name, cookie, &s, hex);
 	if (err) {
 		web_reply_error(r, 429, "too-many-sessions",
 		                "too many signed-in sessions; try later");
 		r->retry_after = 60;
 		return;
 	}
-	web_reply_json(r, 200,
-	               json_pack("{s:s,s:s,s:I,s:s}", "token", hex,
-	                         "token_type", "Bearer", "expires_in",
-	                         (json_int_t)(WEB_SESSION_TTL / 1000), "role",
-	                         config_role_name(u->role)));
+	if (cookie) {
+		/* The token goes only into the HttpOnly cookie: a script
+		 * that the page runs never sees it. */
+		sodium_bin2hex(csrf, sizeof(csrf), s->csrf, sizeof(s->csrf));
+		cookie_set(w, r, hex, ttl);
+		web_reply_json(r, 200,
+		               json_pack("{s:s,s:s,s:I,s:s}", "token_type",
+		                         "cookie", "csrf_token", csrf,
+		                         "expires_in", (json_int_t)ttl, "role",
+		                         config_role_name(u->role)));
+		sodium_memzero(csrf, sizeof(csrf));
+	} else {
+		web_reply_json(r, 200,
+		               json_pack("{s:s,s:s,s:I,s:s}", "token", hex,
+		                         "token_type", "Bearer", "expires_in",
+		                         (json_int_t)ttl, "role",
+		                         config_role_name(u->role)));
+	}
 	sodium_memzero(hex, sizeof(hex));
-	log_event(LOG_INFO, "http.login", "user=%s role=%s", u->name,
-	          config_role_name(u->role));
+	log_event(LOG_INFO, "http.login", "user=%s role=%s session=%s", u->name,
+	          config_role_name(u->role), cookie ? "cookie" : "bearer");
+}
+
+/* The "session" field: "bearer" (the default) or "cookie". */
+static bool session_kind(struct web_reply *r, json_t *obj, bool *cookie)
+{
+	const char *kind;
+	if (!web_field_string(r, obj, "session", false, 16, &kind))
+		return false;
+	*cookie = kind && !strcmp(kind, "cookie");
+	if (kind && !*cookie && strcmp(kind, "bearer")) {
+		web_reply_error(r, 400, "bad-field",
+		                "field 'session' must be bearer or cookie");
+		return false;
+	}
+	return true;
 }
 
 void web_api_login(struct web *w, struct web_call *call, struct web_reply *r)
 {
-	static const char *const keys[] = {"user", "password", NULL};
+	static const char *const keys[] = {"user", "password", "session", NULL};
 	const char *name, *password;
 	const struct config_user *u;
+	bool cookie = false;
 	char key[64];
 	json_t *obj;
 
@@ -288,7 +491,8 @@ void web_api_login(struct web *w, struct web_call *call, struct web_reply *r)
 		return;
 	if (!web_field_string(r, obj, "user", true, CONFIG_NAME_MAX, &name) ||
 	    !web_field_string(r, obj, "password", true, PASSWORD_MAX,
-	                      &password))
+	                      &password) ||
+	    !session_kind(r, obj, &cookie))
 		goto out;
 	u = config_user_find(w->cfg, name);
 	if (!password_ok(w->cfg, u, password)) {
@@ -299,7 +503,44 @@ void web_api_login(struct web *w, struct web_call *call, struct web_reply *r)
 		goto out;
 	}
 	throttle_clear(w, key);
-	login_reply(w, u, r);
+	login_reply(w, u, cookie, r);
 out:
 	json_decref(obj);
+}
+
+void web_api_logout(struct web *w, struct web_call *call, struct web_reply *r)
+{
+	log_event(LOG_INFO, "http.logout", "user=%s session=%s",
+	          call->user->name, call->cookie ? "cookie" : "bearer");
+	if (call->cookie)
+		cookie_set(w, r, "", 0);
+	web_session_end(w, call->session);
+	call->session = NULL;
+	call->user = NULL;
+	web_reply_json(r, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+void web_api_session(struct web *w, struct web_call *call, struct web_reply *r)
+{
+	const struct config_user *u = call->user;
+	const struct web_session *s = call->session;
+	char csrf[WEB_TOKEN_HEX + 1];
+	json_t *tenants = json_array(), *obj;
+
+	for (unsigned i = 0; tenants && i < u->ntenants; i++)
+		json_array_append_new(tenants, json_string(u->tenants[i].name));
+	obj = json_pack("{s:s,s:s,s:o,s:s,s:I}", "user", u->name, "role",
+	                config_role_name(u->role), "tenants", tenants,
+	                "token_type", s->cookie ? "cookie" : "Bearer",
+	                "expires_in",
+	                (json_int_t)((s->expires - web_now(w)) / 1000));
+	if (obj && u->agent.name[0])
+		json_object_set_new(obj, "agent", json_string(u->agent.name));
+	if (obj && s->cookie) {
+		/* A page that was reloaded gets its CSRF token back. */
+		sodium_bin2hex(csrf, sizeof(csrf), s->csrf, sizeof(s->csrf));
+		json_object_set_new(obj, "csrf_token", json_string(csrf));
+		sodium_memzero(csrf, sizeof(csrf));
+	}
+	web_reply_json(r, 200, obj);
 }

@@ -30,6 +30,8 @@ struct route {
 
 static const struct route routes[] = {
     {"POST", {"api", "v1", "login"}, OPEN, AGENT, web_api_login},
+    {"POST", {"api", "v1", "logout"}, SIGNED, AGENT, web_api_logout},
+    {"GET", {"api", "v1", "session"}, SIGNED, AGENT, web_api_session},
     {"GET", {"api", "v1", "queues"}, SIGNED, AGENT, web_api_queues},
     {"GET", {"api", "v1", "queues", "*", "*"}, SIGNED, AGENT, web_api_queue},
     {"GET", {"api", "v1", "agents"}, SIGNED, AGENT, web_api_agents},
@@ -165,13 +167,20 @@ static const struct route *route_find(const struct http_msg *msg,
 static bool access_check(struct web *w, const struct route *rt,
                          struct web_call *call, struct web_reply *r)
 {
+	int err;
 	if (rt->access == OPEN)
 		return true;
-	call->user = web_session_user(w, call->msg);
-	if (rt->access == METRICS && !call->user && call->peer &&
+	err = web_authenticate(w, call);
+	if (rt->access == METRICS && err == ENOENT && call->peer &&
 	    sa_is_loopback(call->peer))
 		return true;
-	if (!call->user) {
+	if (err == EPERM) {
+		web_reply_error(r, 403, "csrf",
+		                "a request signed by the session cookie needs "
+		                "the header X-CSRF-Token from the login");
+		return false;
+	}
+	if (err) {
 		r->www_authenticate = true;
 		web_reply_error(r, 401, "unauthenticated",
 		                "send 'Authorization: Bearer TOKEN' with a "

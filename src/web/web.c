@@ -15,7 +15,8 @@ static void web_destructor(void *arg)
 	w->sessions = mem_deref(w->sessions);
 }
 
-/* Headers only a few answers carry: the challenge, Retry-After, Allow. */
+/* Headers only a few answers carry: the challenge, Retry-After, Allow,
+ * Set-Cookie. */
 static void extra_headers(const struct web_reply *r, char *buf, size_t size)
 {
 	size_t n = 0;
@@ -28,12 +29,16 @@ static void extra_headers(const struct web_reply *r, char *buf, size_t size)
 		n += (size_t)snprintf(buf + n, size - n, "Retry-After: %u\r\n",
 		                      r->retry_after);
 	if (r->allow && n < size)
-		(void)snprintf(buf + n, size - n, "Allow: %s\r\n", r->allow);
+		n += (size_t)snprintf(buf + n, size - n, "Allow: %s\r\n",
+		                      r->allow);
+	if (r->set_cookie[0] && n < size)
+		(void)snprintf(buf + n, size - n, "Set-Cookie: %s\r\n",
+		               r->set_cookie);
 }
 
 static void reply_send(struct http_conn *conn, const struct web_reply *r)
 {
-	char extra[160];
+	char extra[512];
 	size_t len = r->body ? r->body->end : 0;
 	uint16_t status = r->status ? r->status : 500;
 	int err;

@@ -36,6 +36,9 @@
 #define WEB_THROTTLE_BLK 300000 /* ... block the address this long */
 #define WEB_THROTTLE_N   256    /* addresses remembered */
 #define WEB_PARAMS_MAX   2      /* {tenant}/{name} */
+#define WEB_COOKIE_NAME  "centralino_session"
+#define WEB_COOKIE_MAX   4096 /* a longer Cookie header is not read */
+#define WEB_COOKIES_MAX  64   /* pairs read from one request */
 
 /** One address that failed to sign in (IPv6 counted by its /64). */
 struct web_throttle {
@@ -56,6 +59,7 @@ struct web {
 	struct web_throttle throttle[WEB_THROTTLE_N];
 	uint64_t replies[6]; /* by status class: 1xx..5xx in [1..5] */
 	uint64_t now_ms;     /* tests: when non-zero, the clock */
+	bool secure;         /* served over TLS: cookies get "Secure" */
 };
 
 /** An answer being built: status, body and a few headers. */
@@ -66,13 +70,18 @@ struct web_reply {
 	unsigned retry_after;  /* seconds; 429 */
 	const char *allow;     /* 405: the methods of the path */
 	bool www_authenticate; /* 401 */
+	char set_cookie[192];  /* a Set-Cookie value; "" none */
 };
+
+struct web_session;
 
 /** One request after routing and authentication. */
 struct web_call {
 	const struct http_msg *msg;
 	const struct sa *peer;          /* may be NULL (fuzzer) */
 	const struct config_user *user; /* NULL on unauthenticated routes */
+	struct web_session *session;    /* the user's session, same */
+	bool cookie;                    /* signed by the session cookie */
 	char params[WEB_PARAMS_MAX][CONFIG_NAME_MAX]; /* decoded segments */
 	const uint8_t *body;
 	size_t body_len;
@@ -133,16 +142,28 @@ int web_sessions_init(struct web *w);
 /** Forget every session. */
 void web_sessions_flush(struct web *w);
 /**
- * The user that the request's "Authorization: Bearer" token belongs to,
- * or NULL (no header, unknown or expired token, user no longer
- * configured: the session is dropped).
+ * Who sends the call: the "Authorization: Bearer" token if the request
+ * has that header, else the session cookie, which must come with a
+ * matching X-CSRF-Token for every method but GET and HEAD. Sets
+ * call->user, ->session and ->cookie. Returns 0; ENOENT when nobody is
+ * signed in (no, unknown or expired credentials, user no longer
+ * configured: the session is dropped); EPERM when the CSRF token is
+ * missing or wrong.
  */
-const struct config_user *web_session_user(struct web *w,
-                                           const struct http_msg *msg);
+int web_authenticate(struct web *w, struct web_call *call);
+/**
+ * Find the cookie called name in one Cookie header value (RFC 6265:
+ * "a=1; b=2"). *valp borrows hdr. Returns 0; ENOENT when absent; EBADMSG
+ * when hdr is over WEB_COOKIE_MAX, has over WEB_COOKIES_MAX pairs, or
+ * names the cookie twice (ambiguous: another site's tossed cookie).
+ */
+int web_cookie_parse(const struct pl *hdr, const char *name, struct pl *valp);
+/** End a session: its WebSockets close, its token stops working. */
+void web_session_end(struct web *w, struct web_session *s);
 /** Is user allowed to see tenant (by name)? */
 bool web_user_tenant(const struct config *cfg, const struct config_user *u,
                      const char *tenant);
-web_route_h web_api_login;
+web_route_h web_api_login, web_api_logout, web_api_session;
 
 /* ---- api.c and metrics.c: the routes ---- */
 web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,

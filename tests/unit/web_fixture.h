@@ -181,4 +181,55 @@ static void wfx_login(struct wfx *f, const char *user, const char *password,
 	web_reply_reset(&r);
 }
 
+/* METHOD path with extra header lines (each ending in "\r\n", may be
+ * NULL) and an optional body, from peer. */
+static inline void wfx_request(struct wfx *f, const struct sa *peer,
+                               const char *method, const char *path,
+                               const char *headers, const char *body,
+                               struct web_reply *r)
+{
+	char text[8192];
+	snprintf(text, sizeof(text),
+	         "%s %s HTTP/1.1\r\nHost: x\r\n%sContent-Length: "
+	         "%zu\r\n\r\n%s",
+	         method, path, headers ? headers : "", body ? strlen(body) : 0,
+	         body ? body : "");
+	wfx_send(f, peer, text, r);
+}
+
+/* A string field of a JSON reply into out (size bytes); "" if absent. */
+static inline void wfx_field(const struct web_reply *r, const char *key,
+                             char *out, size_t size)
+{
+	json_t *j = wfx_json(r);
+	const char *v = json_string_value(json_object_get(j, key));
+	snprintf(out, size, "%s", v ? v : "");
+	json_decref(j);
+}
+
+/* Sign in for a cookie session: the cookie's value into cookie and the
+ * CSRF token into csrf (65 bytes each). */
+static inline void wfx_login_cookie(struct wfx *f, const char *user,
+                                    const char *password, char *cookie,
+                                    char *csrf)
+{
+	struct web_reply r = {0};
+	char body[256];
+	const char *eq;
+	snprintf(body, sizeof(body),
+	         "{\"user\":\"%s\",\"password\":\"%s\","
+	         "\"session\":\"cookie\"}",
+	         user, password);
+	wfx_call(f, "POST", "/api/v1/login", NULL, body, &r);
+	assert_int_equal(r.status, 200);
+	wfx_field(&r, "csrf_token", csrf, WEB_TOKEN_HEX + 1);
+	assert_int_equal(strlen(csrf), WEB_TOKEN_HEX);
+	eq = strchr(r.set_cookie, '=');
+	assert_non_null(eq);
+	assert_int_equal(strcspn(eq + 1, ";"), WEB_TOKEN_HEX);
+	memcpy(cookie, eq + 1, WEB_TOKEN_HEX);
+	cookie[WEB_TOKEN_HEX] = '\0';
+	web_reply_reset(&r);
+}
+
 #endif
