@@ -15,7 +15,7 @@ static int64_t col_int(sqlite3_stmt *st, int i)
 	return sqlite3_column_int64(st, i);
 }
 
-static void journal_entry(sqlite3_stmt *st, struct store_journal_entry *e)
+void store_journal_row(sqlite3_stmt *st, struct store_journal_entry *e)
 {
 	*e = (struct store_journal_entry){
 	    .seq = (uint64_t)col_int(st, 0),
@@ -73,7 +73,7 @@ static int visit_event(sqlite3_stmt *st, const struct reader *r)
 {
 	struct store_journal_entry e;
 
-	journal_entry(st, &e);
+	store_journal_row(st, &e);
 	return r->journal_h(&e, r->arg);
 }
 

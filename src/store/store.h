@@ -148,6 +148,25 @@ int store_journal_read(struct store *s, uint64_t run, uint64_t contact,
                        store_journal_h *h, void *arg);
 
 /**
+ * The committed journal in journal order from the first row whose wall_ms
+ * is at or after from_ms (rows after it stamped earlier, by a clock set
+ * back, come too), to the end or until h returns non-zero: one pass for
+ * reports. Returns 0, what h returned, or an errno with store_errmsg()
+ * set.
+ */
+int store_journal_since(struct store *s, int64_t from_ms, store_journal_h *h,
+                        void *arg);
+
+/**
+ * Where the agents stood at from_ms: for the run of the last row before
+ * it, the last agent-state row of each (tenant, agent) before it, in
+ * (tenant, agent) order; nothing when no row is older. Returns as
+ * store_journal_since().
+ */
+int store_journal_agents_at(struct store *s, int64_t from_ms,
+                            store_journal_h *h, void *arg);
+
+/**
  * A contact as saved for recovery. Its key is its number for life: the
  * engine gives it a new id in every run that holds it (an incarnation),
  * the key stays, and the journal of every incarnation is the contact's.

@@ -70,6 +70,14 @@ struct store {
 
 /* Unix ms on the store's wall clock (store_params.wall_ms). */
 int64_t store_now(const struct store *s);
+/* The journal's columns in the order store_journal_row() reads them. */
+#define STORE_JOURNAL_COLUMNS                                               \
+	"seq, run, wall_ms, time_ms, type, contact, tenant, queue, agent, " \
+	"channel, reason, wait_ms, agent_state, agent_prev, strategy, "     \
+	"step, candidates, waiting, metric, agent_first, fallback_cause, "  \
+	"fallback_action, fallback_target"
+/* A journal row of st (selected as STORE_JOURNAL_COLUMNS) into *e. */
+void store_journal_row(sqlite3_stmt *st, struct store_journal_entry *e);
 /* Map an SQLite result code to an errno. */
 int store_sqlite_errno(int rc);
 /* Set s->errmsg to "PATH: WHAT: SQLite's message" and return the errno. */
