@@ -262,6 +262,10 @@ uint32_t acd_agent_find(const struct acd *acd, uint32_t tenant,
 const char *acd_tenant_name(const struct acd *acd, uint32_t tenant);
 /** The tenant of an agent, ACD_NONE when unknown. */
 uint32_t acd_agent_tenant(const struct acd *acd, uint32_t agent);
+/** The tenant of a queue; ACD_NONE when unknown. */
+uint32_t acd_queue_tenant(const struct acd *acd, uint32_t queue);
+/** The engine's clock now (what its clock callback says). */
+acd_time_t acd_now(const struct acd *acd);
 const char *acd_queue_name(const struct acd *acd, uint32_t queue);
 const char *acd_agent_name(const struct acd *acd, uint32_t agent);
 const char *acd_skill_name(const struct acd *acd, uint32_t skill);

@@ -540,6 +540,13 @@ uint32_t acd_agent_tenant(const struct acd *acd, uint32_t agent)
 	return a ? a->tenant->id : ACD_NONE;
 }
 
+uint32_t acd_queue_tenant(const struct acd *acd, uint32_t queue)
+{
+	struct queue *q = queue_get(acd, queue);
+
+	return q ? q->tenant->id : ACD_NONE;
+}
+
 const char *acd_queue_name(const struct acd *acd, uint32_t queue)
 {
 	struct queue *q = queue_get(acd, queue);

@@ -214,7 +214,6 @@ struct acd {
 };
 
 /* acd.c */
-acd_time_t acd_now(const struct acd *acd);
 void acd_enter(struct acd *acd);
 void acd_leave(struct acd *acd);
 struct acd_event *acd_event_new(struct acd *acd, enum acd_event_type type);

@@ -1,0 +1,608 @@
+/*
+ * desk.c - hosting contacts that are not calls, and the ledger of all.
+ *
+ * Each contact the engine routes has one struct desk_contact, found by
+ * the engine's id (events) and by its key (the API); both maps are the
+ * engine's open-addressing idmap, so every lookup is O(1). A contact is
+ * saved when it enters and when its queue or channel changes, and ended
+ * with its outcome; the store commits with the journal (group commit),
+ * except a creation that a client waits for, which is committed before
+ * the client hears yes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "acd/idmap.h"
+#include "core/log.h"
+#include "desk/desk.h"
+#include "store/store.h"
+
+struct desk {
+	struct acd *acd;
+	struct store *store;
+	desk_clock_h *wall;
+	void *wall_arg;
+	struct idmap by_contact;       /* engine id -> struct desk_contact */
+	struct idmap by_key;           /* key -> struct desk_contact */
+	struct desk_contact *entering; /* desk_create() in progress ... */
+	bool entering_tracked;         /* ... already known by its id */
+	bool entering_gone;            /* ... already out of the engine */
+	uint64_t next_key;             /* keys without a store */
+	struct desk_stats st;
+};
+
+static int64_t real_wall(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_now(const struct desk *d)
+{
+	return d->wall(d->wall_arg);
+}
+
+int desk_alloc(struct desk **dp, const struct desk_params *p)
+{
+	struct desk *d;
+
+	if (!dp || !p || !p->acd)
+		return EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return ENOMEM;
+	d->acd = p->acd;
+	d->store = p->store;
+	d->wall = p->wall ? p->wall : real_wall;
+	d->wall_arg = p->wall_arg;
+	d->next_key = 1;
+	idmap_init(&d->by_contact);
+	idmap_init(&d->by_key);
+	*dp = d;
+	return 0;
+}
+
+static void contact_free(struct desk_contact *c)
+{
+	if (!c)
+		return;
+	free(c->skills);
+	free(c->attributes);
+	free(c->payload);
+	free(c);
+}
+
+void desk_free(struct desk *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; d->by_key.slots && i <= d->by_key.mask; i++)
+		contact_free(d->by_key.slots[i].value);
+	idmap_reset(&d->by_contact);
+	idmap_reset(&d->by_key);
+	free(d);
+}
+
+/* strdup that keeps NULL; false when out of memory. */
+static bool dup_opt(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return !src || *dst;
+}
+
+/* The requirements as "skill:level,..." (names, so they outlive ids). */
+static char *skills_text(const struct acd *acd, const struct acd_skill_req *r,
+                         unsigned n)
+{
+	char buf[ACD_MAX_REQS * 72];
+	size_t len = 0;
+
+	if (!n)
+		return NULL;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && len < sizeof(buf); i++) {
+		const char *name = acd_skill_name(acd, r[i].skill);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s:%u",
+		                        i ? "," : "", name ? name : "?",
+		                        r[i].min_proficiency);
+	}
+	return strdup(buf);
+}
+
+/* Parse "skill:level,..." back into r; false when a skill is unknown. */
+static bool skills_parse(const struct acd *acd, const char *text,
+                         struct acd_skill_req *r, unsigned *np)
+{
+	char buf[ACD_MAX_REQS * 72], *save = NULL;
+
+	*np = 0;
+	if (!text || !*text)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (char *t = strtok_r(buf, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(t, ':');
+		unsigned long level;
+
+		if (!colon || *np >= ACD_MAX_REQS)
+			return false;
+		*colon = '\0';
+		level = strtoul(colon + 1, NULL, 10);
+		r[*np].skill = acd_skill_find(acd, t);
+		if (r[*np].skill == ACD_NONE || level < 1 ||
+		    level > ACD_PROFICIENCY_MAX)
+			return false;
+		r[*np].min_proficiency = (uint8_t)level;
+		(*np)++;
+	}
+	return true;
+}
+
+/* Buffer c's record (creation or change). */
+static int save(struct desk *d, struct desk_contact *c,
+                enum acd_contact_state state)
+{
+	struct store_contact sc = {
+	    .key = c->key,
+	    .id = c->contact,
+	    .tenant = acd_tenant_name(d->acd, c->tenant),
+	    .queue = acd_queue_name(d->acd, c->queue),
+	    .channel = c->channel,
+	    .priority = c->priority,
+	    .virtual_start_ms = c->virtual_start_ms,
+	    .not_before_ms = c->not_before_ms,
+	    .skills = c->skills,
+	    .attributes = c->attributes,
+	    .payload = c->payload,
+	    .state = state,
+	};
+	int err;
+
+	if (!d->store) {
+		if (!c->key)
+			c->key = d->next_key++;
+		return 0;
+	}
+	err = store_contact_save(d->store, &sc);
+	if (!err)
+		c->key = sc.key;
+	else
+		log_event(LOG_ERROR, "desk.save-failed",
+		          "contact=%llu key=%llu error=\"%s\"",
+		          (unsigned long long)c->contact,
+		          (unsigned long long)c->key, strerror(err));
+	return err;
+}
+
+/* The contact left the engine with outcome: its record ends, it goes. */
+static void finish(struct desk *d, struct desk_contact *c, const char *outcome)
+{
+	if (d->store && c->key &&
+	    store_contact_end(d->store, c->key, outcome, 0))
+		log_event(LOG_ERROR, "desk.end-failed", "key=%llu outcome=%s",
+		          (unsigned long long)c->key, outcome);
+	idmap_del(&d->by_contact, c->contact);
+	if (c->key)
+		idmap_del(&d->by_key, c->key);
+	if (c == d->entering)
+		d->entering_gone = true;
+	contact_free(c);
+}
+
+/* Map c under its engine id and key. ENOMEM. */
+static int track(struct desk *d, struct desk_contact *c)
+{
+	int err = idmap_put(&d->by_contact, c->contact, c);
+
+	if (!err && c->key)
+		err = idmap_put(&d->by_key, c->key, c);
+	if (err)
+		idmap_del(&d->by_contact, c->contact);
+	return err;
+}
+
+/* desk_create()'s contact, now that it has its id: saved and mapped. */
+static int track_new(struct desk *d, struct desk_contact *c)
+{
+	int err = save(d, c, acd_contact_state(d->acd, c->contact));
+
+	if (!err)
+		err = track(d, c);
+	if (!err)
+		d->entering_tracked = true;
+	return err;
+}
+
+/* A contact someone else created (a call, a voicemail) enters. */
+static void adopt(struct desk *d, const struct acd_event *ev)
+{
+	struct desk_contact *c = calloc(1, sizeof(*c));
+	int64_t now = wall_now(d);
+
+	if (!c)
+		goto nomem;
+	c->contact = ev->contact;
+	c->channel = ev->channel;
+	c->tenant = ev->tenant;
+	c->queue = ev->queue;
+	c->agent = ACD_NONE;
+	c->created_ms = now;
+	c->virtual_start_ms = now - ev->wait;
+	c->hosted = ev->channel != ACD_CH_VOICE;
+	if (save(d, c, ACD_CONTACT_WAITING) || track(d, c))
+		goto nomem;
+	return;
+nomem:
+	log_event(LOG_ERROR, "desk.untracked", "contact=%llu",
+	          (unsigned long long)ev->contact);
+	contact_free(c);
+}
+
+void desk_engine_event(struct desk *d, const struct acd_event *ev)
+{
+	struct desk_contact *c;
+
+	if (!d || !ev->contact)
+		return;
+	c = idmap_get(&d->by_contact, ev->contact);
+	if (!c && d->entering && ev->user == d->entering) {
+		c = d->entering; /* desk_create()'s: events come before it
+		                    returns, the first may be its end */
+		c->contact = ev->contact;
+		if (track_new(d, c))
+			return;
+	} else if (!c && ev->type == ACD_EV_CONTACT_QUEUED) {
+		adopt(d, ev);
+		return;
+	}
+	if (!c)
+		return;
+	switch (ev->type) {
+	case ACD_EV_CONTACT_OFFERED:
+	case ACD_EV_OFFER_ACCEPTED:
+		c->agent = ev->agent;
+		break;
+	case ACD_EV_OFFER_REJECTED:
+	case ACD_EV_OFFER_TIMEOUT:
+	case ACD_EV_OFFER_WITHDRAWN:
+		if (c->agent == ev->agent)
+			c->agent = ACD_NONE;
+		break;
+	case ACD_EV_CONTACT_TRANSFERRED:
+		c->queue = ev->queue;
+		c->agent = ACD_NONE;
+		(void)save(d, c, ACD_CONTACT_WAITING);
+		break;
+	case ACD_EV_CALLBACK_SCHEDULED:
+		c->channel = ACD_CH_CALLBACK;
+		c->hosted = true; /* the caller may hang up: the desk has it */
+		(void)save(d, c, ACD_CONTACT_SCHEDULED);
+		break;
+	case ACD_EV_CONTACT_FALLBACK:
+		if (ev->fallback->action == ACD_ACTION_CALLBACK) {
+			c->channel = ACD_CH_CALLBACK;
+			c->hosted = true;
+			(void)save(d, c, ACD_CONTACT_WAITING);
+		} else {
+			finish(d, c, ev->reason ? ev->reason : "fallback");
+		}
+		break;
+	case ACD_EV_CONTACT_COMPLETED:
+		finish(d, c, "completed");
+		break;
+	case ACD_EV_CONTACT_ABANDONED:
+		finish(d, c, "abandoned");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Engine time of a wall time, by the offset between the two clocks. */
+static acd_time_t engine_time(struct desk *d, int64_t wall_ms)
+{
+	acd_time_t t = acd_now(d->acd) - (wall_now(d) - wall_ms);
+
+	return t > 0 ? t : 1;
+}
+
+/* Hand c to the engine with rq's requirements. */
+static int enter(struct desk *d, struct desk_contact *c,
+                 const struct acd_skill_req *reqs, unsigned nreqs)
+{
+	struct acd_contact_params p = {
+	    .channel = c->channel,
+	    .queue = c->queue,
+	    .priority = c->priority,
+	    .nreqs = nreqs,
+	    .attributes = c->attributes,
+	    .user = c,
+	};
+	int err;
+
+	memcpy(p.reqs, reqs, nreqs * sizeof(*reqs));
+	if (c->virtual_start_ms)
+		p.virtual_start = engine_time(d, c->virtual_start_ms);
+	if (c->not_before_ms > wall_now(d))
+		p.not_before = engine_time(d, c->not_before_ms);
+	d->entering = c;
+	d->entering_tracked = d->entering_gone = false;
+	err = acd_contact_add(d->acd, &p, &c->contact);
+	d->entering = NULL;
+	return err;
+}
+
+static bool channel_hosted(enum acd_channel ch)
+{
+	return ch == ACD_CH_CHAT || ch == ACD_CH_EMAIL ||
+	       ch == ACD_CH_CALLBACK || ch == ACD_CH_VOICEMAIL ||
+	       ch == ACD_CH_APP;
+}
+
+/* The contact's record is committed, or it is withdrawn. */
+static int commit(struct desk *d, struct desk_contact *c)
+{
+	int err;
+
+	if (!d->store)
+		return 0;
+	err = store_flush(d->store);
+	if (!err)
+		return 0;
+	log_event(LOG_ERROR, "desk.refused", "key=%llu error=\"%s\"",
+	          (unsigned long long)c->key, store_errmsg(d->store));
+	d->st.refused++;
+	if (acd_contact_abandon(d->acd, c->contact))
+		(void)acd_contact_end(d->acd, c->contact);
+	return err == ENOSPC ? ENOSPC : EIO;
+}
+
+/* The engine ended the contact as it entered: its record (ended) is
+ * written all the same, for the reports; the client hears no. */
+static int commit_refusal(struct desk *d)
+{
+	if (d->store)
+		(void)store_flush(d->store);
+	return EBUSY;
+}
+
+int desk_create(struct desk *d, const struct desk_request *rq, uint64_t *keyp)
+{
+	struct desk_contact *c;
+	uint32_t tenant;
+	uint64_t key;
+	int err;
+
+	if (!d || !rq || !keyp || !channel_hosted(rq->channel) ||
+	    rq->nreqs > ACD_MAX_REQS)
+		return EINVAL;
+	tenant = acd_queue_tenant(d->acd, rq->queue);
+	if (tenant == ACD_NONE)
+		return ENOENT;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return ENOMEM;
+	c->channel = rq->channel;
+	c->tenant = tenant;
+	c->queue = rq->queue;
+	c->agent = ACD_NONE;
+	c->priority = rq->priority;
+	c->created_ms = c->virtual_start_ms = wall_now(d);
+	c->not_before_ms = rq->not_before_ms;
+	c->hosted = true;
+	c->skills = skills_text(d->acd, rq->reqs, rq->nreqs);
+	if ((rq->nreqs && !c->skills) ||
+	    !dup_opt(&c->attributes, rq->attributes) ||
+	    !dup_opt(&c->payload, rq->payload)) {
+		contact_free(c);
+		return ENOMEM;
+	}
+	err = enter(d, c, rq->reqs, rq->nreqs);
+	if (err) {
+		contact_free(c);
+		return err;
+	}
+	if (d->entering_gone) /* refused at the door: a full queue */
+		return commit_refusal(d);
+	/* events wait while an outer engine call delivers: track it now */
+	if (!d->entering_tracked && (err = track_new(d, c))) {
+		(void)acd_contact_abandon(d->acd, c->contact);
+		contact_free(c);
+		return err;
+	}
+	key = c->key;
+	err = commit(d, c); /* on failure the abandon event freed c */
+	if (err)
+		return err;
+	d->st.created++;
+	*keyp = key;
+	return 0;
+}
+
+/* ---- recovery ---------------------------------------------------------- */
+
+struct recovery {
+	struct desk *d;
+	size_t recovered, orphans;
+};
+
+/* A contact of an earlier run, as the store gives it, back in its queue
+ * with its key, its place and its data. */
+static int recover_one(struct desk *d, const struct store_contact *sc)
+{
+	struct acd_skill_req reqs[ACD_MAX_REQS];
+	struct desk_contact *c;
+	unsigned nreqs;
+	uint32_t tenant = acd_tenant_find(d->acd, sc->tenant ? sc->tenant : "");
+	uint32_t queue = tenant == ACD_NONE
+	                     ? ACD_NONE
+	                     : acd_queue_find(d->acd, tenant, sc->queue);
+	int err;
+
+	if (queue == ACD_NONE ||
+	    !skills_parse(d->acd, sc->skills, reqs, &nreqs))
+		return ENOENT;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return ENOMEM;
+	c->key = sc->key;
+	c->channel = sc->channel;
+	c->tenant = tenant;
+	c->queue = queue;
+	c->agent = ACD_NONE;
+	c->priority = sc->priority;
+	c->created_ms = sc->created_ms;
+	c->virtual_start_ms = sc->virtual_start_ms;
+	c->not_before_ms = sc->not_before_ms;
+	c->hosted = c->recovered = true;
+	if (!dup_opt(&c->skills, sc->skills) ||
+	    !dup_opt(&c->attributes, sc->attributes) ||
+	    !dup_opt(&c->payload, sc->payload)) {
+		contact_free(c);
+		return ENOMEM;
+	}
+	err = enter(d, c, reqs, nreqs);
+	if (err)
+		contact_free(c);
+	else if (!d->entering_tracked && !d->entering_gone)
+		err = track_new(d, c);
+	return err;
+}
+
+static int recover_h(const struct store_contact *sc, void *arg)
+{
+	struct recovery *r = arg;
+	struct desk *d = r->d;
+	int err;
+
+	if (sc->run == store_run(d->store))
+		return 0; /* this run's own */
+	if (sc->channel == ACD_CH_VOICE || !channel_hosted(sc->channel)) {
+		/* the call was cut with the process that carried it */
+		d->st.interrupted++;
+		return store_contact_end(d->store, sc->key, "interrupted",
+		                         STORE_END_LAST_SEEN);
+	}
+	err = recover_one(d, sc);
+	if (err == ENOENT) {
+		log_event(
+		    LOG_ERROR, "desk.recovery-orphan",
+		    "key=%llu tenant=%s queue=%s skills=%s "
+		    "hint=\"the queue or a skill is no longer configured; "
+		    "the contact stays stored for a later start\"",
+		    (unsigned long long)sc->key, sc->tenant ? sc->tenant : "-",
+		    sc->queue ? sc->queue : "-", sc->skills ? sc->skills : "-");
+		r->orphans++;
+		return 0;
+	}
+	if (!err)
+		r->recovered++;
+	return err;
+}
+
+int desk_recover(struct desk *d, size_t *recoveredp, size_t *orphansp)
+{
+	struct recovery r = {.d = d};
+	int err;
+
+	if (!d)
+		return EINVAL;
+	if (d->store) {
+		err = store_contacts_open(d->store, recover_h, &r);
+		if (!err)
+			err = store_flush(d->store);
+		if (err)
+			return err;
+	}
+	d->st.recovered += r.recovered;
+	if (recoveredp)
+		*recoveredp = r.recovered;
+	if (orphansp)
+		*orphansp = r.orphans;
+	return 0;
+}
+
+/* ---- the agent's actions ------------------------------------------------ */
+
+const struct desk_contact *desk_find(const struct desk *d, uint64_t key)
+{
+	return d && key ? idmap_get(&d->by_key, key) : NULL;
+}
+
+/* The hosted live contact key, if agent may act on it (ACD_NONE: anyone). */
+static int mine(struct desk *d, uint64_t key, uint32_t agent,
+                struct desk_contact **cp)
+{
+	struct desk_contact *c = (struct desk_contact *)desk_find(d, key);
+
+	if (!c || !c->hosted)
+		return ENOENT;
+	if (agent != ACD_NONE && c->agent != agent)
+		return EPERM;
+	*cp = c;
+	return 0;
+}
+
+int desk_accept(struct desk *d, uint64_t key, uint32_t agent)
+{
+	struct desk_contact *c;
+	int err = mine(d, key, agent, &c);
+
+	if (err)
+		return err;
+	err = acd_offer_accept(d->acd, c->contact, agent);
+	/* a conversation opens as it is accepted */
+	if (!err)
+		err = acd_contact_connected(d->acd, c->contact);
+	return err;
+}
+
+int desk_reject(struct desk *d, uint64_t key, uint32_t agent)
+{
+	struct desk_contact *c;
+	int err = mine(d, key, agent, &c);
+
+	return err ? err : acd_offer_reject(d->acd, c->contact, agent);
+}
+
+int desk_finish(struct desk *d, uint64_t key, uint32_t agent)
+{
+	struct desk_contact *c;
+	int err = mine(d, key, agent, &c);
+
+	return err ? err : acd_contact_end(d->acd, c->contact);
+}
+
+int desk_wrapup_done(struct desk *d, uint64_t key, uint32_t agent)
+{
+	struct desk_contact *c;
+	int err = mine(d, key, agent, &c);
+
+	return err ? err : acd_contact_wrapup_done(d->acd, c->contact);
+}
+
+int desk_withdraw(struct desk *d, uint64_t key)
+{
+	struct desk_contact *c;
+	int err = mine(d, key, ACD_NONE, &c);
+
+	if (err)
+		return err;
+	err = acd_contact_abandon(d->acd, c->contact);
+	/* a conversation already open ends from the customer's side */
+	if (err == EPROTO)
+		err = acd_contact_end(d->acd, c->contact);
+	return err;
+}
+
+void desk_stats(const struct desk *d, struct desk_stats *st)
+{
+	*st = d->st;
+	st->live = d->by_contact.n;
+}
