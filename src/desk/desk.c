@@ -535,6 +535,33 @@ const struct desk_contact *desk_find(const struct desk *d, uint64_t key)
 	return d && key ? idmap_get(&d->by_key, key) : NULL;
 }
 
+static int by_key(const void *a, const void *b)
+{
+	const struct desk_contact *x = *(const struct desk_contact *const *)a;
+	const struct desk_contact *y = *(const struct desk_contact *const *)b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+void desk_each(const struct desk *d, desk_contact_h *h, void *arg)
+{
+	struct desk_contact **v;
+	size_t n = 0;
+
+	if (!d || !d->by_key.n)
+		return;
+	v = malloc(d->by_key.n * sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i <= d->by_key.mask; i++)
+		if (d->by_key.slots[i].value)
+			v[n++] = d->by_key.slots[i].value;
+	qsort(v, n, sizeof(*v), by_key);
+	for (size_t i = 0; i < n; i++)
+		h(v[i], arg);
+	free(v);
+}
+
 /* The hosted live contact key, if agent may act on it (ACD_NONE: anyone). */
 static int mine(struct desk *d, uint64_t key, uint32_t agent,
                 struct desk_contact **cp)

@@ -93,6 +93,10 @@ int desk_recover(struct desk *d, size_t *recoveredp, size_t *orphansp);
 /** The live contact key, or NULL (ended, or never). */
 const struct desk_contact *desk_find(const struct desk *d, uint64_t key);
 
+/** Visit every live contact in the order of their keys. */
+typedef void(desk_contact_h)(const struct desk_contact *c, void *arg);
+void desk_each(const struct desk *d, desk_contact_h *h, void *arg);
+
 /* The agent's actions on a hosted contact. Each returns 0; ENOENT (no
  * such live contact), EPERM (not this agent's), ESTALE (the offer is no
  * longer out), EPROTO (the wrong state for it). */

@@ -89,6 +89,8 @@ int web_alloc(struct web **wp, const struct web_env *env)
 		return ENOMEM;
 	w->acd = env->acd;
 	w->voice = env->voice;
+	w->desk = env->desk;
+	w->store = env->store;
 	w->cfg = env->cfg;
 	w->reload = env->reload;
 	w->reload_arg = env->reload_arg;

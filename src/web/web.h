@@ -9,6 +9,8 @@
 
 struct acd;
 struct config;
+struct desk;
+struct store;
 struct voice;
 struct web;
 
@@ -21,6 +23,8 @@ struct web_env {
 	                             "": no socket (tests) */
 	struct acd *acd;          /* required */
 	struct voice *voice;      /* NULL: no voice channel (emergency 409) */
+	struct desk *desk;        /* NULL: no contacts routes (409) */
+	struct store *store;      /* NULL: no journal to read */
 	const struct config *cfg; /* users, tenants, queues, agents, flows */
 	web_reload_h *reload;     /* POST /api/v1/reload; NULL: 409 */
 	void *reload_arg;

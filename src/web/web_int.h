@@ -50,6 +50,8 @@ struct web_throttle {
 struct web {
 	struct http_sock *sock;
 	struct acd *acd;
+	struct desk *desk;   /* NULL: contacts answer 409 */
+	struct store *store; /* NULL: no journal to read */
 	struct voice *voice;
 	const struct config *cfg;
 	web_reload_h *reload;
@@ -164,6 +166,12 @@ void web_session_end(struct web *w, struct web_session *s);
 bool web_user_tenant(const struct config *cfg, const struct config_user *u,
                      const char *tenant);
 web_route_h web_api_login, web_api_logout, web_api_session;
+
+/* ---- api_contact.c ---- */
+web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
+    web_api_contact_journal, web_api_contact_accept, web_api_contact_reject,
+    web_api_contact_finish, web_api_contact_wrapup_done,
+    web_api_contact_withdraw;
 
 /* ---- api.c and metrics.c: the routes ---- */
 web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,
