@@ -127,6 +127,7 @@ static void on_engine_event(const struct acd_event *ev, void *arg)
 		journal(ev);
 	if (voice)
 		voice_engine_event(voice, ev);
+	web_engine_event(web, ev);
 	engine_arm();
 }
 

@@ -31,6 +31,7 @@ struct web_session {
 	bool cookie;
 	char user[CONFIG_NAME_MAX];
 	uint64_t expires; /* ms */
+	struct list subs; /* struct web_sub: its WebSockets */
 };
 
 /* What a lookup wants: the token and the kind of session. */
@@ -54,6 +55,13 @@ static uint32_t token_key(const uint8_t *token)
 static void session_destructor(void *arg)
 {
 	struct web_session *s = arg;
+	struct le *le = s->subs.head;
+	/* A WebSocket lives no longer than the session that opened it. */
+	while (le) {
+		struct web_sub *sub = le->data;
+		le = le->next;
+		web_sub_session_ended(sub);
+	}
 	hash_unlink(&s->le);
 	sodium_memzero(s->token, sizeof(s->token));
 	sodium_memzero(s->csrf, sizeof(s->csrf));
@@ -262,6 +270,17 @@ void web_session_end(struct web *w, struct web_session *s)
 {
 	if (s)
 		session_drop(w, s);
+}
+
+bool web_session_alive(const struct web *w, const struct web_session *s)
+{
+	return s && s->expires > web_now(w) &&
+	       config_user_find(w->cfg, s->user);
+}
+
+void web_session_attach(struct web_session *s, struct le *le, void *sub)
+{
+	list_append(&s->subs, le, sub);
 }
 
 bool web_user_tenant(const struct config *cfg, const struct config_user *u,

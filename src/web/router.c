@@ -32,6 +32,7 @@ static const struct route routes[] = {
     {"POST", {"api", "v1", "login"}, OPEN, AGENT, web_api_login},
     {"POST", {"api", "v1", "logout"}, SIGNED, AGENT, web_api_logout},
     {"GET", {"api", "v1", "session"}, SIGNED, AGENT, web_api_session},
+    {"GET", {"api", "v1", "events"}, SIGNED, AGENT, web_api_events},
     {"GET", {"api", "v1", "queues"}, SIGNED, AGENT, web_api_queues},
     {"GET", {"api", "v1", "queues", "*", "*"}, SIGNED, AGENT, web_api_queue},
     {"GET", {"api", "v1", "agents"}, SIGNED, AGENT, web_api_agents},

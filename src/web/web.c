@@ -7,12 +7,23 @@
 #include "core/log.h"
 #include "web/web_int.h"
 
+#include <re_websock.h>
+
 static void web_destructor(void *arg)
 {
 	struct web *w = arg;
+	struct le *le = w->subs.head;
+	tmr_cancel(&w->check_tmr);
+	while (le) {
+		struct web_sub *sub = le->data;
+		le = le->next;
+		web_sub_close(sub, 1001, "going away");
+	}
 	w->sock = mem_deref(w->sock);
 	web_sessions_flush(w);
 	w->sessions = mem_deref(w->sessions);
+	w->websock = mem_deref(w->websock);
+	w->feed = mem_deref(w->feed);
 }
 
 /* Headers only a few answers carry: the challenge, Retry-After, Allow,
@@ -67,6 +78,15 @@ static void request_handler(struct http_conn *conn, const struct http_msg *msg,
 	char method[16], peer[64];
 	memset(&r, 0, sizeof(r));
 	web_dispatch(w, msg, http_conn_peer(conn), &r);
+	if (r.status == 101) {
+		/* GET /api/v1/events: the WebSocket takes the connection. */
+		int err = web_ws_accept(w, conn, msg, &r.upgrade);
+		if (!err)
+			return;
+		web_reply_error(&r, 400, "not-websocket",
+		                "the WebSocket handshake failed (%s)",
+		                strerror(err));
+	}
 	(void)pl_strcpy(&msg->met, method, sizeof(method));
 	(void)re_snprintf(peer, sizeof(peer), "%J", http_conn_peer(conn));
 	/* Not the path: it may carry names the operator should not log. */
@@ -95,7 +115,12 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	w->reload = env->reload;
 	w->reload_arg = env->reload_arg;
 	err = web_sessions_init(w);
+	if (!err)
+		err = web_feed_alloc(&w->feed, WEB_FEED_MAX);
 	if (err || !env->listen || !env->listen[0])
+		goto out;
+	err = websock_alloc(&w->websock, NULL, NULL);
+	if (err)
 		goto out;
 	err = sa_decode(&laddr, env->listen, strlen(env->listen));
 	if (err)
@@ -114,8 +139,10 @@ out:
 
 void web_config(struct web *w, const struct config *cfg)
 {
-	if (w && cfg)
+	if (w && cfg) {
 		w->cfg = cfg;
+		web_subs_config(w);
+	}
 }
 
 void web_free(struct web *w)

@@ -8,6 +8,7 @@
 #define CENTRALINO_WEB_H
 
 struct acd;
+struct acd_event;
 struct config;
 struct desk;
 struct store;
@@ -44,6 +45,12 @@ int web_alloc(struct web **wp, const struct web_env *env);
  * applies at once.
  */
 void web_config(struct web *w, const struct config *cfg);
+/**
+ * An engine event, for the WebSocket feed (GET /api/v1/events): kept in
+ * a ring and pushed to the subscribers who may see it. Call it from the
+ * engine's event handler, for every event. NULL w is accepted.
+ */
+void web_engine_event(struct web *w, const struct acd_event *ev);
 /** Stop listening, forget every token and free. NULL is accepted. */
 void web_free(struct web *w);
 

@@ -37,8 +37,17 @@
 #define WEB_THROTTLE_N   256    /* addresses remembered */
 #define WEB_PARAMS_MAX   2      /* {tenant}/{name} */
 #define WEB_COOKIE_NAME  "centralino_session"
-#define WEB_COOKIE_MAX   4096 /* a longer Cookie header is not read */
-#define WEB_COOKIES_MAX  64   /* pairs read from one request */
+#define WEB_COOKIE_MAX   4096         /* a longer Cookie header is not read */
+#define WEB_COOKIES_MAX  64           /* pairs read from one request */
+#define WEB_FEED_MAX     65536        /* events the WebSocket can replay */
+#define WEB_EPOCH_HEX    16           /* the feed's epoch: 64 random bits */
+#define WEB_VIEW_QUEUES  64           /* queues of an agent user's view */
+#define WEB_WS_PING_MS   25000        /* keep-alive pings */
+#define WEB_WS_CHECK_MS  10000        /* sessions of open sockets checked */
+#define WEB_WS_TXQ_LOW   (64 * 1024)  /* sending pauses above this ... */
+#define WEB_WS_TXQ_MAX   (256 * 1024) /* ... and never queues beyond */
+#define WEB_WS_STALL_MS  30000 /* paused this long: the client is dropped */
+#define WEB_WS_PUMP_MAX  4096  /* events looked at per turn */
 
 /** One address that failed to sign in (IPv6 counted by its /64). */
 struct web_throttle {
@@ -47,8 +56,21 @@ struct web_throttle {
 	uint64_t window_start, blocked_until; /* ms, tmr_jiffies() */
 };
 
+struct web_feed;
+struct websock;
+
+/** The WebSocket side's counters, for /metrics. */
+struct web_ws_stats {
+	uint64_t opened, messages, resets, dropped_slow, closed_session;
+};
+
 struct web {
 	struct http_sock *sock;
+	struct websock *websock; /* NULL without a listener (tests) */
+	struct web_feed *feed;
+	struct list subs; /* struct web_sub: open WebSockets */
+	struct tmr check_tmr;
+	struct web_ws_stats ws;
 	struct acd *acd;
 	struct desk *desk;   /* NULL: contacts answer 409 */
 	struct store *store; /* NULL: no journal to read */
@@ -64,18 +86,28 @@ struct web {
 	bool secure;         /* served over TLS: cookies get "Secure" */
 };
 
+struct web_session;
+
+/** What GET /api/v1/events hands to web.c with a 101: the subscriber. */
+struct web_upgrade {
+	struct web_session *session; /* borrowed for the request only */
+	char user[CONFIG_NAME_MAX];
+	bool resume; /* a resume token was given: */
+	char epoch[WEB_EPOCH_HEX + 1];
+	uint64_t seq;
+};
+
 /** An answer being built: status, body and a few headers. */
 struct web_reply {
 	uint16_t status;
-	const char *ctype;     /* "application/json" unless metrics */
-	struct mbuf *body;     /* owned; NULL: empty */
-	unsigned retry_after;  /* seconds; 429 */
-	const char *allow;     /* 405: the methods of the path */
-	bool www_authenticate; /* 401 */
-	char set_cookie[192];  /* a Set-Cookie value; "" none */
+	const char *ctype;          /* "application/json" unless metrics */
+	struct mbuf *body;          /* owned; NULL: empty */
+	unsigned retry_after;       /* seconds; 429 */
+	const char *allow;          /* 405: the methods of the path */
+	bool www_authenticate;      /* 401 */
+	char set_cookie[192];       /* a Set-Cookie value; "" none */
+	struct web_upgrade upgrade; /* 101 */
 };
-
-struct web_session;
 
 /** One request after routing and authentication. */
 struct web_call {
@@ -162,10 +194,113 @@ int web_authenticate(struct web *w, struct web_call *call);
 int web_cookie_parse(const struct pl *hdr, const char *name, struct pl *valp);
 /** End a session: its WebSockets close, its token stops working. */
 void web_session_end(struct web *w, struct web_session *s);
+/** Is s still valid: not expired, its user still configured? */
+bool web_session_alive(const struct web *w, const struct web_session *s);
+/** Link a WebSocket to its session (le's data is the subscriber). */
+void web_session_attach(struct web_session *s, struct le *le, void *sub);
 /** Is user allowed to see tenant (by name)? */
 bool web_user_tenant(const struct config *cfg, const struct config_user *u,
                      const char *tenant);
 web_route_h web_api_login, web_api_logout, web_api_session;
+
+/* ---- feed.c ---- */
+
+/** One event of the feed: its JSON, and the ids that decide who sees it. */
+struct web_feed_entry {
+	uint64_t seq;
+	uint32_t tenant, queue, agent; /* engine ids; ACD_NONE: none */
+	char *full;                    /* the whole event */
+	char *figures; /* events of a queue: its figures alone; else NULL */
+	size_t full_len, figures_len;
+};
+
+/** What one user may see of the feed (built from the configuration). */
+struct web_view {
+	bool all; /* supervisors and administrators: all of their tenants */
+	uint32_t tenants[CONFIG_USER_TENANTS];
+	unsigned ntenants;
+	uint32_t agent; /* agent users: their agent, its events in full ... */
+	uint32_t queues[WEB_VIEW_QUEUES]; /* ... and their queues' figures */
+	size_t nqueues;
+};
+
+/** A feed of cap events with a new random epoch. EINVAL, ENOMEM. */
+int web_feed_alloc(struct web_feed **fp, size_t cap);
+/**
+ * Serialise ev (names, not ids) as the next event; the oldest one goes
+ * when the ring is full. wall_ms is the time shown to clients. Returns 0
+ * or ENOMEM (the event is not in the feed, its number not used).
+ */
+int web_feed_append(struct web_feed *f, const struct acd *acd,
+                    const struct acd_event *ev, int64_t wall_ms);
+/** The event numbered seq, or NULL when it is gone or not yet there. */
+const struct web_feed_entry *web_feed_at(const struct web_feed *f,
+                                         uint64_t seq);
+const char *web_feed_epoch(const struct web_feed *f);
+/** The newest event's seq (0: none yet), the oldest one still held. */
+uint64_t web_feed_last(const struct web_feed *f);
+uint64_t web_feed_first(const struct web_feed *f);
+size_t web_feed_bytes(const struct web_feed *f);
+/** The view of user u, with the engine's ids of today. */
+void web_view_build(struct web_view *v, const struct web *w,
+                    const struct config_user *u);
+/** The message of e that v may see (borrowed, with its length in *lenp):
+ * the whole event, the queue's figures alone, or NULL: nothing. */
+const char *web_view_message(const struct web_view *v,
+                             const struct web_feed_entry *e, size_t *lenp);
+
+/* ---- ws.c ---- */
+
+/** Where a subscriber's messages go: a WebSocket, or a test's buffer. */
+typedef int(web_sink_send_h)(const char *text, size_t len, void *arg);
+typedef size_t(web_sink_backlog_h)(void *arg); /* bytes not yet sent */
+typedef void(web_sink_close_h)(uint16_t code, const char *reason, void *arg);
+struct web_sink {
+	web_sink_send_h *sendh;
+	web_sink_backlog_h *backlogh;
+	web_sink_close_h *closeh;
+	void *arg;
+};
+
+struct web_sub;
+
+/**
+ * A subscriber for the 101 that GET /api/v1/events answered, linked to
+ * w and its session; it sends nothing before web_sub_start(). Returns 0,
+ * ENOENT (the user is gone) or ENOMEM. Freed by mem_deref() or when it
+ * closes.
+ */
+int web_sub_alloc(struct web_sub **subp, struct web *w,
+                  const struct web_upgrade *up);
+/** Send the hello (or the reset) and what the subscriber resumes. */
+void web_sub_start(struct web_sub *sub, const struct web_sink *sink);
+/** Close with a WebSocket status code and free the subscriber. */
+void web_sub_close(struct web_sub *sub, uint16_t code, const char *reason);
+/** Its session ended (logout, expiry, user removed): close it. */
+void web_sub_session_ended(struct web_sub *sub);
+/** Messages sent to the subscriber so far. */
+uint64_t web_sub_sent(const struct web_sub *sub);
+/** New events are in the feed: every subscriber sends what it may. */
+void web_subs_notify(struct web *w);
+/** The configuration changed: views rebuilt, removed users closed. */
+void web_subs_config(struct web *w);
+/** Close the subscribers whose session ended or expired (a timer runs it
+ * every WEB_WS_CHECK_MS), and look again at those paused. */
+void web_subs_check(struct web *w);
+/**
+ * The "resume=EPOCH:SEQ" parameter of a query string ("?a=b&resume=..."
+ * or without the '?'; percent-encoding allowed) into up; other
+ * parameters are ignored. Returns 0 (up->resume tells whether there was
+ * one) or EINVAL: malformed, or given twice.
+ */
+int web_resume_parse(const struct pl *query, struct web_upgrade *up);
+/** Accept the WebSocket of a 101 on conn. An errno when it failed (the
+ * caller answers the request). */
+int web_ws_accept(struct web *w, struct http_conn *conn,
+                  const struct http_msg *msg, const struct web_upgrade *up);
+/** Prometheus lines of the WebSocket side and the feed. */
+int web_ws_metrics(const struct web *w, struct mbuf *mb);
+web_route_h web_api_events;
 
 /* ---- api_contact.c ---- */
 web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
