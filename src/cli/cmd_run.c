@@ -23,6 +23,7 @@
 #include "core/config.h"
 #include "core/event_log.h"
 #include "core/log.h"
+#include "desk/desk.h"
 #include "store/store.h"
 #include "voice/voice.h"
 #include "web/web.h"
@@ -34,6 +35,7 @@ static struct web *web;
 static const char *config_path;
 static struct tmr engine_tmr, signal_tmr, flush_tmr;
 static struct store *store;
+static struct desk *desk; /* contacts that are not calls; the ledger */
 static int store_failing; /* the last flush's error, 0 when fine */
 
 static void on_signal(int sig)
@@ -125,6 +127,8 @@ static void on_engine_event(const struct acd_event *ev, void *arg)
 	event_log(engine, ev);
 	if (store)
 		journal(ev);
+	if (desk)
+		desk_engine_event(desk, ev);
 	if (voice)
 		voice_engine_event(voice, ev);
 	web_engine_event(web, ev);
@@ -163,6 +167,29 @@ static int store_start(const struct config *cfg)
 	return 0;
 }
 
+/* The desk, and what an earlier run left unfinished back in its queues:
+ * before any channel opens, so nothing new overtakes it. */
+static int desk_start(void)
+{
+	struct desk_params p = {.acd = engine, .store = store};
+	struct desk_stats st;
+	size_t recovered, orphans;
+	int err = desk_alloc(&desk, &p);
+
+	if (!err)
+		err = desk_recover(desk, &recovered, &orphans);
+	if (err) {
+		log_event(LOG_ERROR, "desk.recovery-failed", "error=\"%s\"",
+		          store_errmsg(store));
+		return err;
+	}
+	desk_stats(desk, &st);
+	log_event(orphans ? LOG_WARN : LOG_INFO, "desk.recovered",
+	          "recovered=%zu interrupted=%llu orphans=%zu", recovered,
+	          (unsigned long long)st.interrupted, orphans);
+	return 0;
+}
+
 /* Load, check and apply the configuration to a new engine. */
 static int start(const char *path)
 {
@@ -185,7 +212,9 @@ static int start(const char *path)
 		          path, errs.n + errs.dropped);
 	}
 	config_errors_free(&errs);
-	return err ? err : store_start(config_hold_cfg(current));
+	if (!err)
+		err = store_start(config_hold_cfg(current));
+	return err ? err : desk_start();
 }
 
 /*
@@ -304,6 +333,8 @@ static int web_start(void)
 	    .listen = cfg->http_listen.text,
 	    .acd = engine,
 	    .voice = voice,
+	    .desk = desk,
+	    .store = store,
 	    .cfg = cfg,
 	    .reload = reload_api,
 	};
@@ -439,6 +470,7 @@ int cmd_run(int argc, char **argv)
 	fd_setsize(fd_limit()); /* libre 1.1.0 starts with no room */
 	if (start(path)) {
 		acd_free(engine);
+		desk_free(desk);
 		if (store)
 			store_close(store);
 		config_hold_unref(current);
@@ -453,6 +485,7 @@ int cmd_run(int argc, char **argv)
 	log_event(LOG_INFO, "centralino.stopped", "signal=%d",
 	          (int)stop_signal);
 	acd_free(engine); /* its last events reach the journal */
+	desk_free(desk);
 	if (store && store_close(store))
 		log_event(LOG_ERROR, "store.close-failed", "pending-lost=yes");
 	config_hold_unref(current);
