@@ -562,6 +562,8 @@ static void action_reply(struct web *w, struct web_reply *r, int err,
 
 	switch (err) {
 	case 0:
+		/* an end the agent heard of is not undone by a crash */
+		(void)store_flush_quiet(w);
 		c = desk_find(w->desk, key);
 		web_reply_json(r, 200,
 		               c ? live_json(w, c)
@@ -661,6 +663,8 @@ void web_api_contact_withdraw(struct web *w, struct web_call *call,
 	if (!j)
 		return;
 	err = c && c->hosted ? desk_withdraw(w->desk, c->key) : ENOENT;
+	if (!err)
+		(void)store_flush_quiet(w);
 	if (err) {
 		web_reply_error(r, 409, "state-refused",
 		                "contact %s is not open on the desk",
