@@ -1,7 +1,8 @@
 /*
  * fuzz_web.c - libFuzzer target: the REST API's request handling that is
  * ours (src/web/): routing, path parameters, tokens, JSON bodies, every
- * route handler, after libre's http_msg_decode() of the bytes.
+ * route handler (contacts too, on a desk without a store), after libre's
+ * http_msg_decode() of the bytes.
  *
  * The first byte picks what the rest is:
  *   0: a whole HTTP request, as a client would send it;
@@ -21,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "desk/desk.h"
 #include "web/web_int.h"
 
 #define INPUT_MAX (80u * 1024)
@@ -30,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct {
 	struct config *cfg;
 	struct acd *acd;
+	struct desk *desk; /* contacts, without a store */
 	struct web *web;
 	struct sa peer;
 	char admin[WEB_TOKEN_HEX + 1], agent[WEB_TOKEN_HEX + 1];
@@ -55,10 +58,11 @@ static acd_time_t fixed_clock(void *arg)
 	return 1000;
 }
 
-static void no_event(const struct acd_event *ev, void *arg)
+static void to_desk(const struct acd_event *ev, void *arg)
 {
-	(void)ev;
 	(void)arg;
+	if (fx.desk)
+		desk_engine_event(fx.desk, ev);
 }
 
 static int reload_ok(void *arg)
@@ -119,10 +123,13 @@ static void setup(void)
 	}
 	snprintf(text, sizeof(text), yaml, h[0], h[1]);
 	if (config_parse(text, strlen(text), "fuzz.yaml", &fx.cfg, &errs) ||
-	    acd_alloc(&fx.acd, fixed_clock, no_event, NULL, 1) ||
+	    acd_alloc(&fx.acd, fixed_clock, to_desk, NULL, 1) ||
 	    config_apply(fx.cfg, fx.acd, &errs))
 		abort();
+	if (desk_alloc(&fx.desk, &(struct desk_params){.acd = fx.acd}))
+		abort();
 	env.acd = fx.acd;
+	env.desk = fx.desk;
 	env.cfg = fx.cfg;
 	env.reload = reload_ok;
 	if (web_alloc(&fx.web, &env) || sa_set_str(&fx.peer, "::1", 40000))
