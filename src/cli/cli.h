@@ -13,5 +13,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_staffing(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

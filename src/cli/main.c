@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"staffing", cmd_staffing, "Erlang C / Erlang A staffing figures"},
     {"bench", cmd_bench, "benchmarks (bench routing ...)"},
     {"check-config", cmd_check_config, "report every error in a config"},
+    {"report", cmd_report, "queue and agent reports from the journal"},
     {"version", cmd_version, "print the version"},
 };
 
