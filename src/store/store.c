@@ -59,6 +59,15 @@ static const char *const migrations[] = {
     "CREATE INDEX journal_wall ON journal (wall_ms);"
     "CREATE INDEX journal_agent_state ON journal (run, tenant, agent, seq)"
     " WHERE type = 'agent-state';",
+    /* 5: retention: when the personal fields of an ended contact or of
+     * a call were anonymised (NULL: not yet), and the rows still to do
+     * found oldest first without a walk of the table. */
+    "ALTER TABLE contacts ADD COLUMN anonymised_ms INTEGER;"
+    "ALTER TABLE calls ADD COLUMN anonymised_ms INTEGER;"
+    "CREATE INDEX contacts_retention ON contacts (ended_ms)"
+    " WHERE anonymised_ms IS NULL;"
+    "CREATE INDEX calls_retention ON calls (wall_ms)"
+    " WHERE anonymised_ms IS NULL;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
