@@ -321,6 +321,7 @@ static int channels_start(void)
 	if (!voice_params_from_config(&vp, cfg, engine))
 		return 0; /* no sip section: no voice channel */
 	vp.cdrh = on_cdr;
+	vp.desk = desk;
 	err = voice_alloc(&voice, &vp, current, engine);
 	free(vp.phones);
 	return err;

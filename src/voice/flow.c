@@ -15,6 +15,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "desk/desk.h"
 #include "media/media.h"
 #include "voice/call.h"
 #include "voice/flow.h"
@@ -389,6 +390,59 @@ static void vm_dir(const struct config *cfg, char *buf, size_t size)
 		snprintf(buf, size, "voicemail");
 }
 
+/* s as the inside of a JSON string: quotes, backslashes and controls
+ * escaped (a caller id is the caller's to choose). */
+static const char *json_text(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 7 < size; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			n += (size_t)snprintf(buf + n, size - n, "\\%c", ch);
+		else if (ch < 0x20)
+			n += (size_t)snprintf(buf + n, size - n, "\\u%04x", ch);
+		else
+			buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * The message becomes a contact: through the desk, which stores it before
+ * anything else (a message left is never lost) and offers it to agents'
+ * desktops; without one, straight to the engine.
+ */
+static void vm_contact(struct voice *v, const struct acd_contact_params *p,
+                       const char *file, const char *from, unsigned secs,
+                       uint64_t *idp)
+{
+	struct desk_request rq = {.channel = ACD_CH_VOICEMAIL,
+	                          .queue = p->queue,
+	                          .priority = p->priority,
+	                          .nreqs = p->nreqs,
+	                          .attributes = p->attributes};
+	char payload[1024], f[512], c[256];
+	int err;
+
+	if (!v->p.desk) {
+		(void)acd_contact_add(v->acd, p, idp);
+		return;
+	}
+	memcpy(rq.reqs, p->reqs, sizeof(rq.reqs));
+	snprintf(payload, sizeof(payload),
+	         "{\"file\":\"%s\",\"from\":\"%s\",\"seconds\":%u}",
+	         json_text(file, f, sizeof(f)), json_text(from, c, sizeof(c)),
+	         secs);
+	rq.payload = payload;
+	err = desk_create(v->p.desk, &rq, idp);
+	if (err)
+		log_event(LOG_ERROR, "flow.voicemail-unstored",
+		          "from=%s file=%s error=%s", from, file,
+		          strerror(err));
+}
+
 /* The recording ends: a message of a second or more becomes a contact. */
 static void vm_end(struct flow_run *fr, bool hungup)
 {
@@ -412,7 +466,7 @@ static void vm_end(struct flow_run *fr, bool hungup)
 		p.priority = fr->params.priority;
 		memcpy(p.reqs, fr->params.reqs, sizeof(p.reqs));
 		p.nreqs = fr->params.nreqs;
-		acd_contact_add(v->acd, &p, &id);
+		vm_contact(v, &p, record_path(r), call->from, secs, &id);
 	}
 	log_event(LOG_INFO, "flow.voicemail",
 	          "from=%s seconds=%u contact=%" PRIu64 " queue=%s", call->from,

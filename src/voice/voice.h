@@ -16,6 +16,7 @@
 
 struct config;
 struct config_hold;
+struct desk;
 struct voice;
 
 enum voice_transport { VOICE_UDP = 0, VOICE_TCP, VOICE_TLS };
@@ -62,6 +63,7 @@ struct voice_params {
 	size_t nphones;
 	voice_cdr_h *cdrh; /* may be NULL */
 	void *cdr_arg;
+	struct desk *desk; /* hosts voicemails; NULL: the engine alone */
 };
 
 /** Counters for the operator and the benchmarks. */
