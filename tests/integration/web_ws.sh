@@ -117,4 +117,35 @@ s=$(curl -s -b "$J" -o "$T/body" -w '%{http_code}' "$BASE/api/v1/agents")
 [ "$s" = 401 ] || fail "the cookie still works after logout: $s"
 ok "logout clears the cookie and ends the session"
 kill -0 "$daemon_pid" 2>/dev/null || fail "the daemon died"
+
+# The daemon stops with a WebSocket open: the client is told (1001), and
+# a sanitizer build finds nothing left behind.
+ADMIN=$(curl -s -H 'Content-Type: application/json' \
+	--data-binary '{"user":"admin","password":"admin-pw"}' "$BASE/api/v1/login" |
+	sed -n 's/.*"token":"\([0-9a-f]\{64\}\)".*/\1/p')
+[ -n "$ADMIN" ] || fail "no admin token"
+timeout 30 node --experimental-websocket -e '
+const ws = new WebSocket(process.argv[1], {headers: {authorization: "Bearer " + process.argv[2]}});
+ws.onmessage = (e) => { if (JSON.parse(e.data).type === "hello") console.log("open"); };
+ws.onclose = (e) => { console.log("closed " + e.code); process.exit(0); };
+' "ws://127.0.0.1:$PORT/api/v1/events" "$ADMIN" >"$T/last.out" 2>&1 &
+client_pid=$!
+i=0
+until grep -q open "$T/last.out"; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && fail "the last WebSocket did not open: $(cat "$T/last.out")"
+	sleep 0.1
+done
+kill "$daemon_pid"
+wait "$daemon_pid"
+status=$?
+daemon_pid=""
+wait "$client_pid"
+grep -q "closed 1001" "$T/last.out" || fail "the client was not told: $(cat "$T/last.out")"
+if grep -q "Sanitizer" "$T/daemon.log"; then
+	grep -A 20 "Sanitizer" "$T/daemon.log" | head -n 60 >&2
+	fail "the daemon reported a memory error"
+fi
+[ "$status" = 0 ] || fail "the daemon exited with $status"
+ok "the daemon stops with a WebSocket open: 1001 to the client, nothing leaked"
 exit 0
