@@ -68,6 +68,15 @@ static const char *const migrations[] = {
     " WHERE anonymised_ms IS NULL;"
     "CREATE INDEX calls_retention ON calls (wall_ms)"
     " WHERE anonymised_ms IS NULL;",
+    /* 6: conversations: the messages of a chat in order, each once per
+     * sender's id (a resent message is not doubled); the hash of the
+     * secret that lets a visitor back into their chat. */
+    "CREATE TABLE messages (key INTEGER PRIMARY KEY,"
+    " contact INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " wall_ms INTEGER NOT NULL, sender TEXT NOT NULL, agent TEXT,"
+    " client_id TEXT NOT NULL, body TEXT, anonymised_ms INTEGER,"
+    " UNIQUE (contact, seq), UNIQUE (contact, sender, client_id));"
+    "ALTER TABLE contacts ADD COLUMN secret TEXT;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
