@@ -118,6 +118,7 @@ static void sub_pump(struct web_sub *sub)
 {
 	struct web *w = sub->w;
 	const uint64_t last = web_feed_last(w->feed);
+	const uint64_t start = sub->cursor;
 	const char *text;
 	size_t len, budget = WEB_WS_PUMP_MAX;
 
@@ -139,7 +140,9 @@ static void sub_pump(struct web_sub *sub)
 		sub->paused_since = 0;
 		return;
 	}
-	if (!sub->paused_since)
+	/* Paused means behind with no progress: a reader that drains its
+	 * socket, however slowly, starts the clock again. */
+	if (!sub->paused_since || sub->cursor != start)
 		sub->paused_since = web_now(w);
 	else if (web_now(w) - sub->paused_since >= WEB_WS_STALL_MS)
 		goto slow;

@@ -27,7 +27,7 @@
 /* A test's sink: every message parsed, a backlog the test sets. */
 struct capture {
 	json_t *msgs;
-	size_t backlog;
+	size_t backlog, per_send; /* per_send: backlog added by a send */
 	bool closed;
 	uint16_t code;
 };
@@ -38,6 +38,7 @@ static int cap_send(const char *text, size_t len, void *arg)
 	json_t *j = json_loadb(text, len, 0, NULL);
 	assert_non_null(j);
 	json_array_append_new(c->msgs, j);
+	c->backlog += c->per_send;
 	return 0;
 }
 
@@ -405,6 +406,35 @@ static void test_slow_reader(void **state)
 	capture_free(&c, sub);
 }
 
+/* A reader that drains its socket, however slowly, is not dropped: the
+ * stall clock counts time without progress only. */
+static void test_slow_but_steady(void **state)
+{
+	struct wfx *f = *state;
+	char sup[HEX_MAX];
+	struct capture c;
+	struct web_sub *sub;
+
+	wfx_login(f, "sup", "sup-pw", sup);
+	sub = subscribe(f, sup, NULL, &c);
+	c.backlog = WEB_WS_TXQ_LOW;
+	for (int i = 0; i < 4; i++)
+		emit(f, ACD_EV_AGENT_STATE, "demo", NULL, "agent1");
+	for (int i = 0; i < 3; i++) {
+		/* One message drains, then the socket is full again. */
+		f->web->now_ms += WEB_WS_STALL_MS - 1;
+		c.backlog = 0;
+		c.per_send = WEB_WS_TXQ_LOW;
+		emit(f, ACD_EV_AGENT_STATE, "demo", NULL, "agent1");
+		assert_false(c.closed);
+		assert_int_equal(json_array_size(c.msgs), (size_t)i + 2);
+	}
+	f->web->now_ms += WEB_WS_STALL_MS;
+	emit(f, ACD_EV_AGENT_STATE, "demo", NULL, "agent1");
+	assert_true(c.closed);
+	capture_free(&c, sub);
+}
+
 static void test_session_ends(void **state)
 {
 	struct wfx *f = *state;
@@ -545,6 +575,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reset, wfx_setup,
 	                                    wfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_slow_reader, wfx_setup,
+	                                    wfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_slow_but_steady, wfx_setup,
 	                                    wfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_session_ends, wfx_setup,
 	                                    wfx_teardown),
