@@ -83,6 +83,8 @@ static void request_handler(struct http_conn *conn, const struct http_msg *msg,
 		int err = web_ws_accept(w, conn, msg, &r.upgrade);
 		if (!err)
 			return;
+		w->replies[1]--;
+		w->replies[4]++;
 		web_reply_error(&r, 400, "not-websocket",
 		                "the WebSocket handshake failed (%s)",
 		                strerror(err));
