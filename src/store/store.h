@@ -259,6 +259,36 @@ int store_contact_journal(struct store *s, uint64_t key, store_journal_h *h,
  */
 int store_backup(struct store *s, const char *dest);
 
+/** Rows per transaction of store_retention_step() when batch is 0. */
+#define STORE_RETENTION_BATCH 500
+
+/** What one retention step did. */
+struct store_retention {
+	size_t contacts;      /* ended contacts anonymised */
+	size_t calls;         /* call records anonymised */
+	size_t files;         /* voicemail recordings deleted */
+	size_t files_failed;  /* recordings that could not be deleted */
+	size_t examined;      /* rows looked at, anonymised or not */
+	bool more;            /* a full batch: there may be more to do */
+	char file_error[320]; /* the first failure: "PATH: reason" */
+};
+
+/**
+ * Anonymise, in one transaction of at most batch rows (0:
+ * STORE_RETENTION_BATCH), oldest first, the contacts that ended and the
+ * calls whose record was written more than period_ms ago on the store's
+ * wall clock: a contact's payload and attributes and a call's caller
+ * become NULL, and the row gets anonymised_ms. A voicemail's recording
+ * (file= in its attributes) is deleted first; one that cannot be deleted
+ * (not ENOENT) leaves its row as it was, counted in files_failed, for a
+ * later step. Step again while r->more. Returns 0 and *r, EINVAL, EACCES
+ * (read-only), ENOMEM, or an errno with store_errmsg() set: then nothing
+ * was marked (recordings already deleted stay deleted; their rows are
+ * taken again). Buffered writes are not flushed.
+ */
+int store_retention_step(struct store *s, int64_t period_ms, size_t batch,
+                         struct store_retention *r);
+
 /** "scheduled", "waiting", ... "ended"; "?" when out of range. */
 const char *store_contact_state_name(enum acd_contact_state st);
 /** Parse a name back; -1 when unknown. */
