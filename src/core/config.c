@@ -114,6 +114,7 @@ void config_parse_root(struct cctx *c, const struct cnode *root,
 	    {"features", config_features_section, false},
 	    {"flows", config_flows_section, false},
 	    {"users", config_users_section, false},
+	    {"retention", config_retention_section, false},
 	};
 	if (!root || cnode_is_null(root)) {
 		cerr(c, root, "",

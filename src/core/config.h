@@ -382,6 +382,9 @@ struct config {
 	size_t nflows;
 	struct config_user *users; /* empty: nobody can sign in */
 	size_t nusers;
+	/* retention: ended contacts' personal data is anonymised after
+	 * this long; 0 (no section): kept for ever */
+	acd_time_t retention_personal_ms;
 };
 
 /**

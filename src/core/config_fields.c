@@ -160,7 +160,11 @@ bool cparse_duration(struct cctx *c, const struct cnode *n, const char *path,
 	static const struct {
 		const char *suffix;
 		long long ms;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
+	} units[] = {{"ms", 1},
+	             {"s", 1000},
+	             {"m", 60000},
+	             {"h", 3600000},
+	             {"d", 86400000}};
 	char show[48];
 	if (!cexpect(c, n, path, CNODE_SCALAR))
 		return false;
@@ -177,8 +181,8 @@ bool cparse_duration(struct cctx *c, const struct cnode *n, const char *path,
 	}
 	if (strlen(n->str) != n->len || !digits(n->str, len, INT32_MAX, &v)) {
 		cerr(c, n, path,
-		     "bad duration '%s'; expected e.g. 500ms, 20s, 10m, 1h or "
-		     "whole seconds",
+		     "bad duration '%s'; expected e.g. 500ms, 20s, 10m, 1h, "
+		     "7d or whole seconds",
 		     cshow(show, sizeof(show), n->str, n->len));
 		return false;
 	}

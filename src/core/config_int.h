@@ -87,7 +87,7 @@ bool cexpect(struct cctx *c, const struct cnode *n, const char *path,
 /** A name: a non-empty scalar of printable characters, fits dst. */
 bool cparse_name(struct cctx *c, const struct cnode *n, const char *path,
                  char *dst, size_t size);
-/** A duration: 500ms, 20s, 10m, 1h or whole seconds, up to max_ms. */
+/** A duration: 500ms, 20s, 10m, 1h, 7d or whole seconds, up to max_ms. */
 bool cparse_duration(struct cctx *c, const struct cnode *n, const char *path,
                      acd_time_t max_ms, acd_time_t *dst);
 /** A decimal integer in min..max. */
@@ -163,9 +163,9 @@ struct cnames {
 void config_voice_defaults(struct config *cfg);
 /** Top-level section handlers; obj is the struct config. */
 cfield_h config_sip_section, config_http_section, config_store_section,
-    config_prompts_section, config_dialing_section, config_trunks_section,
-    config_numbers_section, config_calendars_section, config_features_section,
-    config_flows_section;
+    config_retention_section, config_prompts_section, config_dialing_section,
+    config_trunks_section, config_numbers_section, config_calendars_section,
+    config_features_section, config_flows_section;
 /** Resolve and cross-check the voice sections (after the rest). */
 void config_voice_resolve(struct cctx *c, struct config *cfg,
                           const struct cnames *names);

@@ -1,7 +1,7 @@
 /*
  * config_voice.c - the daemon's own sections: sip (listeners, capacity,
- * media ports, registration and authentication limits), http, store and
- * prompts; their defaults, and freeing every voice section.
+ * media ports, registration and authentication limits), http, store,
+ * retention and prompts; their defaults, and freeing every voice section.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -329,6 +329,44 @@ bool config_store_section(struct cctx *c, const struct cnode *v,
 	if (!cexpect(c, v, path, CNODE_MAP))
 		return false;
 	cfields_parse(c, v, path, fields, COUNT(fields), cfg->store_path);
+	return true;
+}
+
+/* Shorter would anonymise contacts before the day's reports are made. */
+#define RETENTION_MIN_MS (3600000LL)           /* 1h */
+#define RETENTION_MAX_MS (3650LL * 86400000LL) /* ten years */
+
+static bool retention_personal_data(struct cctx *c, const struct cnode *v,
+                                    const char *path, void *obj)
+{
+	acd_time_t *ms = obj, d;
+	char show[48];
+
+	if (!cparse_duration(c, v, path, RETENTION_MAX_MS, &d))
+		return false;
+	if (d < RETENTION_MIN_MS) {
+		cerr(c, v, path,
+		     "'%s' is shorter than 1h; ended contacts must outlive "
+		     "the day's reports",
+		     cshow(show, sizeof(show), v->str, v->len));
+		return false;
+	}
+	*ms = d;
+	return true;
+}
+
+/* retention: {personal_data: 90d}: see docs/store.md. */
+bool config_retention_section(struct cctx *c, const struct cnode *v,
+                              const char *path, void *obj)
+{
+	static const struct cfield fields[] = {
+	    {"personal_data", retention_personal_data, true},
+	};
+	struct config *cfg = obj;
+	if (!cexpect(c, v, path, CNODE_MAP))
+		return false;
+	cfields_parse(c, v, path, fields, COUNT(fields),
+	              &cfg->retention_personal_ms);
 	return true;
 }
 

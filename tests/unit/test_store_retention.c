@@ -1,10 +1,11 @@
 /*
  * test_store_retention.c - personal data anonymised after the period:
  * which rows, which fields, the recordings deleted, bounded batches in
- * age order, and the rows left alone.
+ * age order, and the rows left alone; the configuration's section.
  */
 #include <sys/stat.h>
 
+#include "config_fixture.h"
 #include "store_fixture.h"
 
 #define DAY (86400000LL)
@@ -342,6 +343,53 @@ static void test_store_retention_refused(void **state)
 	store_close(w);
 }
 
+#define CFG "tenants: [{name: t}]\nskills: [s]\n"
+
+/* retention: {personal_data: D}: days parse, no section keeps for ever. */
+static void test_store_retention_config(void **state)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+
+	(void)state;
+	assert_int_equal(
+	    parse(CFG "retention: {personal_data: 90d}\n", &cfg, &errs), 0);
+	assert_int_equal(cfg->retention_personal_ms, 90 * DAY);
+	config_free(cfg);
+	cfg = NULL;
+	assert_int_equal(
+	    parse(CFG "retention:\n  personal_data: 36h\n", &cfg, &errs), 0);
+	assert_int_equal(cfg->retention_personal_ms, 36 * 3600000LL);
+	config_free(cfg);
+	cfg = NULL;
+	assert_int_equal(parse(CFG, &cfg, &errs), 0);
+	assert_int_equal(cfg->retention_personal_ms, 0);
+	config_free(cfg);
+}
+
+static const struct vector retention_vectors[] = {
+    {"too short", CFG "retention: {personal_data: 10m}\n", 3, 28,
+     "retention.personal_data", "'10m' is shorter than 1h", 1},
+    {"bad unit", CFG "retention: {personal_data: 90x}\n", 3, 28,
+     "retention.personal_data", "bad duration '90x'; expected e.g.", 1},
+    {"too long", CFG "retention: {personal_data: 4000d}\n", 3, 28,
+     "retention.personal_data", "duration '4000d' is longer than", 1},
+    {"missing period", CFG "retention: {}\n", 3, 12, "retention.personal_data",
+     "required field 'personal_data' is missing", 1},
+    {"unknown field", CFG "retention: {personal_data: 90d, calls: 1d}\n", 3, 33,
+     "retention.calls", "unknown field", 1},
+    {"not a mapping", CFG "retention: 90d\n", 3, 12, "retention",
+     "expected a mapping", 1},
+};
+
+static void test_store_retention_config_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0;
+	     i < sizeof(retention_vectors) / sizeof(retention_vectors[0]); i++)
+		check_vector(&retention_vectors[i]);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, sfx_setup, sfx_teardown)
@@ -351,6 +399,8 @@ int main(void)
 	    T(test_store_retention_undeletable),
 	    T(test_store_retention_batches),
 	    T(test_store_retention_refused),
+	    cmocka_unit_test(test_store_retention_config),
+	    cmocka_unit_test(test_store_retention_config_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
