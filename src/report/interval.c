@@ -330,10 +330,12 @@ static void runs_end(struct pass *x, uint64_t run, int64_t wall)
 	rmap_each(&x->visits, visit_end, &re);
 }
 
+/* A new queue entry of contact key; one before it (a transfer's) is over
+ * and its struct is freed when the new one takes its place in the map. */
 static void visit_start(struct pass *x, const struct store_journal_entry *e,
                         const uint64_t key[2])
 {
-	struct visit *v;
+	struct visit *v, *old = rmap_get(&x->visits, key, 2 * sizeof(*key));
 	struct report_queue_row *r;
 
 	if (e->wall_ms < x->p->from_ms || e->wall_ms >= x->p->to_ms ||
@@ -346,6 +348,10 @@ static void visit_start(struct pass *x, const struct store_journal_entry *e,
 		free(v);
 		x->err = ENOMEM;
 		return;
+	}
+	if (old) {
+		visit_done(x, old);
+		free(old);
 	}
 	v->row = r;
 	v->run = e->run;

@@ -530,6 +530,50 @@ static void test_report_day_filters_and_hours(void **state)
 	report_free(r);
 }
 
+/*
+ * A transfer, alone in a store: c1 queued in asl/health 09:01:00,
+ * answered and connected by ann 09:01:05 (5 s), transferred to billing
+ * 09:03:05 (talk 120 s); queued in asl/billing 09:03:05, answered by bob
+ * 09:03:15 (10 s), completed 09:05:25 without wrap-up (talk 130 s).
+ * Each queue counts its own entry.
+ */
+static void test_report_day_transfer(void **state)
+{
+	struct sfx *f = *state;
+	struct day d = {.now = AT(8, 0, 0), .offset = 0};
+	struct store_params p = {.wall_ms = day_now, .wall_arg = &d};
+	const struct store_params ro = {.read_only = true};
+	struct report *r;
+	const struct report_queue_row *q;
+
+	d.s = sfx_open(f, &p);
+	answer(&d, 1, "asl", "health", "ann", AT(9, 1, 0), AT(9, 1, 5), RDY);
+	ev(&d, AT(9, 3, 5), ACD_EV_CONTACT_TRANSFERRED, 1, "asl", "health",
+	   "ann", 125);
+	answer(&d, 1, "asl", "billing", "bob", AT(9, 3, 5), AT(9, 3, 15), RDY);
+	ev(&d, AT(9, 5, 25), ACD_EV_CONTACT_COMPLETED, 1, "asl", "billing",
+	   "bob", 0);
+	assert_int_equal(store_close(d.s), 0);
+	sfx_open(f, &ro);
+	r = day_report(f, 15, NULL, NULL);
+	assert_int_equal(r->nqueues, 2);
+	q = qrow(r, "asl", "health", AT(9, 0, 0));
+	assert_int_equal(q->offered, 1);
+	assert_int_equal(q->handled, 1);
+	assert_int_equal(q->transferred, 1);
+	assert_int_equal(q->talk_ms, 120000);
+	q = qrow(r, "asl", "billing", AT(9, 0, 0));
+	assert_int_equal(q->offered, 1);
+	assert_int_equal(q->transferred, 0);
+	assert_int_equal(q->wait_answered_ms, 10000);
+	assert_int_equal(q->talk_ms, 130000);
+	report_free(r);
+	r = day_report(f, 15, NULL, "billing"); /* only the second entry */
+	assert_int_equal(r->nqueues, 1);
+	assert_int_equal(r->queues[0].handled, 1);
+	report_free(r);
+}
+
 struct lines {
 	char text[8][256];
 	size_t n;
@@ -585,6 +629,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_report_day_filters_and_hours,
 	                                    sfx_setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_report_day_explain, sfx_setup,
+	                                    sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_report_day_transfer, sfx_setup,
 	                                    sfx_teardown),
 	};
 
