@@ -64,6 +64,15 @@ struct web_ws_stats {
 	uint64_t opened, messages, resets, dropped_slow, closed_session;
 };
 
+#define WEB_CHAT_RATE_N 256 /* addresses that opened chats, remembered */
+
+/** Chats an address opened in its current window. */
+struct web_rate {
+	char addr[64]; /* "" free */
+	uint64_t window_start;
+	unsigned count;
+};
+
 struct web {
 	struct http_sock *sock;
 	struct websock *websock; /* NULL without a listener (tests) */
@@ -72,7 +81,8 @@ struct web {
 	struct tmr check_tmr;
 	struct web_ws_stats ws;
 	struct acd *acd;
-	struct desk *desk;   /* NULL: contacts answer 409 */
+	struct desk *desk; /* NULL: contacts answer 409 */
+	struct web_rate chat_rate[WEB_CHAT_RATE_N];
 	struct store *store; /* NULL: no journal to read */
 	struct voice *voice;
 	const struct config *cfg;
@@ -307,6 +317,13 @@ web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
     web_api_contact_journal, web_api_contact_accept, web_api_contact_reject,
     web_api_contact_finish, web_api_contact_wrapup_done,
     web_api_contact_withdraw;
+
+/* ---- api_chat.c ---- */
+web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,
+    web_api_chat_leave, web_api_contact_messages, web_api_contact_write;
+
+/* ---- api_report.c: the reports (docs/reports.md) ---- */
+web_route_h web_api_report_queues;
 
 /* ---- api.c and metrics.c: the routes ---- */
 web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,
