@@ -99,6 +99,7 @@ struct config_queue {
 	unsigned max_waiting;                       /* 0: no limit */
 	acd_time_t service_level, short_abandon;    /* ms */
 	bool no_answer_ready, reject_ready;         /* after_no_answer/reject */
+	bool web_chat; /* open to visitors of the public chat widget */
 	struct config_fallback fallback[ACD_FALLBACK_CAUSE_COUNT];
 	struct config_step steps[ACD_MAX_STEPS];
 	unsigned nsteps;

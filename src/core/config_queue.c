@@ -150,6 +150,12 @@ static bool q_after_reject(struct cctx *c, const struct cnode *v,
 	                  &((struct config_queue *)obj)->reject_ready);
 }
 
+static bool q_web_chat(struct cctx *c, const struct cnode *v,
+                       const char *path, void *obj)
+{
+	return cparse_bool(c, v, path, &((struct config_queue *)obj)->web_chat);
+}
+
 static bool fb_action(struct cctx *c, const struct cnode *v, const char *path,
                       void *obj)
 {
@@ -367,6 +373,7 @@ bool config_queue_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"short_abandon", q_short_abandon, false},
 	    {"after_no_answer", q_after_no_answer, false},
 	    {"after_reject", q_after_reject, false},
+	    {"web_chat", q_web_chat, false},
 	    {"fallback", q_fallback, false},
 	    {"escalation", q_escalation, false},
 	};

@@ -75,6 +75,7 @@ static void contact_free(struct desk_contact *c)
 	free(c->skills);
 	free(c->attributes);
 	free(c->payload);
+	free(c->secret);
 	free(c);
 }
 
@@ -160,6 +161,7 @@ static int save(struct desk *d, struct desk_contact *c,
 	    .skills = c->skills,
 	    .attributes = c->attributes,
 	    .payload = c->payload,
+	    .secret = c->secret,
 	    .state = state,
 	};
 	int err;
@@ -399,7 +401,8 @@ int desk_create(struct desk *d, const struct desk_request *rq, uint64_t *keyp)
 	c->skills = skills_text(d->acd, rq->reqs, rq->nreqs);
 	if ((rq->nreqs && !c->skills) ||
 	    !dup_opt(&c->attributes, rq->attributes) ||
-	    !dup_opt(&c->payload, rq->payload)) {
+	    !dup_opt(&c->payload, rq->payload) ||
+	    !dup_opt(&c->secret, rq->secret)) {
 		contact_free(c);
 		return ENOMEM;
 	}
@@ -463,7 +466,8 @@ static int recover_one(struct desk *d, const struct store_contact *sc)
 	c->hosted = c->recovered = true;
 	if (!dup_opt(&c->skills, sc->skills) ||
 	    !dup_opt(&c->attributes, sc->attributes) ||
-	    !dup_opt(&c->payload, sc->payload)) {
+	    !dup_opt(&c->payload, sc->payload) ||
+	    !dup_opt(&c->secret, sc->secret)) {
 		contact_free(c);
 		return ENOMEM;
 	}
@@ -626,6 +630,71 @@ int desk_withdraw(struct desk *d, uint64_t key)
 	if (err == EPROTO)
 		err = acd_contact_end(d->acd, c->contact);
 	return err;
+}
+
+/* May sender write in c now? */
+static int may_write(const struct desk *d, const struct desk_contact *c,
+                     const char *sender, uint32_t agent)
+{
+	enum acd_contact_state st = acd_contact_state(d->acd, c->contact);
+
+	if (!strcmp(sender, "visitor"))
+		return st == ACD_CONTACT_WAITING || st == ACD_CONTACT_OFFERED ||
+		               st == ACD_CONTACT_CONNECTED
+		           ? 0
+		           : EPERM;
+	if (!strcmp(sender, "agent"))
+		return agent != ACD_NONE && c->agent == agent &&
+		               st == ACD_CONTACT_CONNECTED
+		           ? 0
+		           : EPERM;
+	return EINVAL;
+}
+
+int desk_message(struct desk *d, uint64_t key, const char *sender,
+                 uint32_t agent, const char *client_id, const char *body,
+                 uint64_t *seqp, bool *dupp)
+{
+	struct desk_contact *c = (struct desk_contact *)desk_find(d, key);
+	struct store_message m = {.contact = key,
+	                          .sender = sender,
+	                          .client_id = client_id,
+	                          .body = body};
+	int err;
+
+	if (!c || c->channel != ACD_CH_CHAT)
+		return ENOENT;
+	if (!sender || !client_id || !*client_id || !body)
+		return EINVAL;
+	if ((err = may_write(d, c, sender, agent)))
+		return err;
+	if (!d->store)
+		return ENOSYS;
+	*dupp = false;
+	/* what is buffered first: a resend is found among the committed */
+	if (store_flush(d->store))
+		return EIO;
+	err = store_message_find(d->store, key, sender, client_id, seqp);
+	if (!err) {
+		*dupp = true;
+		return 0;
+	}
+	if (err != ENOENT)
+		return EIO;
+	if (!c->last_seq && store_message_last(d->store, key, &c->last_seq))
+		return EIO;
+	m.seq = c->last_seq + 1;
+	m.agent = agent != ACD_NONE ? acd_agent_name(d->acd, agent) : NULL;
+	err = store_message_add(d->store, &m);
+	if (err)
+		return err == ENOSPC ? ENOSPC : EIO;
+	/* buffered: its seq is taken even if this flush fails, so that the
+	 * retry that finds it written never meets a second one */
+	c->last_seq = m.seq;
+	if (store_flush(d->store))
+		return EIO;
+	*seqp = m.seq;
+	return 0;
 }
 
 void desk_stats(const struct desk *d, struct desk_stats *st)

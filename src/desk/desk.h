@@ -47,11 +47,13 @@ struct desk_contact {
 	uint32_t agent; /* offered to or talking with; ACD_NONE */
 	int priority;
 	int64_t created_ms, virtual_start_ms, not_before_ms; /* Unix ms */
-	char *skills;     /* "skill:level,..." or NULL */
-	char *attributes; /* "key=value;..." or NULL */
-	char *payload;    /* the channel's data, JSON text, or NULL */
-	bool hosted;      /* the desk's own (not a call) */
-	bool recovered;   /* put back by desk_recover() */
+	char *skills;      /* "skill:level,..." or NULL */
+	char *attributes;  /* "key=value;..." or NULL */
+	char *payload;     /* the channel's data, JSON text, or NULL */
+	char *secret;      /* a visitor's token hash (chats), or NULL */
+	uint64_t last_seq; /* of its conversation's last message; 0: unknown */
+	bool hosted;       /* the desk's own (not a call) */
+	bool recovered;    /* put back by desk_recover() */
 };
 
 /** What an app, a web page or the voice channel asks for. */
@@ -64,6 +66,7 @@ struct desk_request {
 	int64_t not_before_ms;  /* Unix ms; 0: at once (callback windows) */
 	const char *attributes; /* may be NULL */
 	const char *payload;    /* JSON text, may be NULL */
+	const char *secret;     /* hash of a visitor's token, may be NULL */
 };
 
 int desk_alloc(struct desk **dp, const struct desk_params *p);
@@ -108,6 +111,20 @@ int desk_finish(struct desk *d, uint64_t key, uint32_t agent);
 int desk_wrapup_done(struct desk *d, uint64_t key, uint32_t agent);
 /** The customer withdrew (closed the chat, cancelled the request). */
 int desk_withdraw(struct desk *d, uint64_t key);
+
+/**
+ * Add a message to contact key's conversation, committed before this
+ * returns 0 with its seq. The visitor ("visitor", agent ACD_NONE) may
+ * write while the chat waits or is connected; an agent ("agent") only
+ * while connected with it. client_id is the sender's own id: sent again
+ * (after a network blip) it gives the first seq and *dupp true, and is
+ * not stored twice. Returns 0; ENOENT (no such live chat), EPERM (not
+ * this agent's, or not connected), EINVAL, ENOSYS (no store), EIO or
+ * ENOSPC (the store cannot record: nothing was taken).
+ */
+int desk_message(struct desk *d, uint64_t key, const char *sender,
+                 uint32_t agent, const char *client_id, const char *body,
+                 uint64_t *seqp, bool *dupp);
 
 struct desk_stats {
 	size_t live;          /* contacts in the engine now, calls included */

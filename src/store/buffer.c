@@ -137,6 +137,7 @@ int store_contact_save(struct store *s, struct store_contact *c)
 	str[S_REASON] = c->attributes;
 	str[S_SKILLS] = c->skills;
 	str[S_PAYLOAD] = c->payload;
+	str[S_SECRET] = c->secret;
 	op.key = c->key ? c->key : s->next_key;
 	op.contact = c->id;
 	op.channel = (int)c->channel;
@@ -199,9 +200,10 @@ int store_prepare(struct store *s)
 	static const char ins_contact[] =
 	    "INSERT INTO contacts (key, run, id, tenant, queue, channel, "
 	    "priority, virtual_start, attributes, state, created_ms, "
-	    "updated_ms, skills, virtual_start_ms, not_before_ms, payload) "
+	    "updated_ms, skills, virtual_start_ms, not_before_ms, payload, "
+	    "secret) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, "
-	    "?13, ?14, ?15) "
+	    "?13, ?14, ?15, ?16) "
 	    "ON CONFLICT (key) DO UPDATE SET run = excluded.run, "
 	    "id = excluded.id, tenant = excluded.tenant, "
 	    "queue = excluded.queue, channel = excluded.channel, "
@@ -211,7 +213,7 @@ int store_prepare(struct store *s)
 	    "updated_ms = excluded.updated_ms, skills = excluded.skills, "
 	    "virtual_start_ms = excluded.virtual_start_ms, "
 	    "not_before_ms = excluded.not_before_ms, "
-	    "payload = excluded.payload";
+	    "payload = excluded.payload, secret = excluded.secret";
 	static const char ins_run[] =
 	    "INSERT OR IGNORE INTO contact_runs (run, id, key) "
 	    "VALUES (?1, ?2, ?3)";
@@ -244,6 +246,13 @@ int store_prepare(struct store *s)
 		rc = sqlite3_prepare_v3(s->db, end_contact, -1,
 		                        SQLITE_PREPARE_PERSISTENT,
 		                        &s->end_contact, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(
+		    s->db,
+		    "INSERT INTO messages (contact, seq, wall_ms, sender, "
+		    "agent, "
+		    "client_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		    -1, SQLITE_PREPARE_PERSISTENT, &s->ins_message, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(s->db, ins_cdr, -1,
 		                        SQLITE_PREPARE_PERSISTENT, &s->ins_cdr,
@@ -340,6 +349,7 @@ static sqlite3_stmt *bind_contact(struct store *s, const struct op *o)
 	sqlite3_bind_int64(st, 13, o->vstart_ms);
 	bind_int(st, 14, o->not_before_ms != 0, o->not_before_ms);
 	bind_text(st, 15, arena_get(s, o->str[S_PAYLOAD]));
+	bind_text(st, 16, arena_get(s, o->str[S_SECRET]));
 	return st;
 }
 
@@ -382,7 +392,9 @@ static int write_ops(struct store *s)
 		const struct op *o = &s->ops[i];
 		sqlite3_stmt *st = o->kind == OP_EVENT ? bind_event(s, o)
 		                   : o->kind == OP_CDR ? bind_cdr(s, o)
-		                                       : bind_contact(s, o);
+		                   : o->kind == OP_MESSAGE
+		                       ? store_bind_message(s, o)
+		                       : bind_contact(s, o);
 		int rc = sqlite3_step(st);
 
 		sqlite3_reset(st);
@@ -424,4 +436,20 @@ int store_flush(struct store *s)
 	s->nops = 0;
 	s->alen = 0;
 	return 0;
+}
+
+const char *store_arena_get(const struct store *s, uint32_t off)
+{
+	return arena_get(s, off);
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v);
+}
+
+int store_op_push(struct store *s, const struct op *op,
+                  const char *const str[S_COUNT])
+{
+	return op_push(s, op, str);
 }

@@ -103,7 +103,7 @@ int store_journal_read(struct store *s, uint64_t run, uint64_t contact,
 #define CONTACT_COLUMNS                                                   \
 	"key, run, id, tenant, queue, channel, priority, virtual_start, " \
 	"attributes, state, skills, virtual_start_ms, not_before_ms, "    \
-	"payload, created_ms, updated_ms, ended_ms, outcome"
+	"payload, created_ms, updated_ms, ended_ms, outcome, secret"
 
 static int visit_contact(sqlite3_stmt *st, const struct reader *r)
 {
@@ -127,6 +127,7 @@ static int visit_contact(sqlite3_stmt *st, const struct reader *r)
 	    .updated_ms = col_int(st, 15),
 	    .ended_ms = col_int(st, 16),
 	    .outcome = col_text(st, 17),
+	    .secret = col_text(st, 18),
 	};
 
 	return r->contact_h(&c, r->arg);

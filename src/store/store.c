@@ -411,6 +411,7 @@ int store_close(struct store *s)
 	sqlite3_finalize(s->end_contact);
 	sqlite3_finalize(s->ins_run);
 	sqlite3_finalize(s->ins_cdr);
+	sqlite3_finalize(s->ins_message);
 	sqlite3_close(s->db); /* statements finalized: cannot be busy */
 	store_buffer_free(s);
 	free(s);

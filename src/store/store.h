@@ -184,6 +184,7 @@ struct store_contact {
 	const char *skills;       /* "skill:level,...", may be NULL */
 	const char *attributes;   /* "key=value;...", may be NULL */
 	const char *payload;      /* the channel's data (JSON), may be NULL */
+	const char *secret;       /* hash of a visitor's token, may be NULL */
 	enum acd_contact_state state;
 	/* read back only */
 	int64_t created_ms, updated_ms, ended_ms; /* ended_ms 0: open */
@@ -250,6 +251,45 @@ int store_contact_get(struct store *s, uint64_t key, store_contact_h *h,
  */
 int store_contact_journal(struct store *s, uint64_t key, store_journal_h *h,
                           void *arg);
+
+/** One message of a conversation (a chat). */
+struct store_message {
+	uint64_t contact;      /* the contact's key */
+	uint64_t seq;          /* 1, 2, ... in the conversation */
+	int64_t wall_ms;       /* read back; ignored by store_message_add() */
+	const char *sender;    /* "visitor", "agent", "system" */
+	const char *agent;     /* the agent's name, or NULL */
+	const char *client_id; /* the sender's own id for it */
+	const char *body;      /* NULL once anonymised */
+};
+
+/**
+ * Buffer a message; flushed with the journal, in order. The store refuses
+ * at flush a second (contact, seq) or (contact, sender, client_id): the
+ * caller numbers messages and looks for resends with store_message_find().
+ * Returns 0, ENOSPC, ENOMEM or EINVAL.
+ */
+int store_message_add(struct store *s, const struct store_message *m);
+
+/** Receives messages; non-zero stops the walk and is returned. */
+typedef int(store_message_h)(const struct store_message *m, void *arg);
+
+/**
+ * The committed messages of contact key after seq, in order, at most max
+ * (0: all). Returns 0, what h returned, or an errno.
+ */
+int store_messages_read(struct store *s, uint64_t key, uint64_t after,
+                        size_t max, store_message_h *h, void *arg);
+
+/**
+ * The seq of the committed message of contact key sent by sender with
+ * client_id: 0 and *seqp, or ENOENT, or an errno.
+ */
+int store_message_find(struct store *s, uint64_t key, const char *sender,
+                       const char *client_id, uint64_t *seqp);
+
+/** The last seq of contact key's conversation (0: none yet); 0 or errno. */
+int store_message_last(struct store *s, uint64_t key, uint64_t *seqp);
 
 /**
  * Copy the committed database into the file dest with SQLite's online

@@ -10,7 +10,13 @@
 
 #define NOSTR UINT32_MAX /* a NULL string in the arena */
 
-enum op_kind { OP_EVENT = 0, OP_CONTACT_SAVE, OP_CONTACT_END, OP_CDR };
+enum op_kind {
+	OP_EVENT = 0,
+	OP_CONTACT_SAVE,
+	OP_CONTACT_END,
+	OP_CDR,
+	OP_MESSAGE
+};
 
 /* Strings of one buffered write: offsets into the arena, or NOSTR. */
 enum op_str {
@@ -21,6 +27,7 @@ enum op_str {
 	S_FB_TARGET,
 	S_SKILLS,  /* contact skills */
 	S_PAYLOAD, /* contact payload */
+	S_SECRET,  /* contact secret */
 	S_COUNT
 };
 
@@ -63,7 +70,8 @@ struct store {
 	size_t nops, cap;
 	char *arena; /* their strings, NUL-terminated */
 	size_t alen, acap;
-	sqlite3_stmt *ins_event, *ins_contact, *ins_run, *end_contact, *ins_cdr;
+	sqlite3_stmt *ins_event, *ins_contact, *ins_run, *end_contact, *ins_cdr,
+	    *ins_message;
 	uint64_t commits, written, flush_failures;
 	char errmsg[512];
 };
@@ -78,6 +86,15 @@ int64_t store_now(const struct store *s);
 	"fallback_action, fallback_target"
 /* A journal row of st (selected as STORE_JOURNAL_COLUMNS) into *e. */
 void store_journal_row(sqlite3_stmt *st, struct store_journal_entry *e);
+/* Bind a message op to s->ins_message (message.c). */
+sqlite3_stmt *store_bind_message(struct store *s, const struct op *o);
+/* A string of the arena, NULL for NOSTR. */
+const char *store_arena_get(const struct store *s, uint32_t off);
+/* Bind text or NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Reserve a buffered op with its strings copied. */
+int store_op_push(struct store *s, const struct op *op,
+                  const char *const str[S_COUNT]);
 /* Map an SQLite result code to an errno. */
 int store_sqlite_errno(int rc);
 /* Set s->errmsg to "PATH: WHAT: SQLite's message" and return the errno. */

@@ -22,7 +22,8 @@ static const char cfx_yaml[] =
     "tenants: [{name: demo}, {name: other}]\n"
     "skills: [italian]\n"
     "queues:\n"
-    "  - {name: info, tenant: demo}\n"
+    "  - {name: info, tenant: demo, web_chat: true}\n"
+    "  - {name: back, tenant: demo}\n"
     "  - {name: sales, tenant: other}\n"
     "agents:\n"
     "  - {name: agent1, tenant: demo, queues: [info],\n"
@@ -417,6 +418,183 @@ static void test_contact_callback_and_withdraw(void **state)
 	json_decref(j);
 }
 
+/* ---- the web chat ---------------------------------------------------- */
+
+/* A visitor's request with the chat's token. */
+static void visit(struct cfx *f, const char *method, const char *path,
+                  const char *token, const char *body, struct web_reply *r)
+{
+	char hdr[128];
+
+	snprintf(hdr, sizeof(hdr), "X-Chat-Token: %s\r\n", token ? token : "");
+	wfx_request(&f->w, &f->w.remote, method, path, token ? hdr : NULL, body,
+	            r);
+}
+
+/* Open a chat as a visitor; its token into token (65 bytes). */
+static uint64_t open_chat(struct cfx *f, char *token)
+{
+	struct web_reply r = {0};
+	json_t *j;
+	uint64_t id;
+
+	wfx_call(&f->w, "POST", "/api/v1/chats", NULL,
+	         "{\"tenant\":\"demo\",\"queue\":\"info\",\"name\":\"Ada\","
+	         "\"topic\":\"vaccino\",\"language\":\"it\"}",
+	         &r);
+	assert_int_equal(r.status, 201);
+	j = wfx_json(&r);
+	id = (uint64_t)jint(j, "id");
+	snprintf(token, 65, "%s", jstr(j, "token"));
+	assert_int_equal(strlen(token), 64);
+	assert_string_equal(jstr(j, "state"), "waiting");
+	assert_true(jint(j, "position") >= 1);
+	json_decref(j);
+	web_reply_reset(&r);
+	return id;
+}
+
+/* The seq of a message post with the expected status (201 new, 200
+ * resent). */
+static json_int_t say(struct cfx *f, const char *path, const char *token,
+                      bool visitor, const char *id, const char *body,
+                      uint16_t status)
+{
+	struct web_reply r = {0};
+	char text[512];
+	json_t *j;
+	json_int_t seq;
+
+	snprintf(text, sizeof(text), "{\"client_id\":\"%s\",\"body\":\"%s\"}",
+	         id, body);
+	if (visitor)
+		visit(f, "POST", path, token, text, &r);
+	else
+		wfx_call(&f->w, "POST", path, token, text, &r);
+	if (r.status != status)
+		fail_msg("%s %s: %u %.*s", path, text, r.status,
+		         r.body ? (int)r.body->end : 0,
+		         r.body ? (char *)r.body->buf : "");
+	j = wfx_json(&r);
+	seq = jint(j, "seq");
+	fprintf(stderr, "DBG %.*s\n", (int)r.body->end, (char *)r.body->buf);
+	json_decref(j);
+	web_reply_reset(&r);
+	return seq;
+}
+
+/* Visitor and agent talk; a resent message is stored once; reading after
+ * a seq gives what follows, in order. */
+static void test_chat_conversation(void **state)
+{
+	struct cfx *f = *state;
+	struct web_reply r = {0};
+	char token[65], path[64], mpath[64];
+	uint64_t id = open_chat(f, token);
+	json_t *j, *m;
+
+	snprintf(path, sizeof(path), "/api/v1/chats/%llu/messages",
+	         (unsigned long long)id);
+	snprintf(mpath, sizeof(mpath), "/api/v1/contacts/%llu/messages",
+	         (unsigned long long)id);
+	/* the visitor writes while waiting; a blip makes it resend */
+	assert_int_equal(say(f, path, token, true, "v1", "Buongiorno", 201), 1);
+	assert_int_equal(say(f, path, token, true, "v1", "Buongiorno", 200), 1);
+	/* nobody handles it yet: the agent may not write */
+	say(f, mpath, f->maria, false, "a1", "Salve", 404);
+	wfx_call(&f->w, "PUT", "/api/v1/agents/demo/agent1/state", f->maria,
+	         "{\"state\":\"ready\"}", &r);
+	assert_int_equal(r.status, 200);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%llu/accept",
+	         (unsigned long long)id);
+	post(f, path, f->maria, NULL, 200, NULL);
+	/* a supervisor reads but does not write */
+	say(f, mpath, f->sup, false, "s1", "Hi", 403);
+	assert_int_equal(say(f, mpath, f->maria, false, "a1", "Salve", 201), 2);
+	snprintf(path, sizeof(path), "/api/v1/chats/%llu/messages",
+	         (unsigned long long)id);
+	assert_int_equal(say(f, path, token, true, "v2", "Grazie", 201), 3);
+	/* the visitor reads what follows seq 1 */
+	snprintf(path, sizeof(path), "/api/v1/chats/%llu?after=1",
+	         (unsigned long long)id);
+	visit(f, "GET", path, token, NULL, &r);
+	assert_int_equal(r.status, 200);
+	j = wfx_json(&r);
+	assert_string_equal(jstr(j, "state"), "connected");
+	assert_string_equal(jstr(j, "agent"), "agent1");
+	m = json_object_get(j, "messages");
+	assert_int_equal(json_array_size(m), 2);
+	assert_int_equal(jint(json_array_get(m, 0), "seq"), 2);
+	assert_string_equal(jstr(json_array_get(m, 0), "sender"), "agent");
+	assert_string_equal(jstr(json_array_get(m, 0), "body"), "Salve");
+	assert_string_equal(jstr(json_array_get(m, 1), "body"), "Grazie");
+	json_decref(j);
+	/* the agent reads the whole conversation */
+	j = get(f, mpath, f->maria, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "messages")), 3);
+	json_decref(j);
+	/* the visitor leaves: the chat ends, its transcript stays readable */
+	snprintf(path, sizeof(path), "/api/v1/chats/%llu",
+	         (unsigned long long)id);
+	visit(f, "DELETE", path, token, NULL, &r);
+	assert_int_equal(r.status, 200);
+	visit(f, "GET", path, token, NULL, &r);
+	assert_int_equal(r.status, 200);
+	j = wfx_json(&r);
+	assert_string_equal(jstr(j, "state"), "ended");
+	assert_int_equal(json_array_size(json_object_get(j, "messages")), 3);
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/chats/%llu/messages",
+	         (unsigned long long)id);
+	say(f, path, token, true, "v3", "Ancora?", 409);
+	web_reply_reset(&r);
+}
+
+/* Only public queues, only with the right token, and not too many. */
+static void test_chat_refusals(void **state)
+{
+	struct cfx *f = *state;
+	struct web_reply r = {0};
+	char token[65], path[64], bad[65];
+	uint64_t id = open_chat(f, token);
+
+	wfx_call(&f->w, "POST", "/api/v1/chats", NULL,
+	         "{\"tenant\":\"demo\",\"queue\":\"back\",\"name\":\"Ada\"}",
+	         &r);
+	wfx_expect_error(&r, 404, "not-found");
+	wfx_call(&f->w, "POST", "/api/v1/chats", NULL,
+	         "{\"tenant\":\"demo\",\"queue\":\"info\"}", &r);
+	wfx_expect_error(&r, 400, "missing-field");
+	snprintf(path, sizeof(path), "/api/v1/chats/%llu",
+	         (unsigned long long)id);
+	visit(f, "GET", path, NULL, NULL, &r);
+	wfx_expect_error(&r, 404, "not-found");
+	memcpy(bad, token, sizeof(bad));
+	bad[0] = bad[0] == 'a' ? 'b' : 'a';
+	visit(f, "GET", path, bad, NULL, &r);
+	wfx_expect_error(&r, 404, "not-found");
+	visit(f, "GET", "/api/v1/chats/999", token, NULL, &r);
+	wfx_expect_error(&r, 404, "not-found");
+	snprintf(path, sizeof(path), "/api/v1/chats/%llu?after=x",
+	         (unsigned long long)id);
+	visit(f, "GET", path, token, NULL, &r);
+	wfx_expect_error(&r, 400, "bad-field");
+	/* ten chats a minute from one address, then 429 */
+	for (int i = 1; i < 10; i++)
+		(void)open_chat(f, token);
+	wfx_call(&f->w, "POST", "/api/v1/chats", NULL,
+	         "{\"tenant\":\"demo\",\"queue\":\"info\",\"name\":\"Ada\"}",
+	         &r);
+	wfx_expect_error(&r, 429, "throttled");
+	assert_int_equal(r.retry_after, 60);
+	f->w.web->now_ms += 60000;
+	wfx_call(&f->w, "POST", "/api/v1/chats", NULL,
+	         "{\"tenant\":\"demo\",\"queue\":\"info\",\"name\":\"Ada\"}",
+	         &r);
+	assert_int_equal(r.status, 201);
+	web_reply_reset(&r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, cfx_setup, cfx_teardown)
@@ -426,6 +604,8 @@ int main(void)
 	    T(test_contact_tenants),
 	    T(test_contact_agent_flow),
 	    T(test_contact_callback_and_withdraw),
+	    T(test_chat_conversation),
+	    T(test_chat_refusals),
 	};
 #undef T
 	(void)wfx_setup; /* the plain web fixture's, unused here */
