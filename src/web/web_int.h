@@ -325,9 +325,6 @@ web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,
 /* ---- api_report.c: the reports (docs/reports.md) ---- */
 web_route_h web_api_report_queues;
 
-/* ---- api_report.c: the reports (docs/reports.md) ---- */
-web_route_h web_api_report_queues;
-
 /* ---- api.c and metrics.c: the routes ---- */
 web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,
     web_api_emergency, web_api_reload, web_api_metrics;
