@@ -37,6 +37,8 @@ static struct tmr engine_tmr, signal_tmr, flush_tmr;
 static struct store *store;
 static struct desk *desk; /* contacts that are not calls; the ledger */
 static int store_failing; /* the last flush's error, 0 when fine */
+static struct tmr retention_tmr;
+static struct config_hold *current; /* the configuration in force */
 
 static void on_signal(int sig)
 {
@@ -103,6 +105,70 @@ static void flush_h(void *arg)
 		tmr_start(&flush_tmr, 200, flush_h, NULL);
 }
 
+/* Retention: a pass at start, then one an hour. */
+#define RETENTION_EVERY_MS (3600 * 1000)
+/* Between two batches of a pass: the loop serves calls meanwhile. */
+#define RETENTION_BATCH_GAP_MS 10
+
+static struct {
+	size_t anonymised, files, files_failed;
+	char file_error[320]; /* the pass's first recording not deleted */
+} pass;
+
+static void pass_end(acd_time_t period)
+{
+	log_event(
+	    pass.files_failed ? LOG_WARN : LOG_INFO, "store.retention",
+	    "anonymised=%zu files=%zu files_failed=%zu period_s=%lld%s%s%s",
+	    pass.anonymised, pass.files, pass.files_failed,
+	    (long long)(period / 1000), pass.files_failed ? " error=\"" : "",
+	    pass.file_error, pass.files_failed ? "\"" : "");
+	memset(&pass, 0, sizeof(pass));
+}
+
+/*
+ * One batch of personal data past retention (store_retention_step(): one
+ * transaction of 500 rows at most), then the next batch on a later turn
+ * of the loop, so a backlog of months never holds calls up; one log line
+ * per pass. The period is read from the configuration in force, so a
+ * reload changes it for the next batch.
+ */
+static void retention_h(void *arg)
+{
+	acd_time_t period = config_hold_cfg(current)->retention_personal_ms;
+	struct store_retention r;
+	int err;
+
+	(void)arg;
+	if (!store || period <= 0) {
+		tmr_start(&retention_tmr, RETENTION_EVERY_MS, retention_h,
+		          NULL);
+		return;
+	}
+	err = store_retention_step(store, period, 0, &r);
+	if (err) {
+		log_event(LOG_ERROR, "store.retention-failed",
+		          "anonymised=%zu error=\"%s\"", pass.anonymised,
+		          store_errmsg(store));
+		memset(&pass, 0, sizeof(pass));
+		tmr_start(&retention_tmr, RETENTION_EVERY_MS, retention_h,
+		          NULL);
+		return;
+	}
+	pass.anonymised += r.contacts + r.calls;
+	pass.files += r.files;
+	if (r.files_failed && !pass.files_failed++)
+		snprintf(pass.file_error, sizeof(pass.file_error), "%s",
+		         r.file_error);
+	if (r.more && r.contacts + r.calls) {
+		tmr_start(&retention_tmr, RETENTION_BATCH_GAP_MS, retention_h,
+		          NULL);
+		return;
+	}
+	pass_end(period);
+	tmr_start(&retention_tmr, RETENTION_EVERY_MS, retention_h, NULL);
+}
+
 static void journal(const struct acd_event *ev)
 {
 	const char *tenant = acd_tenant_name(engine, ev->tenant);
@@ -147,8 +213,6 @@ static void usage(FILE *f)
 	           "dropping a call;\na file with errors is refused and the "
 	           "one in force stays.\n");
 }
-
-static struct config_hold *current; /* the configuration in force */
 
 /* Nothing accepted may be lost: without its store the daemon does not
  * start. */
@@ -398,9 +462,11 @@ static int loop(const char *path)
 	sigaction(SIGHUP, &sa, NULL);
 	banner(path);
 	tmr_start(&signal_tmr, 200, signal_poll, (void *)path);
+	tmr_start(&retention_tmr, 0, retention_h, NULL);
 	engine_arm();
 	err = re_main(on_re_signal);
 	tmr_cancel(&signal_tmr);
+	tmr_cancel(&retention_tmr);
 	tmr_cancel(&engine_tmr);
 	web_free(web);
 	web = NULL;
