@@ -4,6 +4,7 @@
  * token and the role. No socket here: web.c, the unit tests and the
  * fuzzer all call web_dispatch().
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "web/web_int.h"
@@ -108,6 +109,27 @@ static const struct route routes[] = {
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+size_t web_route_count(void)
+{
+	return NROUTES;
+}
+
+const char *web_route_at(size_t i, char *path, size_t size)
+{
+	size_t n = 0;
+
+	if (i >= NROUTES || !size)
+		return NULL;
+	path[0] = '\0';
+	for (size_t k = 0; k < SEGMENTS_MAX && routes[i].path[k] && n < size;
+	     k++) {
+		const char *seg = routes[i].path[k];
+		n += (size_t)snprintf(path + n, size - n, "/%s",
+		                      strcmp(seg, "*") ? seg : "{}");
+	}
+	return routes[i].method;
+}
 
 static int hexval(char ch)
 {

@@ -144,6 +144,11 @@ typedef void(web_route_h)(struct web *w, struct web_call *call,
  */
 void web_dispatch(struct web *w, const struct http_msg *msg,
                   const struct sa *peer, struct web_reply *r);
+/** Routes in the table (for the test that holds them to the OpenAPI). */
+size_t web_route_count(void);
+/** Route i's method, and its path with "{}" for each parameter
+ * ("/api/v1/contacts/{}/accept") in path; NULL past the end. */
+const char *web_route_at(size_t i, char *path, size_t size);
 /** Percent-decode one path segment into dst; false when it does not fit,
  * is empty, or decodes to a control character or '/'. */
 bool web_segment_decode(const struct pl *seg, char *dst, size_t size);
