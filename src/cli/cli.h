@@ -14,5 +14,6 @@ int cmd_staffing(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 #endif

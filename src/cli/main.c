@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"bench", cmd_bench, "benchmarks (bench routing ...)"},
     {"check-config", cmd_check_config, "report every error in a config"},
     {"report", cmd_report, "queue and agent reports from the journal"},
+    {"backup", cmd_backup, "a consistent copy of the store, while it runs"},
     {"version", cmd_version, "print the version"},
 };
 
