@@ -167,6 +167,21 @@ static int stored_h(const struct store_contact *c, void *arg)
 	return 0;
 }
 
+/* An ended contact as the store has it (flushed first), or its id and
+ * state alone when there is no store to ask. */
+static json_t *ended_json(struct web *w, uint64_t key)
+{
+	json_t *j = NULL;
+
+	if (w->store && !store_flush(w->store))
+		(void)store_contact_get(w->store, key, stored_h, &j);
+	return j ? j
+	         : json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:o,s:o}", "id",
+	                     (json_int_t)key, "tenant", "", "queue", "",
+	                     "channel", "chat", "state", "ended", "priority", 0,
+	                     "created", json_null(), "data", json_object());
+}
+
 /* What is buffered is written first, so a read sees up to now; 0. A
  * failing store is the flush timer's to report: the read goes on. */
 static int store_flush_quiet(struct web *w)
@@ -479,8 +494,7 @@ static void create_reply(struct web *w, struct web_reply *r, int err,
 	}
 	/* created, and already through its first routing: it may even be
 	 * over (a fallback), in which case the store tells */
-	j = c ? live_json(w, c)
-	      : json_pack("{s:I,s:s}", "id", (json_int_t)key, "state", "ended");
+	j = c ? live_json(w, c) : ended_json(w, key);
 	web_reply_json(r, 201, j);
 }
 
@@ -566,9 +580,7 @@ static void action_reply(struct web *w, struct web_reply *r, int err,
 		(void)store_flush_quiet(w);
 		c = desk_find(w->desk, key);
 		web_reply_json(r, 200,
-		               c ? live_json(w, c)
-		                 : json_pack("{s:I,s:s}", "id", (json_int_t)key,
-		                             "state", "ended"));
+		               c ? live_json(w, c) : ended_json(w, key));
 		return;
 	case EPERM:
 		web_reply_error(r, 403, "forbidden",
@@ -657,23 +669,21 @@ void web_api_contact_withdraw(struct web *w, struct web_call *call,
 {
 	const struct desk_contact *c;
 	json_t *j = contact_lookup(w, call, r, &c);
+	uint64_t key;
 	int err;
 
 	json_decref(j);
 	if (!j)
 		return;
-	err = c && c->hosted ? desk_withdraw(w->desk, c->key) : ENOENT;
-	if (!err)
-		(void)store_flush_quiet(w);
+	key = c ? c->key : 0;
+	err = c && c->hosted ? desk_withdraw(w->desk, key) : ENOENT;
 	if (err) {
 		web_reply_error(r, 409, "state-refused",
 		                "contact %s is not open on the desk",
 		                call->params[0]);
 		return;
 	}
-	web_reply_json(
-	    r, 200,
-	    json_pack("{s:s,s:s}", "id", call->params[0], "state", "ended"));
+	web_reply_json(r, 200, ended_json(w, key)); /* c is gone */
 }
 
 /* ---- the list ------------------------------------------------------- */
