@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 20
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CONFIG     ?= examples/demo.yaml
 
-.PHONY: all deps build run check test asan fuzz format check-format bench bench-voice clean
+.PHONY: all deps build run check test asan fuzz format check-format bench bench-voice bench-store clean
 
 all: build
 
@@ -54,6 +54,9 @@ bench: build
 
 bench-voice: build
 	@bench/voice.sh $(BUILD)/centralino
+
+bench-store: build
+	@bench/store.sh $(BUILD)/centralino
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
