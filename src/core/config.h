@@ -90,6 +90,8 @@ struct config_step {
 	struct config_loc loc, after_loc;
 };
 
+#define CONFIG_DISPOSITIONS_MAX 32 /* wrap-up codes of one queue */
+
 struct config_queue {
 	char name[CONFIG_NAME_MAX];
 	struct config_ref tenant;
@@ -100,6 +102,8 @@ struct config_queue {
 	acd_time_t service_level, short_abandon;    /* ms */
 	bool no_answer_ready, reject_ready;         /* after_no_answer/reject */
 	bool web_chat; /* open to visitors of the public chat widget */
+	char dispositions[CONFIG_DISPOSITIONS_MAX][CONFIG_NAME_MAX];
+	unsigned ndispositions; /* 0: any code (or none) at wrap-up */
 	struct config_fallback fallback[ACD_FALLBACK_CAUSE_COUNT];
 	struct config_step steps[ACD_MAX_STEPS];
 	unsigned nsteps;

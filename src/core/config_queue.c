@@ -150,8 +150,8 @@ static bool q_after_reject(struct cctx *c, const struct cnode *v,
 	                  &((struct config_queue *)obj)->reject_ready);
 }
 
-static bool q_web_chat(struct cctx *c, const struct cnode *v,
-                       const char *path, void *obj)
+static bool q_web_chat(struct cctx *c, const struct cnode *v, const char *path,
+                       void *obj)
 {
 	return cparse_bool(c, v, path, &((struct config_queue *)obj)->web_chat);
 }
@@ -357,6 +357,38 @@ static bool q_escalation(struct cctx *c, const struct cnode *v,
 	return true;
 }
 
+/* dispositions: [CODE, ...]: the wrap-up codes agents pick from. */
+static bool q_dispositions(struct cctx *c, const struct cnode *v,
+                           const char *path, void *obj)
+{
+	struct config_queue *q = obj;
+	char ipath[128];
+
+	if (!cexpect(c, v, path, CNODE_SEQ))
+		return false;
+	for (size_t i = 0; i < v->n; i++) {
+		char *code = q->dispositions[q->ndispositions];
+		bool dup = false;
+
+		cpath_index(ipath, sizeof(ipath), path, i);
+		if (q->ndispositions == CONFIG_DISPOSITIONS_MAX) {
+			cerr(c, v->kids[i], ipath, "more than %d dispositions",
+			     CONFIG_DISPOSITIONS_MAX);
+			break;
+		}
+		if (!cparse_name(c, v->kids[i], ipath, code, CONFIG_NAME_MAX))
+			continue;
+		for (unsigned k = 0; k < q->ndispositions; k++)
+			dup |= !strcmp(q->dispositions[k], code);
+		if (dup)
+			cerr(c, v->kids[i], ipath,
+			     "disposition '%s' is listed twice", code);
+		else
+			q->ndispositions++;
+	}
+	return true;
+}
+
 bool config_queue_parse(struct cctx *c, const struct cnode *v, const char *path,
                         void *item)
 {
@@ -374,6 +406,7 @@ bool config_queue_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"after_no_answer", q_after_no_answer, false},
 	    {"after_reject", q_after_reject, false},
 	    {"web_chat", q_web_chat, false},
+	    {"dispositions", q_dispositions, false},
 	    {"fallback", q_fallback, false},
 	    {"escalation", q_escalation, false},
 	};

@@ -618,6 +618,16 @@ int desk_wrapup_done(struct desk *d, uint64_t key, uint32_t agent)
 	return err ? err : acd_contact_wrapup_done(d->acd, c->contact);
 }
 
+int desk_record(struct desk *d, uint64_t key, const char *disposition,
+                const char *notes)
+{
+	if (!d || !key)
+		return EINVAL;
+	if (!d->store || (!disposition && !notes))
+		return 0;
+	return store_contact_disposition(d->store, key, disposition, notes);
+}
+
 int desk_withdraw(struct desk *d, uint64_t key)
 {
 	struct desk_contact *c;

@@ -109,6 +109,13 @@ int desk_reject(struct desk *d, uint64_t key, uint32_t agent);
 int desk_finish(struct desk *d, uint64_t key, uint32_t agent);
 /** The wrap-up is done, before its timer. */
 int desk_wrapup_done(struct desk *d, uint64_t key, uint32_t agent);
+/**
+ * Record what the agent noted for contact key (live or just ended): a
+ * disposition code and notes, either NULL. Returns 0, or ENOSPC/ENOMEM
+ * when the store cannot take it.
+ */
+int desk_record(struct desk *d, uint64_t key, const char *disposition,
+                const char *notes);
 /** The customer withdrew (closed the chat, cancelled the request). */
 int desk_withdraw(struct desk *d, uint64_t key);
 

@@ -164,6 +164,30 @@ int store_contact_end(struct store *s, uint64_t key, const char *outcome,
 	return op_push(s, &op, str);
 }
 
+int store_contact_disposition(struct store *s, uint64_t key,
+                              const char *disposition, const char *notes)
+{
+	const char *str[S_COUNT] = {NULL};
+	struct op op = {.kind = OP_DISPOSITION, .key = key};
+
+	if (!s || !key || (!disposition && !notes))
+		return EINVAL;
+	str[S_REASON] = disposition;
+	str[S_PAYLOAD] = notes;
+	return op_push(s, &op, str);
+}
+
+static sqlite3_stmt *bind_disposition(struct store *s, const struct op *o)
+{
+	sqlite3_stmt *st = s->set_disposition;
+
+	sqlite3_bind_int64(st, 1, (int64_t)o->key);
+	store_bind_text(st, 2, arena_get(s, o->str[S_REASON]));
+	store_bind_text(st, 3, arena_get(s, o->str[S_PAYLOAD]));
+	sqlite3_bind_int64(st, 4, o->wall_ms);
+	return st;
+}
+
 int store_cdr(struct store *s, const struct store_cdr *c)
 {
 	/* tenant, caller (in S_QUEUE), agent, reason, number (S_FB_TARGET) */
@@ -253,6 +277,14 @@ int store_prepare(struct store *s)
 		    "agent, "
 		    "client_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 		    -1, SQLITE_PREPARE_PERSISTENT, &s->ins_message, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db,
+		                        "UPDATE contacts SET disposition = "
+		                        "coalesce(?2, disposition), "
+		                        "notes = coalesce(?3, notes), "
+		                        "updated_ms = ?4 WHERE key = ?1",
+		                        -1, SQLITE_PREPARE_PERSISTENT,
+		                        &s->set_disposition, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(s->db, ins_cdr, -1,
 		                        SQLITE_PREPARE_PERSISTENT, &s->ins_cdr,
@@ -390,11 +422,12 @@ static int write_ops(struct store *s)
 {
 	for (size_t i = 0; i < s->nops; i++) {
 		const struct op *o = &s->ops[i];
-		sqlite3_stmt *st = o->kind == OP_EVENT ? bind_event(s, o)
-		                   : o->kind == OP_CDR ? bind_cdr(s, o)
-		                   : o->kind == OP_MESSAGE
-		                       ? store_bind_message(s, o)
-		                       : bind_contact(s, o);
+		sqlite3_stmt *st =
+		    o->kind == OP_EVENT         ? bind_event(s, o)
+		    : o->kind == OP_CDR         ? bind_cdr(s, o)
+		    : o->kind == OP_MESSAGE     ? store_bind_message(s, o)
+		    : o->kind == OP_DISPOSITION ? bind_disposition(s, o)
+		                                : bind_contact(s, o);
 		int rc = sqlite3_step(st);
 
 		sqlite3_reset(st);

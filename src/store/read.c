@@ -103,7 +103,8 @@ int store_journal_read(struct store *s, uint64_t run, uint64_t contact,
 #define CONTACT_COLUMNS                                                   \
 	"key, run, id, tenant, queue, channel, priority, virtual_start, " \
 	"attributes, state, skills, virtual_start_ms, not_before_ms, "    \
-	"payload, created_ms, updated_ms, ended_ms, outcome, secret"
+	"payload, created_ms, updated_ms, ended_ms, outcome, secret, "    \
+	"disposition, notes"
 
 static int visit_contact(sqlite3_stmt *st, const struct reader *r)
 {
@@ -128,6 +129,8 @@ static int visit_contact(sqlite3_stmt *st, const struct reader *r)
 	    .ended_ms = col_int(st, 16),
 	    .outcome = col_text(st, 17),
 	    .secret = col_text(st, 18),
+	    .disposition = col_text(st, 19),
+	    .notes = col_text(st, 20),
 	};
 
 	return r->contact_h(&c, r->arg);

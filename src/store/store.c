@@ -77,6 +77,10 @@ static const char *const migrations[] = {
     " client_id TEXT NOT NULL, body TEXT, anonymised_ms INTEGER,"
     " UNIQUE (contact, seq), UNIQUE (contact, sender, client_id));"
     "ALTER TABLE contacts ADD COLUMN secret TEXT;",
+    /* 7: what the agent recorded at wrap-up: a disposition code and
+     * notes (personal data, anonymised with the rest). */
+    "ALTER TABLE contacts ADD COLUMN disposition TEXT;"
+    "ALTER TABLE contacts ADD COLUMN notes TEXT;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -412,6 +416,7 @@ int store_close(struct store *s)
 	sqlite3_finalize(s->ins_run);
 	sqlite3_finalize(s->ins_cdr);
 	sqlite3_finalize(s->ins_message);
+	sqlite3_finalize(s->set_disposition);
 	sqlite3_close(s->db); /* statements finalized: cannot be busy */
 	store_buffer_free(s);
 	free(s);

@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
@@ -189,6 +189,7 @@ struct store_contact {
 	/* read back only */
 	int64_t created_ms, updated_ms, ended_ms; /* ended_ms 0: open */
 	const char *outcome;                      /* NULL while open */
+	const char *disposition, *notes;          /* the agent's, or NULL */
 };
 
 /**
@@ -212,6 +213,14 @@ int store_contact_save(struct store *s, struct store_contact *c);
  */
 int store_contact_end(struct store *s, uint64_t key, const char *outcome,
                       int64_t ended_ms);
+
+/**
+ * Buffer what the agent recorded for contact key: a disposition code
+ * and notes (either may be NULL: left as it was). Returns 0, ENOSPC,
+ * ENOMEM or EINVAL.
+ */
+int store_contact_disposition(struct store *s, uint64_t key,
+                              const char *disposition, const char *notes);
 
 /** A call detail record: one per call, written when the call ends. */
 struct store_cdr {

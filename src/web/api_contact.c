@@ -164,6 +164,11 @@ static int stored_h(const struct store_contact *c, void *arg)
 	                time_json(c->virtual_start_ms), "not_before",
 	                time_json(c->not_before_ms), "ended",
 	                time_json(c->ended_ms), "data", data_json(c->payload));
+	if (*jp && c->disposition)
+		json_object_set_new(*jp, "disposition",
+		                    json_string(c->disposition));
+	if (*jp && c->notes)
+		json_object_set_new(*jp, "notes", json_string(c->notes));
 	return 0;
 }
 
@@ -534,39 +539,83 @@ void web_api_contact_create(struct web *w, struct web_call *call,
 
 /* ---- the agent's actions ---------------------------------------------- */
 
+/* The body of an action: who acts and what they record. */
+struct action_body {
+	json_t *obj; /* NULL: no body */
+	uint32_t agent;
+	const char *disposition, *notes;
+};
+
 /*
  * The engine id of the agent acting: an agent user acts as itself; a
  * supervisor or an administrator names an agent of the contact's tenant
  * in "agent". ACD_NONE after an error in r.
  */
 static uint32_t acting_agent(const struct web *w, const struct web_call *call,
-                             const struct desk_contact *c, struct web_reply *r)
+                             const struct desk_contact *c, json_t *obj,
+                             struct web_reply *r)
 {
-	static const char *const keys[] = {"agent", NULL};
 	const struct config_user *u = call->user;
 	const char *name = NULL;
-	uint32_t id = ACD_NONE;
-	json_t *obj = call->body_len ? web_body_object(call, r, keys) : NULL;
+	uint32_t id;
 
-	if (call->body_len && !obj)
-		return ACD_NONE;
 	if (u->role == CONFIG_ROLE_AGENT) {
 		name = w->cfg->agents[u->agent.index].name;
-	} else if (!obj || !web_field_string(r, obj, "agent", true,
-	                                     CONFIG_NAME_MAX, &name)) {
-		if (!obj)
-			web_reply_error(r, 400, "missing-field",
-			                "field 'agent' is required: the agent "
-			                "this is done for");
-		json_decref(obj);
+	} else if (!obj) {
+		web_reply_error(r, 400, "missing-field",
+		                "field 'agent' is required: the agent this is "
+		                "done for");
+		return ACD_NONE;
+	} else if (!web_field_string(r, obj, "agent", true, CONFIG_NAME_MAX,
+	                             &name)) {
 		return ACD_NONE;
 	}
 	id = acd_agent_find(w->acd, c->tenant, name);
 	if (id == ACD_NONE)
 		web_reply_error(r, 404, "not-found",
 		                "no agent '%s' in the contact's tenant", name);
-	json_decref(obj);
 	return id;
+}
+
+/* The configured queue of contact c, or NULL. */
+static const struct config_queue *queue_cfg(const struct web *w,
+                                            const struct desk_contact *c)
+{
+	const char *tenant = acd_tenant_name(w->acd, c->tenant);
+	const char *queue = acd_queue_name(w->acd, c->queue);
+
+	for (size_t i = 0; tenant && queue && i < w->cfg->nqueues; i++)
+		if (!strcmp(w->cfg->queues[i].tenant.name, tenant) &&
+		    !strcmp(w->cfg->queues[i].name, queue))
+			return &w->cfg->queues[i];
+	return NULL;
+}
+
+/* "disposition" (one of the queue's codes when it lists some) and
+ * "notes"; false after a 400. */
+static bool record_parse(const struct web *w, const struct desk_contact *c,
+                         struct action_body *b, struct web_reply *r)
+{
+	const struct config_queue *q = queue_cfg(w, c);
+	bool known = false;
+
+	if (!web_field_string(r, b->obj, "disposition", false, CONFIG_NAME_MAX,
+	                      &b->disposition) ||
+	    !web_field_string(r, b->obj, "notes", false, 4097, &b->notes))
+		return false;
+	if (!b->disposition || !q || !q->ndispositions)
+		return true;
+	for (unsigned i = 0; i < q->ndispositions; i++)
+		known |= !strcmp(q->dispositions[i], b->disposition);
+	if (!known)
+		web_reply_error(
+		    r, 400, "bad-field",
+		    "field 'disposition' must be one of the codes of "
+		    "queue '%s' (%s%s%s...)",
+		    q->name, q->dispositions[0],
+		    q->ndispositions > 1 ? ", " : "",
+		    q->ndispositions > 1 ? q->dispositions[1] : "");
+	return known;
 }
 
 static void action_reply(struct web *w, struct web_reply *r, int err,
@@ -609,10 +658,12 @@ static void agent_action(struct web *w, struct web_call *call,
 {
 	static const char *const what[] = {"accepted", "rejected", "finished",
 	                                   "wrapped up"};
+	static const char *const keys[] = {"agent", "disposition", "notes",
+	                                   NULL};
 	const struct desk_contact *c;
 	json_t *j = contact_lookup(w, call, r, &c);
+	struct action_body b = {NULL, ACD_NONE, NULL, NULL};
 	uint64_t key;
-	uint32_t agent;
 	int err;
 
 	json_decref(j);
@@ -625,18 +676,37 @@ static void agent_action(struct web *w, struct web_call *call,
 		return;
 	}
 	key = c->key;
-	agent = acting_agent(w, call, c, r);
-	if (agent == ACD_NONE)
+	if (call->body_len && !(b.obj = web_body_object(call, r, keys)))
 		return;
-	err = a == ACCEPT   ? desk_accept(w->desk, key, agent)
-	      : a == REJECT ? desk_reject(w->desk, key, agent)
-	      : a == FINISH ? desk_finish(w->desk, key, agent)
-	                    : desk_wrapup_done(w->desk, key, agent);
+	b.agent = acting_agent(w, call, c, b.obj, r);
+	if (b.agent == ACD_NONE)
+		goto out;
+	if (a == FINISH || a == WRAPUP_DONE) {
+		if (!record_parse(w, c, &b, r))
+			goto out;
+	} else if (json_object_get(b.obj, "disposition") ||
+	           json_object_get(b.obj, "notes")) {
+		web_reply_error(
+		    r, 400, "bad-field",
+		    "a disposition and notes are recorded by finish "
+		    "or wrapup-done");
+		goto out;
+	}
+	err = a == ACCEPT   ? desk_accept(w->desk, key, b.agent)
+	      : a == REJECT ? desk_reject(w->desk, key, b.agent)
+	      : a == FINISH ? desk_finish(w->desk, key, b.agent)
+	                    : desk_wrapup_done(w->desk, key, b.agent);
+	/* recorded once the engine agreed, before the answer's commit */
+	if (!err && (b.disposition || b.notes))
+		err = desk_record(w->desk, key, b.disposition, b.notes);
 	log_event(err ? LOG_DEBUG : LOG_INFO, "contact.action",
-	          "key=%" PRIu64 " action=%s agent=%s user=%s error=%d", key,
-	          what[a], acd_agent_name(w->acd, agent), call->user->name,
-	          err);
+	          "key=%" PRIu64 " action=%s agent=%s user=%s disposition=%s "
+	          "error=%d",
+	          key, what[a], acd_agent_name(w->acd, b.agent),
+	          call->user->name, b.disposition ? b.disposition : "-", err);
 	action_reply(w, r, err, key, what[a]);
+out:
+	json_decref(b.obj);
 }
 
 void web_api_contact_accept(struct web *w, struct web_call *call,

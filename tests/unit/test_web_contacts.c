@@ -22,7 +22,8 @@ static const char cfx_yaml[] =
     "tenants: [{name: demo}, {name: other}]\n"
     "skills: [italian]\n"
     "queues:\n"
-    "  - {name: info, tenant: demo, web_chat: true}\n"
+    "  - {name: info, tenant: demo, web_chat: true,\n"
+    "     dispositions: [resolved, follow-up]}\n"
     "  - {name: back, tenant: demo}\n"
     "  - {name: sales, tenant: other}\n"
     "agents:\n"
@@ -360,10 +361,19 @@ static void test_contact_agent_flow(void **state)
 	assert_string_equal(jstr(j, "state"), "connected");
 	json_decref(j);
 	post(f, "/api/v1/contacts/1/accept", f->maria, NULL, 409, NULL);
-	post(f, "/api/v1/contacts/1/finish", f->maria, NULL, 200, NULL);
+	post(f, "/api/v1/contacts/1/accept", f->maria,
+	     "{\"disposition\":\"resolved\"}", 400, "bad-field");
+	/* a code the queue does not list is refused, and nothing ends */
+	post(f, "/api/v1/contacts/1/finish", f->maria,
+	     "{\"disposition\":\"sold\"}", 400, "bad-field");
+	post(f, "/api/v1/contacts/1/finish", f->maria,
+	     "{\"disposition\":\"follow-up\",\"notes\":\"call back Monday\"}",
+	     200, NULL);
 	j = get(f, "/api/v1/contacts/1", f->sup, 200);
 	assert_string_equal(jstr(j, "state"), "ended");
 	assert_string_equal(jstr(j, "outcome"), "completed");
+	assert_string_equal(jstr(j, "disposition"), "follow-up");
+	assert_string_equal(jstr(j, "notes"), "call back Monday");
 	json_decref(j);
 	post(f, "/api/v1/contacts/1/finish", f->maria, NULL, 409,
 	     "state-refused");
