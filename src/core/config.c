@@ -115,6 +115,7 @@ void config_parse_root(struct cctx *c, const struct cnode *root,
 	    {"flows", config_flows_section, false},
 	    {"users", config_users_section, false},
 	    {"retention", config_retention_section, false},
+	    {"webhooks", config_webhooks_section, false},
 	};
 	if (!root || cnode_is_null(root)) {
 		cerr(c, root, "",
@@ -247,5 +248,6 @@ void config_free(struct config *cfg)
 	free(cfg->agents);
 	config_voice_free(cfg);
 	free(cfg->users);
+	free(cfg->webhooks);
 	free(cfg);
 }

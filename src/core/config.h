@@ -356,6 +356,21 @@ struct config_user {
 	struct config_loc loc, name_loc;
 };
 
+#define CONFIG_URL_MAX    512
+#define CONFIG_SECRET_MAX 256
+
+/** A receiver of a tenant's engine events (POSTs signed with secret). */
+struct config_webhook {
+	char name[CONFIG_NAME_MAX];
+	struct config_ref tenant;
+	char url[CONFIG_URL_MAX];          /* http:// or https:// */
+	char secret[CONFIG_SECRET_MAX];    /* HMAC-SHA256 key; never printed */
+	uint64_t events;                   /* bit 1 << acd_event_type */
+	acd_time_t retry_first, retry_max; /* backoff, ms: doubles up to max */
+	unsigned attempts;                 /* per delivery, then dropped */
+	struct config_loc loc, name_loc;
+};
+
 /** A validated configuration. Owned by the caller of config_parse(). */
 struct config {
 	char file[256];
@@ -387,6 +402,8 @@ struct config {
 	size_t nflows;
 	struct config_user *users; /* empty: nobody can sign in */
 	size_t nusers;
+	struct config_webhook *webhooks;
+	size_t nwebhooks;
 	/* retention: ended contacts' personal data is anonymised after
 	 * this long; 0 (no section): kept for ever */
 	acd_time_t retention_personal_ms;

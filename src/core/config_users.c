@@ -223,4 +223,5 @@ void config_users_resolve(struct cctx *c, struct config *cfg)
 				        u->name, cfg->users[k].name_loc.line);
 		}
 	}
+	config_webhooks_resolve(c, cfg);
 }

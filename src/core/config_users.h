@@ -15,4 +15,9 @@ cfield_h config_users_section;
  */
 void config_users_resolve(struct cctx *c, struct config *cfg);
 
+/** Top-level handler of webhooks:; obj is the struct config. */
+cfield_h config_webhooks_section;
+/** Resolve each webhook's tenant; report unknown ones and duplicates. */
+void config_webhooks_resolve(struct cctx *c, struct config *cfg);
+
 #endif

@@ -2,6 +2,7 @@
  * web.c - the web object: the HTTP listener on libre's loop, the
  * configuration it reads, and the sending of replies that router.c built.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -24,6 +25,7 @@ static void web_destructor(void *arg)
 	w->sessions = mem_deref(w->sessions);
 	w->websock = mem_deref(w->websock);
 	w->feed = mem_deref(w->feed);
+	web_hooks_free(w);
 }
 
 /* Headers only a few answers carry: the challenge, Retry-After, Allow,
@@ -119,6 +121,8 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	err = web_sessions_init(w);
 	if (!err)
 		err = web_feed_alloc(&w->feed, WEB_FEED_MAX);
+	if (!err)
+		err = web_hooks_config(w);
 	if (err || !env->listen || !env->listen[0])
 		goto out;
 	err = websock_alloc(&w->websock, NULL, NULL);
@@ -144,6 +148,9 @@ void web_config(struct web *w, const struct config *cfg)
 	if (w && cfg) {
 		w->cfg = cfg;
 		web_subs_config(w);
+		if (web_hooks_config(w))
+			log_event(LOG_ERROR, "webhook.config-failed",
+			          "error=%s", strerror(ENOMEM));
 	}
 }
 

@@ -77,7 +77,10 @@ struct web {
 	struct http_sock *sock;
 	struct websock *websock; /* NULL without a listener (tests) */
 	struct web_feed *feed;
-	struct list subs; /* struct web_sub: open WebSockets */
+	struct list subs;  /* struct web_sub: open WebSockets */
+	struct list hooks; /* struct web_hook: the configured webhooks */
+	struct http_cli *http_cli; /* their requests; NULL without any */
+	struct dnsc *dnsc;
 	struct tmr check_tmr;
 	struct web_ws_stats ws;
 	struct acd *acd;
@@ -322,6 +325,17 @@ web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
     web_api_contact_journal, web_api_contact_accept, web_api_contact_reject,
     web_api_contact_finish, web_api_contact_wrapup_done,
     web_api_contact_withdraw;
+
+/* ---- webhook.c ---- */
+struct web_feed_entry;
+/** (Re)build the webhooks from w->cfg, keeping the queues of those whose
+ * name and URL stay. ENOMEM. */
+int web_hooks_config(struct web *w);
+/** Queue event e (of type) for every webhook of its tenant asking. */
+void web_hooks_event(struct web *w, const struct web_feed_entry *e,
+                     enum acd_event_type type);
+void web_hooks_free(struct web *w);
+int web_hooks_metrics(const struct web *w, struct mbuf *mb);
 
 /* ---- api_chat.c ---- */
 web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,

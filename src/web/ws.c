@@ -451,10 +451,13 @@ void web_engine_event(struct web *w, const struct acd_event *ev)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	if (web_feed_append(w->feed, w->acd, ev, wall))
+	if (web_feed_append(w->feed, w->acd, ev, wall)) {
 		log_event(LOG_WARN, "ws.feed-failed", "err=%d", ENOMEM);
-	else
-		web_subs_notify(w);
+		return;
+	}
+	web_subs_notify(w);
+	web_hooks_event(w, web_feed_at(w->feed, web_feed_last(w->feed)),
+	                ev->type);
 }
 
 static int sample(struct mbuf *mb, const char *name, const char *type,

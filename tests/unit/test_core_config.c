@@ -194,6 +194,25 @@ static const struct vector vectors[] = {
           "    wrapup: 10x\n"
           "agents:\n  - name: a\n    tenant: nobody\n    skills: {s: 0}\n",
      6, 15, "queues[0].strategy", "unknown strategy", 4},
+    {"duplicate disposition",
+     HEAD "queues: [{name: q, tenant: t, dispositions: [ok, ko, ok]}]\n", 3, 54,
+     "queues[0].dispositions[2]", "disposition 'ok' is listed twice", 1},
+    {"webhook url",
+     HEAD "webhooks: [{name: w, tenant: t, url: \"ftp://x\", "
+          "secret: 0123456789abcdef}]\n",
+     3, 38, "webhooks[0].url", "expected an http:// or https:// URL", 1},
+    {"webhook secret",
+     HEAD "webhooks: [{name: w, tenant: t, url: \"http://x/h\", "
+          "secret: short}]\n",
+     3, 60, "webhooks[0].secret", "expected a secret of 16", 1},
+    {"webhook event",
+     HEAD "webhooks: [{name: w, tenant: t, url: \"http://x/h\", "
+          "secret: 0123456789abcdef, events: [contact-queued, lunch]}]\n",
+     3, 103, "webhooks[0].events[1]", "unknown event 'lunch'", 1},
+    {"webhook tenant",
+     HEAD "webhooks: [{name: w, tenant: nobody, url: \"http://x/h\", "
+          "secret: 0123456789abcdef}]\n",
+     3, 30, "webhooks[0].tenant", "unknown tenant 'nobody'", 1},
     {"two documents", "tenants: []\n---\nskills: []\n", 2, 1, "",
      "only one YAML document", 1},
     {"NUL in a name", "skills: [\"a\\0b\"]\n", 1, 10, "skills[0]",
