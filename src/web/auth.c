@@ -416,12 +416,17 @@ static void throttle_clear(struct web *w, const char *key)
  * known one (verified against another user's hash and refused), so the
  * answer's timing does not tell which user names exist.
  */
+static const char *check_hash(const struct config *cfg,
+                              const struct config_user *u)
+{
+	return u ? u->password_hash
+	         : (cfg->nusers ? cfg->users[0].password_hash : NULL);
+}
+
 static bool password_ok(const struct config *cfg, const struct config_user *u,
                         const char *password)
 {
-	const char *hash =
-	    u ? u->password_hash
-	      : (cfg->nusers ? cfg->users[0].password_hash : NULL);
+	const char *hash = check_hash(cfg, u);
 	bool ok = hash && crypto_pwhash_str_verify(hash, password,
 	                                           strlen(password)) == 0;
 	return ok && u;
@@ -514,17 +519,31 @@ void web_api_login(struct web *w, struct web_call *call, struct web_reply *r)
 	    !session_kind(r, obj, &cookie))
 		goto out;
 	u = config_user_find(w->cfg, name);
-	if (!password_ok(w->cfg, u, password)) {
+	if (w->verifier) /* off the loop; answered by web_login_finish() */
+		(void)web_verify_submit(w, name, check_hash(w->cfg, u),
+		                        password, cookie, key, r);
+	else
+		web_login_finish(w, name, password_ok(w->cfg, u, password),
+		                 cookie, key, r);
+out:
+	json_decref(obj);
+}
+
+void web_login_finish(struct web *w, const char *user, bool ok, bool cookie,
+                      const char *key, struct web_reply *r)
+{
+	/* found again: a reload may have removed the user meanwhile */
+	const struct config_user *u = config_user_find(w->cfg, user);
+
+	if (!ok || !u) {
 		throttle_fail(w, key);
 		log_event(LOG_WARN, "http.login-failed", "address=%s", key);
 		web_reply_error(r, 401, "bad-credentials",
 		                "the user or the password is wrong");
-		goto out;
+		return;
 	}
 	throttle_clear(w, key);
 	login_reply(w, u, cookie, r);
-out:
-	json_decref(obj);
 }
 
 void web_api_logout(struct web *w, struct web_call *call, struct web_reply *r)

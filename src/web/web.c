@@ -14,6 +14,7 @@ static void web_destructor(void *arg)
 {
 	struct web *w = arg;
 	struct le *le = w->subs.head;
+	web_verify_stop(w); /* first: its logins hold connections */
 	tmr_cancel(&w->check_tmr);
 	while (le) {
 		struct web_sub *sub = le->data;
@@ -80,6 +81,12 @@ static void request_handler(struct http_conn *conn, const struct http_msg *msg,
 	char method[16], peer[64];
 	memset(&r, 0, sizeof(r));
 	web_dispatch(w, msg, http_conn_peer(conn), &r);
+	if (r.deferred) {
+		/* a sign-in: answered when its password check is done */
+		web_verify_attach(r.deferred, conn);
+		web_reply_reset(&r);
+		return;
+	}
 	if (r.status == 101) {
 		/* GET /api/v1/events: the WebSocket takes the connection. */
 		int err = web_ws_accept(w, conn, msg, &r.upgrade);
@@ -132,6 +139,10 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	if (err)
 		goto out;
 	err = http_listen(&w->sock, &laddr, request_handler, w);
+	/* passwords are checked off the loop; without the worker, inline */
+	if (!err && web_verify_start(w))
+		log_event(LOG_WARN, "http.verifier-failed",
+		          "passwords=checked-on-the-loop");
 	if (!err)
 		log_event(LOG_INFO, "http.listening", "address=%s users=%zu",
 		          env->listen, env->cfg->nusers);
@@ -152,6 +163,11 @@ void web_config(struct web *w, const struct config *cfg)
 			log_event(LOG_ERROR, "webhook.config-failed",
 			          "error=%s", strerror(ENOMEM));
 	}
+}
+
+void web_reply_send(struct http_conn *conn, const struct web_reply *r)
+{
+	reply_send(conn, r);
 }
 
 void web_free(struct web *w)

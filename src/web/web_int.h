@@ -79,6 +79,8 @@ struct web {
 	struct web_feed *feed;
 	struct list subs;  /* struct web_sub: open WebSockets */
 	struct list hooks; /* struct web_hook: the configured webhooks */
+	struct web_verifier
+	    *verifier;             /* passwords off the loop; NULL: inline */
 	struct http_cli *http_cli; /* their requests; NULL without any */
 	struct dnsc *dnsc;
 	struct tmr check_tmr;
@@ -120,6 +122,7 @@ struct web_reply {
 	bool www_authenticate;      /* 401 */
 	char set_cookie[192];       /* a Set-Cookie value; "" none */
 	struct web_upgrade upgrade; /* 101 */
+	struct web_login *deferred; /* a sign-in answered later (verify.c) */
 };
 
 /** One request after routing and authentication. */
@@ -325,6 +328,32 @@ web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
     web_api_contact_journal, web_api_contact_accept, web_api_contact_reject,
     web_api_contact_finish, web_api_contact_wrapup_done,
     web_api_contact_withdraw;
+
+/* ---- verify.c: passwords checked on a worker thread ---- */
+struct web_login;
+/** Start the worker (the daemon, with a listener). 0 or an errno. */
+int web_verify_start(struct web *w);
+/** Stop it; logins not answered yet are dropped with their connections. */
+void web_verify_stop(struct web *w);
+/**
+ * Queue the check of password against hash (an unknown user's is another
+ * user's: the same work, and web_login_finish() refuses it) for user;
+ * r->deferred is set. False after a 429 (too many waiting) or a 500 in r.
+ */
+bool web_verify_submit(struct web *w, const char *user, const char *hash,
+                       const char *password, bool cookie, const char *key,
+                       struct web_reply *r);
+/** The connection a deferred sign-in answers on (referenced). */
+void web_verify_attach(struct web_login *l, struct http_conn *conn);
+/** Send a reply built by the dispatcher on conn (web.c). */
+void web_reply_send(struct http_conn *conn, const struct web_reply *r);
+/**
+ * After the check: a session and 200 for a user still configured and a
+ * right password, else 401 and a failure counted against the address
+ * (key). r must be zeroed.
+ */
+void web_login_finish(struct web *w, const char *user, bool ok, bool cookie,
+                      const char *key, struct web_reply *r);
 
 /* ---- webhook.c ---- */
 struct web_feed_entry;
