@@ -81,6 +81,15 @@ static const char *const migrations[] = {
      * notes (personal data, anonymised with the rest). */
     "ALTER TABLE contacts ADD COLUMN disposition TEXT;"
     "ALTER TABLE contacts ADD COLUMN notes TEXT;",
+    /* 8: rotas' overrides made at run time (a swap, a sick day), and
+     * the audit log of administrative changes. */
+    "CREATE TABLE rota_overrides (tenant TEXT NOT NULL,"
+    " rota TEXT NOT NULL, date TEXT NOT NULL, duty TEXT NOT NULL,"
+    " user TEXT, wall_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (tenant, rota, date)) WITHOUT ROWID;"
+    "CREATE TABLE audit (key INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL,"
+    " user TEXT NOT NULL, tenant TEXT, action TEXT NOT NULL,"
+    " object TEXT NOT NULL, detail TEXT);",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

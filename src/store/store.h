@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
