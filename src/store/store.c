@@ -90,6 +90,25 @@ static const char *const migrations[] = {
     "CREATE TABLE audit (key INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL,"
     " user TEXT NOT NULL, tenant TEXT, action TEXT NOT NULL,"
     " object TEXT NOT NULL, detail TEXT);",
+    /* 9: e-mail: every Message-ID taken or sent, per tenant, with its
+     * contact; filled by triggers in the very transaction that commits
+     * the contact (its payload's message_id) or the conversation's
+     * message (its client_id), so a mail is never on record without its
+     * contact nor the reverse (src/store/email.c, docs/email.md). */
+    "CREATE TABLE email_ids (tenant TEXT NOT NULL,"
+    " message_id TEXT NOT NULL, contact INTEGER NOT NULL,"
+    " wall_ms INTEGER NOT NULL, PRIMARY KEY (tenant, message_id))"
+    " WITHOUT ROWID;"
+    "CREATE INDEX email_ids_contact ON email_ids (contact);"
+    "CREATE TRIGGER email_ids_contact AFTER INSERT ON contacts"
+    " WHEN NEW.channel = 'email' AND json_valid(NEW.payload) BEGIN"
+    " INSERT OR IGNORE INTO email_ids SELECT NEW.tenant, m, NEW.key,"
+    " NEW.created_ms FROM (SELECT json_extract(NEW.payload,"
+    " '$.message_id') AS m) WHERE typeof(m) = 'text'; END;"
+    "CREATE TRIGGER email_ids_message AFTER INSERT ON messages BEGIN"
+    " INSERT OR IGNORE INTO email_ids SELECT c.tenant, NEW.client_id,"
+    " NEW.contact, NEW.wall_ms FROM contacts c WHERE c.key = NEW.contact"
+    " AND c.channel = 'email' AND c.tenant IS NOT NULL; END;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
