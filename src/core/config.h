@@ -384,8 +384,9 @@ struct config {
 	size_t nagents;
 	/* The voice channel: absent sections keep their defaults. */
 	struct config_sip sip;
-	struct config_hostport http_listen;  /* text "" when not given */
-	char store_path[CONFIG_PATH_MAX];    /* default var/centralino.db */
+	struct config_hostport http_listen; /* text "" when not given */
+	char http_pages[CONFIG_PATH_MAX];   /* the pages' folder; default web */
+	char store_path[CONFIG_PATH_MAX];   /* default var/centralino.db */
 	char prompts_cache[CONFIG_PATH_MAX]; /* default var/prompts */
 	struct config_music *prompts_music;
 	size_t nprompts_music;

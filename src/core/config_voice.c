@@ -31,6 +31,7 @@ void config_voice_defaults(struct config *cfg)
 	sip->auth_window = 60000;
 	sip->auth_block = 300000;
 	snprintf(cfg->store_path, sizeof(cfg->store_path), "var/centralino.db");
+	snprintf(cfg->http_pages, sizeof(cfg->http_pages), "web");
 	snprintf(cfg->prompts_cache, sizeof(cfg->prompts_cache), "var/prompts");
 	snprintf(cfg->features.ready, CONFIG_CODE_MAX, "*71");
 	snprintf(cfg->features.not_ready, CONFIG_CODE_MAX, "*72");
@@ -301,17 +302,28 @@ bool config_sip_section(struct cctx *c, const struct cnode *v, const char *path,
 static bool http_listen(struct cctx *c, const struct cnode *v, const char *path,
                         void *obj)
 {
-	return cparse_hostport(c, v, path, obj);
+	struct config *cfg = obj;
+	return cparse_hostport(c, v, path, &cfg->http_listen);
+}
+
+/* The folder of the pages (docs/pages.md), relative to the working
+ * directory like the store's path. */
+static bool http_pages(struct cctx *c, const struct cnode *v, const char *path,
+                       void *obj)
+{
+	struct config *cfg = obj;
+	return cparse_name(c, v, path, cfg->http_pages, CONFIG_PATH_MAX);
 }
 
 bool config_http_section(struct cctx *c, const struct cnode *v,
                          const char *path, void *obj)
 {
-	static const struct cfield fields[] = {{"listen", http_listen, true}};
+	static const struct cfield fields[] = {{"listen", http_listen, true},
+	                                       {"pages", http_pages, false}};
 	struct config *cfg = obj;
 	if (!cexpect(c, v, path, CNODE_MAP))
 		return false;
-	cfields_parse(c, v, path, fields, COUNT(fields), &cfg->http_listen);
+	cfields_parse(c, v, path, fields, COUNT(fields), cfg);
 	return true;
 }
 

@@ -42,6 +42,7 @@ static void test_demo_voice(void **state)
 	assert_string_equal(cfg->sip.listen[1].address.host, "127.0.0.1");
 	assert_int_equal(cfg->sip.listen[1].address.port, 5060);
 	assert_int_equal(cfg->http_listen.port, 8080);
+	assert_string_equal(cfg->http_pages, "web");
 	assert_string_equal(cfg->store_path, "var/centralino.db");
 
 	const struct config_number *n800 = config_number_find(cfg, "800");
@@ -108,6 +109,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->sip.auth_block, 300000);
 	assert_int_equal(cfg->http_listen.port, 8080);
 	assert_string_equal(cfg->http_listen.host, "::1");
+	assert_string_equal(cfg->http_pages, "web");
 	assert_string_equal(cfg->store_path, "var/centralino.db");
 	assert_string_equal(cfg->prompts_cache, "var/prompts");
 	assert_string_equal(cfg->features.ready, "*71");
@@ -222,6 +224,8 @@ static const struct vector vectors[] = {
      "http.listen", "bad address '8080'", 1},
     {"http ipv6", VHEAD "http: {listen: \"[::1]:99999\"}\n", 4, 16,
      "http.listen", "bad port in '[::1]:99999'", 1},
+    {"http pages empty", VHEAD "http: {listen: 127.0.0.1:80, pages: \"\"}\n", 4,
+     37, "http.pages", "must not be empty", 1},
     {"store empty path", VHEAD "store: {path: \"\"}\n", 4, 15, "store.path",
      "must not be empty", 1},
     {"music bad", VHEAD "prompts: {music: {default: [a]}}\n", 4, 28,
@@ -480,6 +484,17 @@ static void test_trunk_secrets(void **state)
 	config_errors_free(&errs);
 }
 
+/* The pages' folder: "web" unless the file names another. */
+static void test_http_pages(void **state)
+{
+	struct config *cfg;
+
+	(void)state;
+	cfg = parse_ok(VHEAD "http: {listen: 127.0.0.1:80, pages: /srv/web}\n");
+	assert_string_equal(cfg->http_pages, "/srv/web");
+	config_free(cfg);
+}
+
 struct dial_case {
 	const char *number;
 	bool allowed;
@@ -658,6 +673,7 @@ int main(void)
 	    cmocka_unit_test(test_loops_that_wait),
 	    cmocka_unit_test(test_voice_broken_inputs),
 	    cmocka_unit_test(test_trunk_secrets),
+	    cmocka_unit_test(test_http_pages),
 	    cmocka_unit_test(test_dial_allowed),
 	    cmocka_unit_test(test_calendar_open),
 	    cmocka_unit_test(test_lookups),
