@@ -290,6 +290,16 @@ void web_dispatch(struct web *w, const struct http_msg *msg,
 	rt = route_find(msg, &call, r);
 	if (!rt)
 		goto out;
+/* Is the path the web chat's (/api/v1/chats...)? Its answers may be read
+ * by a visitor's page on any site (docs/pages.md). */
+static bool chat_path(const struct pl *path)
+{
+	static const char chats[] = "/api/v1/chats";
+	const size_t n = sizeof(chats) - 1;
+	return path->l >= n && !memcmp(path->p, chats, n) &&
+	       (path->l == n || path->p[n] == '/');
+}
+
 	/* libre's server leaves a request's body in _mb, from pos, with end
 	 * cut at Content-Length (msg->mb is the client side's). */
 	if (msg->_mb)
@@ -299,6 +309,15 @@ void web_dispatch(struct web *w, const struct http_msg *msg,
 	if (msg->clen > WEB_BODY_MAX || call.body_len > WEB_BODY_MAX) {
 		web_reply_error(r, 413, "too-large",
 		                "the body is over %u bytes", WEB_BODY_MAX);
+	if (web_pages_serve(w, msg, r))
+		goto out;
+	r->cors = chat_path(&msg->path);
+	if (r->cors && !pl_strcmp(&msg->met, "OPTIONS")) {
+		/* a CORS preflight: the headers say it all */
+		r->status = 200;
+		r->ctype = "text/plain";
+		goto out;
+	}
 		goto out;
 	}
 	call.body = call.body_len ? mbuf_buf(msg->_mb) : NULL;

@@ -29,30 +29,64 @@ static void web_destructor(void *arg)
 	web_hooks_free(w);
 }
 
-/* Headers only a few answers carry: the challenge, Retry-After, Allow,
- * Set-Cookie. */
+/* The headers of a page: scripts, styles, connections and frames of
+ * this origin only; no inline script (docs/pages.md). */
+#define PAGE_HEADERS                                                       \
+	"Content-Security-Policy: default-src 'self'; script-src 'self'; " \
+	"style-src 'self'; img-src 'self' data:; connect-src 'self'; "     \
+	"object-src 'none'; base-uri 'none'; form-action 'self'; "         \
+	"frame-ancestors 'none'\r\n"                                       \
+	"Referrer-Policy: no-referrer\r\n"
+
+/* The web chat's routes may be called from the page of any site: they
+ * take no cookie, only the chat's token, which the page holds anyway. */
+#define CORS_HEADERS                                                   \
+	"Access-Control-Allow-Origin: *\r\n"                           \
+	"Access-Control-Allow-Methods: GET, POST, DELETE\r\n"          \
+	"Access-Control-Allow-Headers: Content-Type, X-Chat-Token\r\n" \
+	"Access-Control-Max-Age: 600\r\n"
+
+static size_t add(char *buf, size_t size, size_t n, const char *fmt,
+                  const char *val)
+{
+	int k;
+	if (n >= size)
+		return n;
+	k = snprintf(buf + n, size - n, fmt, val);
+	return k < 0 ? n : n + (size_t)k;
+}
+
+/* Headers only some answers carry: the challenge, Retry-After, Allow,
+ * Set-Cookie, Location, a page's ETag and policy, CORS. */
 static void extra_headers(const struct web_reply *r, char *buf, size_t size)
 {
+	char retry[32];
 	size_t n = 0;
 	buf[0] = '\0';
 	if (r->www_authenticate)
-		n += (size_t)snprintf(buf + n, size - n,
-		                      "WWW-Authenticate: Bearer "
-		                      "realm=\"centralino\"\r\n");
-	if (r->retry_after && n < size)
-		n += (size_t)snprintf(buf + n, size - n, "Retry-After: %u\r\n",
-		                      r->retry_after);
-	if (r->allow && n < size)
-		n += (size_t)snprintf(buf + n, size - n, "Allow: %s\r\n",
-		                      r->allow);
-	if (r->set_cookie[0] && n < size)
-		(void)snprintf(buf + n, size - n, "Set-Cookie: %s\r\n",
-		               r->set_cookie);
+		n = add(buf, size, n, "%s",
+		        "WWW-Authenticate: Bearer realm=\"centralino\"\r\n");
+	if (r->retry_after) {
+		snprintf(retry, sizeof(retry), "%u", r->retry_after);
+		n = add(buf, size, n, "Retry-After: %s\r\n", retry);
+	}
+	if (r->allow)
+		n = add(buf, size, n, "Allow: %s\r\n", r->allow);
+	if (r->set_cookie[0])
+		n = add(buf, size, n, "Set-Cookie: %s\r\n", r->set_cookie);
+	if (r->location[0])
+		n = add(buf, size, n, "Location: %s\r\n", r->location);
+	if (r->etag[0])
+		n = add(buf, size, n, "ETag: %s\r\n", r->etag);
+	if (r->page)
+		n = add(buf, size, n, "%s", PAGE_HEADERS);
+	if (r->cors)
+		(void)add(buf, size, n, "%s", CORS_HEADERS);
 }
 
 static void reply_send(struct http_conn *conn, const struct web_reply *r)
 {
-	char extra[512];
+	char extra[1536];
 	size_t len = r->body ? r->body->end : 0;
 	uint16_t status = r->status ? r->status : 500;
 	int err;
@@ -61,13 +95,14 @@ static void reply_send(struct http_conn *conn, const struct web_reply *r)
 	err = http_reply(conn, status, web_reason(status),
 	                 "Content-Type: %s\r\n"
 	                 "Content-Length: %zu\r\n"
-	                 "Cache-Control: no-store\r\n"
+	                 "Cache-Control: %s\r\n"
 	                 "X-Content-Type-Options: nosniff\r\n"
 	                 "%s"
 	                 "\r\n"
 	                 "%b",
-	                 r->ctype ? r->ctype : "application/json", len, extra,
-	                 r->body ? r->body->buf : NULL, len);
+	                 r->ctype ? r->ctype : "application/json", len,
+	                 r->cache_control ? r->cache_control : "no-store",
+	                 extra, r->body ? r->body->buf : NULL, len);
 	if (err)
 		log_event(LOG_WARN, "http.reply-failed", "status=%u err=%d",
 		          status, err);
@@ -130,6 +165,8 @@ int web_alloc(struct web **wp, const struct web_env *env)
 		err = web_feed_alloc(&w->feed, WEB_FEED_MAX);
 	if (!err)
 		err = web_hooks_config(w);
+	if (!err)
+		(void)web_pages_open(w, env->pages); /* missing: logged */
 	if (err || !env->listen || !env->listen[0])
 		goto out;
 	err = websock_alloc(&w->websock, NULL, NULL);
@@ -144,8 +181,9 @@ int web_alloc(struct web **wp, const struct web_env *env)
 		log_event(LOG_WARN, "http.verifier-failed",
 		          "passwords=checked-on-the-loop");
 	if (!err)
-		log_event(LOG_INFO, "http.listening", "address=%s users=%zu",
-		          env->listen, env->cfg->nusers);
+		log_event(LOG_INFO, "http.listening",
+		          "address=%s users=%zu pages=%s", env->listen,
+		          env->cfg->nusers, w->pages[0] ? w->pages : "-");
 out:
 	if (err)
 		mem_deref(w);
@@ -168,6 +206,11 @@ void web_config(struct web *w, const struct config *cfg)
 void web_reply_send(struct http_conn *conn, const struct web_reply *r)
 {
 	reply_send(conn, r);
+}
+
+const char *web_pages(const struct web *w)
+{
+	return w && w->pages[0] ? w->pages : NULL;
 }
 
 void web_free(struct web *w)

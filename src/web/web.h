@@ -29,6 +29,8 @@ struct web_env {
 	const struct config *cfg; /* users, tenants, queues, agents, flows */
 	web_reload_h *reload;     /* POST /api/v1/reload; NULL: 409 */
 	void *reload_arg;
+	const char *pages; /* folder of the pages (docs/pages.md); NULL or
+	                      "": none, a missing one is logged */
 };
 
 /**
@@ -51,6 +53,8 @@ void web_config(struct web *w, const struct config *cfg);
  * engine's event handler, for every event. NULL w is accepted.
  */
 void web_engine_event(struct web *w, const struct acd_event *ev);
+/** The folder the pages are served from (resolved), or NULL: none. */
+const char *web_pages(const struct web *w);
 /** Stop listening, forget every token and free. NULL is accepted. */
 void web_free(struct web *w);
 

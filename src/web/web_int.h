@@ -96,9 +96,10 @@ struct web {
 	struct hash *sessions; /* struct web_session, by token */
 	size_t nsessions;
 	struct web_throttle throttle[WEB_THROTTLE_N];
-	uint64_t replies[6]; /* by status class: 1xx..5xx in [1..5] */
-	uint64_t now_ms;     /* tests: when non-zero, the clock */
-	bool secure;         /* served over TLS: cookies get "Secure" */
+	uint64_t replies[6];         /* by status class: 1xx..5xx in [1..5] */
+	uint64_t now_ms;             /* tests: when non-zero, the clock */
+	bool secure;                 /* served over TLS: cookies get "Secure" */
+	char pages[CONFIG_PATH_MAX]; /* the pages' folder, resolved; "" none */
 };
 
 struct web_session;
@@ -122,7 +123,12 @@ struct web_reply {
 	bool www_authenticate;      /* 401 */
 	char set_cookie[192];       /* a Set-Cookie value; "" none */
 	struct web_upgrade upgrade; /* 101 */
+	const char *cache_control;  /* NULL: "no-store" */
+	char location[288];         /* 301, 302: where to; "" none */
+	char etag[64];              /* pages: their ETag; "" none */
+	bool page;                  /* a page: its security headers */
 	struct web_login *deferred; /* a sign-in answered later (verify.c) */
+	bool cors;                  /* the web chat's: any origin may read */
 };
 
 /** One request after routing and authentication. */
@@ -337,6 +343,28 @@ int web_verify_start(struct web *w);
 void web_verify_stop(struct web *w);
 /**
  * Queue the check of password against hash (an unknown user's is another
+/* ---- pages.c: the browser pages (docs/pages.md) ---- */
+
+/**
+ * The file a page's request path names, relative to the pages' folder,
+ * into rel: "/agent/" is "agent/index.html". Percent-escapes are decoded;
+ * only segments of letters, digits, '.', '-' and '_' pass, none empty or
+ * starting with '.', so no "..", no hidden file, no encoded '/', '\' or
+ * NUL. Returns 0, EINVAL (refused) or ENAMETOOLONG (rel too small).
+ */
+int web_page_path(const struct pl *path, char *rel, size_t size);
+/** The Content-Type of a file by its extension; NULL: not served. */
+const char *web_page_type(const char *rel);
+/** Serve the pages of dir (NULL or "": none). Returns 0, or ENOENT and
+ * ENAMETOOLONG (logged; no pages are served). */
+int web_pages_open(struct web *w, const char *dir);
+/**
+ * Answer a request for a page: true when r holds the answer (a file, a
+ * redirect, 404 or 405); false for the API's paths, or with no pages.
+ */
+bool web_pages_serve(struct web *w, const struct http_msg *msg,
+                     struct web_reply *r);
+
  * user's: the same work, and web_login_finish() refuses it) for user;
  * r->deferred is set. False after a 429 (too many waiting) or a 500 in r.
  */
