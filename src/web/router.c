@@ -278,18 +278,6 @@ static bool access_check(struct web *w, const struct route *rt,
 	return true;
 }
 
-void web_dispatch(struct web *w, const struct http_msg *msg,
-                  const struct sa *peer, struct web_reply *r)
-{
-	struct web_call call;
-	const struct route *rt;
-
-	memset(&call, 0, sizeof(call));
-	call.msg = msg;
-	call.peer = peer;
-	rt = route_find(msg, &call, r);
-	if (!rt)
-		goto out;
 /* Is the path the web chat's (/api/v1/chats...)? Its answers may be read
  * by a visitor's page on any site (docs/pages.md). */
 static bool chat_path(const struct pl *path)
@@ -300,15 +288,15 @@ static bool chat_path(const struct pl *path)
 	       (path->l == n || path->p[n] == '/');
 }
 
-	/* libre's server leaves a request's body in _mb, from pos, with end
-	 * cut at Content-Length (msg->mb is the client side's). */
-	if (msg->_mb)
-		call.body_len = mbuf_get_left(msg->_mb);
-	if (call.body_len > msg->clen)
-		call.body_len = msg->clen;
-	if (msg->clen > WEB_BODY_MAX || call.body_len > WEB_BODY_MAX) {
-		web_reply_error(r, 413, "too-large",
-		                "the body is over %u bytes", WEB_BODY_MAX);
+void web_dispatch(struct web *w, const struct http_msg *msg,
+                  const struct sa *peer, struct web_reply *r)
+{
+	struct web_call call;
+	const struct route *rt;
+
+	memset(&call, 0, sizeof(call));
+	call.msg = msg;
+	call.peer = peer;
 	if (web_pages_serve(w, msg, r))
 		goto out;
 	r->cors = chat_path(&msg->path);
@@ -318,6 +306,18 @@ static bool chat_path(const struct pl *path)
 		r->ctype = "text/plain";
 		goto out;
 	}
+	rt = route_find(msg, &call, r);
+	if (!rt)
+		goto out;
+	/* libre's server leaves a request's body in _mb, from pos, with end
+	 * cut at Content-Length (msg->mb is the client side's). */
+	if (msg->_mb)
+		call.body_len = mbuf_get_left(msg->_mb);
+	if (call.body_len > msg->clen)
+		call.body_len = msg->clen;
+	if (msg->clen > WEB_BODY_MAX || call.body_len > WEB_BODY_MAX) {
+		web_reply_error(r, 413, "too-large",
+		                "the body is over %u bytes", WEB_BODY_MAX);
 		goto out;
 	}
 	call.body = call.body_len ? mbuf_buf(msg->_mb) : NULL;

@@ -329,20 +329,6 @@ int web_ws_accept(struct web *w, struct http_conn *conn,
 int web_ws_metrics(const struct web *w, struct mbuf *mb);
 web_route_h web_api_events;
 
-/* ---- api_contact.c ---- */
-web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
-    web_api_contact_journal, web_api_contact_accept, web_api_contact_reject,
-    web_api_contact_finish, web_api_contact_wrapup_done,
-    web_api_contact_withdraw;
-
-/* ---- verify.c: passwords checked on a worker thread ---- */
-struct web_login;
-/** Start the worker (the daemon, with a listener). 0 or an errno. */
-int web_verify_start(struct web *w);
-/** Stop it; logins not answered yet are dropped with their connections. */
-void web_verify_stop(struct web *w);
-/**
- * Queue the check of password against hash (an unknown user's is another
 /* ---- pages.c: the browser pages (docs/pages.md) ---- */
 
 /**
@@ -365,6 +351,20 @@ int web_pages_open(struct web *w, const char *dir);
 bool web_pages_serve(struct web *w, const struct http_msg *msg,
                      struct web_reply *r);
 
+/* ---- api_contact.c ---- */
+web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
+    web_api_contact_journal, web_api_contact_accept, web_api_contact_reject,
+    web_api_contact_finish, web_api_contact_wrapup_done,
+    web_api_contact_withdraw;
+
+/* ---- verify.c: passwords checked on a worker thread ---- */
+struct web_login;
+/** Start the worker (the daemon, with a listener). 0 or an errno. */
+int web_verify_start(struct web *w);
+/** Stop it; logins not answered yet are dropped with their connections. */
+void web_verify_stop(struct web *w);
+/**
+ * Queue the check of password against hash (an unknown user's is another
  * user's: the same work, and web_login_finish() refuses it) for user;
  * r->deferred is set. False after a 429 (too many waiting) or a 500 in r.
  */
