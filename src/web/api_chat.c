@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -105,6 +106,33 @@ static uint64_t key_param(const struct web_call *call)
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
 	return v;
+}
+
+/* A new message of chat c: a "chat-message" event for the supervisors
+ * and the chat's agent, whose pages then fetch it. */
+static void message_told(struct web *w, const struct desk_contact *c,
+                         uint64_t seq, const char *sender)
+{
+	struct web_chat_note n = {
+	    .tenant = c->tenant,
+	    .queue = c->queue,
+	    .agent = c->agent,
+	    .contact = c->contact,
+	    .key = c->key,
+	    .message = seq,
+	    .sender = sender,
+	};
+	struct timespec ts;
+
+	if (!w->feed)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (web_feed_append_chat(w->feed, w->acd, &n,
+	                         (int64_t)ts.tv_sec * 1000 +
+	                             ts.tv_nsec / 1000000))
+		log_event(LOG_WARN, "ws.feed-failed", "err=%d", ENOMEM);
+	else
+		web_subs_notify(w);
 }
 
 /* ---- opening a chat ------------------------------------------------------ */
@@ -476,6 +504,8 @@ void web_api_chat_write(struct web *w, struct web_call *call,
 		                                ACD_NONE, id, body, &seq, &dup)
 		                 : ENOENT;
 		message_reply(r, err, seq, dup);
+		if (!err && !dup && (v.live = desk_find(w->desk, v.key)))
+			message_told(w, v.live, seq, "visitor");
 	}
 	json_decref(obj);
 }
@@ -567,9 +597,12 @@ void web_api_contact_write(struct web *w, struct web_call *call,
 		return;
 	}
 	if (message_fields(call, r, &obj, &id, &body, keys)) {
-		int err = desk_message(w->desk, c->key, "agent", agent, id,
-		                       body, &seq, &dup);
+		uint64_t key = c->key;
+		int err = desk_message(w->desk, key, "agent", agent, id, body,
+		                       &seq, &dup);
 		message_reply(r, err, seq, dup);
+		if (!err && !dup && (c = desk_find(w->desk, key)))
+			message_told(w, c, seq, "agent");
 	}
 	json_decref(obj);
 }

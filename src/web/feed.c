@@ -215,6 +215,48 @@ int web_feed_append(struct web_feed *f, const struct acd *acd,
 	return 0;
 }
 
+/*
+ * A chat's new message is told, not shown: the event carries the
+ * contact, the message's seq and who wrote it, and the reader fetches
+ * the text with GET .../messages?after=SEQ. The ring then holds no
+ * conversation (it keeps 65,536 events in memory for resumes), and a
+ * message is read through the one route that checks who may read it.
+ */
+int web_feed_append_chat(struct web_feed *f, const struct acd *acd,
+                         const struct web_chat_note *n, int64_t wall_ms)
+{
+	struct web_feed_entry e = {0};
+	json_t *obj;
+	int err;
+
+	e.seq = f->next;
+	e.tenant = n->tenant;
+	e.queue = ACD_NONE; /* no queue figures: nothing for colleagues */
+	e.agent = n->agent;
+	obj = head(acd, "chat-message", e.seq, wall_ms, n->tenant);
+	if (obj) {
+		set_name(obj, "queue", acd_queue_name(acd, n->queue));
+		if (n->agent != ACD_NONE)
+			set_name(obj, "agent", acd_agent_name(acd, n->agent));
+		json_object_set_new(obj, "contact",
+		                    json_integer((json_int_t)n->contact));
+		json_object_set_new(obj, "key",
+		                    json_integer((json_int_t)n->key));
+		json_object_set_new(obj, "channel", json_string("chat"));
+		json_object_set_new(obj, "message",
+		                    json_integer((json_int_t)n->message));
+		set_name(obj, "sender", n->sender);
+	}
+	err = dump(obj, &e.full, &e.full_len);
+	if (err)
+		return err;
+	entry_clear(f, &f->ring[(e.seq - 1) % f->cap]);
+	f->ring[(e.seq - 1) % f->cap] = e;
+	f->bytes += e.full_len;
+	f->next++;
+	return 0;
+}
+
 void web_view_build(struct web_view *v, const struct web *w,
                     const struct config_user *u)
 {

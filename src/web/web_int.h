@@ -260,6 +260,20 @@ int web_feed_alloc(struct web_feed **fp, size_t cap);
  */
 int web_feed_append(struct web_feed *f, const struct acd *acd,
                     const struct acd_event *ev, int64_t wall_ms);
+/** A message stored in a chat, as the feed tells it (not its body). */
+struct web_chat_note {
+	uint32_t tenant, queue, agent; /* engine ids; agent: ACD_NONE */
+	uint64_t contact, key;         /* the engine's id, the contact's key */
+	uint64_t message;              /* its seq in the conversation */
+	const char *sender;            /* "visitor" or "agent" */
+};
+/**
+ * A "chat-message" event: seen by the tenant's supervisors and
+ * administrators and by the agent the chat is offered to or handled by.
+ * Returns 0 or ENOMEM, as web_feed_append().
+ */
+int web_feed_append_chat(struct web_feed *f, const struct acd *acd,
+                         const struct web_chat_note *n, int64_t wall_ms);
 /** The event numbered seq, or NULL when it is gone or not yet there. */
 const struct web_feed_entry *web_feed_at(const struct web_feed *f,
                                          uint64_t seq);

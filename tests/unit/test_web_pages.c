@@ -5,7 +5,8 @@
  * here: a file with its headers, the index of a folder, "/" and a folder
  * without its slash redirected, 304 on the ETag, a symbolic link out of
  * the folder refused, the API's paths untouched, and the web chat's
- * CORS answers.
+ * CORS answers. Then what the desktop is told of a chat's new message:
+ * the "chat-message" event, its JSON (never the text) and who sees it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -328,6 +329,104 @@ static void test_no_pages(void **state)
 	web_reply_reset(&r);
 }
 
+/* ---- the chat-message event ------------------------------------------ */
+
+static const char *str(json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
+static json_int_t num(json_t *j, const char *key)
+{
+	return json_integer_value(json_object_get(j, key));
+}
+
+static void view_of(struct wfx *f, const char *user, struct web_view *v)
+{
+	const struct config_user *u = config_user_find(f->cfg, user);
+	assert_non_null(u);
+	web_view_build(v, f->web, u);
+}
+
+static void test_chat_message(void **state)
+{
+	struct wfx *f = *state;
+	struct web_feed *feed = NULL;
+	uint32_t demo = acd_tenant_find(f->acd, "demo");
+	struct web_chat_note n = {
+	    .tenant = demo,
+	    .queue = acd_queue_find(f->acd, demo, "info"),
+	    .agent = acd_agent_find(f->acd, demo, "agent1"),
+	    .contact = 3,
+	    .key = 41,
+	    .message = 7,
+	    .sender = "visitor",
+	};
+	struct web_view admin, sup, maria;
+	const struct web_feed_entry *e;
+	size_t len;
+	const char *text;
+	json_t *j;
+
+	assert_int_equal(web_feed_alloc(&feed, 8), 0);
+	assert_int_equal(web_feed_append_chat(feed, f->acd, &n, 1234), 0);
+	e = web_feed_at(feed, 1);
+	assert_non_null(e);
+	j = json_loadb(e->full, e->full_len, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(str(j, "type"), "chat-message");
+	assert_int_equal(num(j, "seq"), 1);
+	assert_int_equal(num(j, "ts"), 1234);
+	assert_string_equal(str(j, "tenant"), "demo");
+	assert_string_equal(str(j, "queue"), "info");
+	assert_string_equal(str(j, "agent"), "agent1");
+	assert_int_equal(num(j, "contact"), 3);
+	assert_int_equal(num(j, "key"), 41);
+	assert_int_equal(num(j, "message"), 7);
+	assert_string_equal(str(j, "sender"), "visitor");
+	assert_null(json_object_get(j, "body"));
+	json_decref(j);
+
+	view_of(f, "admin", &admin);
+	view_of(f, "sup", &sup);
+	view_of(f, "maria", &maria);
+	assert_non_null(web_view_message(&admin, e, &len));
+	assert_non_null(web_view_message(&sup, e, &len));
+	text = web_view_message(&maria, e, &len);
+	assert_non_null(text);
+	assert_int_equal(len, e->full_len); /* in full, not figures */
+
+	/* agent2's chat: maria, a colleague in the same queue, sees nothing */
+	n.agent = acd_agent_find(f->acd, demo, "agent2");
+	n.message = 8;
+	assert_int_equal(web_feed_append_chat(feed, f->acd, &n, 1235), 0);
+	e = web_feed_at(feed, 2);
+	assert_null(web_view_message(&maria, e, &len));
+	assert_non_null(web_view_message(&sup, e, &len));
+
+	/* a waiting chat (no agent yet): supervisors only */
+	n.agent = ACD_NONE;
+	assert_int_equal(web_feed_append_chat(feed, f->acd, &n, 1236), 0);
+	e = web_feed_at(feed, 3);
+	j = json_loadb(e->full, e->full_len, 0, NULL);
+	assert_null(json_object_get(j, "agent"));
+	json_decref(j);
+	assert_null(web_view_message(&maria, e, &len));
+	assert_non_null(web_view_message(&sup, e, &len));
+
+	/* another tenant's chat: not the demo supervisor's */
+	n.tenant = acd_tenant_find(f->acd, "other");
+	n.queue = acd_queue_find(f->acd, n.tenant, "sales");
+	n.agent = acd_agent_find(f->acd, n.tenant, "agent9");
+	assert_int_equal(web_feed_append_chat(feed, f->acd, &n, 1237), 0);
+	e = web_feed_at(feed, 4);
+	assert_null(web_view_message(&sup, e, &len));
+	assert_null(web_view_message(&maria, e, &len));
+	assert_non_null(web_view_message(&admin, e, &len));
+	assert_int_equal(web_feed_last(feed), 4);
+	mem_deref(feed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +444,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_cors, pfx_setup, pfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_no_pages, pfx_setup,
 	                                    pfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_chat_message, wfx_setup,
+	                                    wfx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
