@@ -402,6 +402,7 @@ static int web_start(void)
 	    .store = store,
 	    .cfg = cfg,
 	    .reload = reload_api,
+	    .pages = cfg->http_pages,
 	};
 
 	if (!cfg->http_listen.text[0])
@@ -431,12 +432,23 @@ static void banner(const char *path)
 		           ? "(an on-call rota: not served yet)"
 		           : "answers calls from a trunk",
 		       cfg->numbers[i].number, s->listen[0].address.text);
-	if (cfg->http_listen.text[0])
+	if (cfg->http_listen.text[0]) {
+		const char *h = cfg->http_listen.text;
 		printf(
 		    "  API:     http://%s/api/v1/ (docs/api.md; sign in as a "
-		    "user of the file); metrics at /metrics; the pages "
-		    "come next\n",
-		    cfg->http_listen.text);
+		    "user of the file); metrics at /metrics\n",
+		    h);
+		if (web_pages(web))
+			printf("  Pages:   agent desktop http://%s/agent/, "
+			       "wallboard http://%s/wallboard/,\n"
+			       "           chat widget demo "
+			       "http://%s/chat/demo.html (docs/pages.md)\n",
+			       h, h, h);
+		else
+			printf("  Pages:   none: no folder '%s' (http.pages, "
+			       "docs/pages.md)\n",
+			       cfg->http_pages);
+	}
 	printf("Logs go to stderr, one line per event. Stop with Ctrl-C.\n");
 	fflush(stdout);
 }
