@@ -1,0 +1,182 @@
+// pages.mjs - the browser side of tests/integration/web_pages.sh: Debian's
+// Chromium driven by playwright-core, three people in three separate
+// browser contexts (no shared cookies or storage):
+//   maria, an agent, on the agent desktop (/agent/);
+//   a visitor on the widget's demo page (/chat/demo.html);
+//   sup, a supervisor, on the wallboard (/wallboard/).
+// Controls are found by role and accessible name, as a screen reader
+// finds them; every wait is on a page state (locators), never a sleep.
+// Usage: node pages.mjs http://127.0.0.1:PORT OUTDIR
+import { chromium } from 'playwright-core';
+
+const BASE = process.argv[2];
+const OUT = process.argv[3];
+const WAIT = 10000;
+const started = Date.now();
+
+if (!BASE || !OUT) {
+	console.error('usage: node pages.mjs BASE OUTDIR');
+	process.exit(2);
+}
+
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const pages = {};
+const problems = [];
+let shot = 0;
+
+async function open(who, path) {
+	const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+	context.setDefaultTimeout(WAIT);
+	const page = await context.newPage();
+	// A CSP refusal or a script error is a failure of the pages.
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/the server responded with a status of (401|404|409)/.test(m.text()))
+			problems.push(`${who}: console: ${m.text()}`);
+	});
+	page.on('pageerror', (e) => problems.push(`${who}: ${e.message}`));
+	await page.goto(BASE + path);
+	pages[who] = page;
+	return page;
+}
+
+async function screenshot(name) {
+	for (const [who, page] of Object.entries(pages)) {
+		shot++;
+		await page.screenshot({ path: `${OUT}/${String(shot).padStart(2, '0')}-${name}-${who}.png`, fullPage: true });
+	}
+}
+
+function ok(what) {
+	console.log(`ok   web_pages: ${what} (${Date.now() - started} ms)`);
+}
+
+async function main() {
+	// ---- the agent signs in and goes ready
+	const agent = await open('agent', '/agent/');
+	await agent.getByLabel('User').fill('maria');
+	await agent.getByLabel('Password').fill('maria-pw');
+	await agent.getByRole('button', { name: 'Sign in' }).click();
+	await agent.getByText('Signed in as maria').waitFor();
+	// keyboard: the language picker, then back
+	await agent.getByLabel('Language').selectOption('it');
+	await agent.getByRole('button', { name: 'Pronto', exact: true }).waitFor();
+	await agent.getByRole('heading', { name: 'Offerte' }).waitFor();
+	await agent.getByLabel('Lingua').selectOption('es');
+	await agent.getByRole('button', { name: 'Disponible', exact: true }).waitFor();
+	await agent.getByLabel('Idioma').selectOption('en');
+	await agent.getByRole('button', { name: 'Ready', exact: true }).focus();
+	await agent.keyboard.press('Enter');
+	await agent.locator('#state-now', { hasText: 'State: Ready' }).waitFor();
+	ok('the agent signed in (cookie session), switched it/es/en, went ready with the keyboard');
+
+	// ---- the supervisor's wallboard
+	const wall = await open('wallboard', '/wallboard/');
+	await wall.getByLabel('User').fill('sup');
+	await wall.getByLabel('Password').fill('sup-pw');
+	await wall.getByRole('button', { name: 'Sign in' }).click();
+	const queueRow = wall.getByRole('row', { name: /information/ });
+	await queueRow.waitFor();
+	const agentRow = wall.locator('#agents tr[data-agent="demo/agent1"]');
+	await agentRow.locator('td.state', { hasText: 'Ready' }).waitFor();
+	ok('the wallboard shows the queue and agent1 ready');
+
+	// ---- a visitor opens the widget on the demo page
+	const visitor = await open('visitor', '/chat/demo.html');
+	await visitor.getByRole('button', { name: 'Chat with us' }).click();
+	await visitor.getByLabel('Your name').fill('Ada');
+	await visitor.getByLabel('Topic').fill('vaccine booking');
+	const t0 = Date.now();
+	await visitor.getByRole('button', { name: 'Start chat' }).click();
+	await visitor.getByRole('status').filter({ hasText: /operator|line/ }).waitFor();
+
+	// ---- the agent gets the offer at once, pushed, and accepts it
+	const accept = agent.getByRole('button', { name: 'Accept chat from Ada' });
+	await accept.waitFor();
+	const offerMs = Date.now() - t0;
+	await agent.getByRole('listitem', { name: 'chat from Ada' }).getByText('Topic: vaccine booking').waitFor();
+	await screenshot('offer');
+	await accept.click();
+	const chat = agent.getByRole('article', { name: 'Chat with Ada' });
+	await chat.waitFor();
+	await visitor.getByRole('status').filter({ hasText: 'You are chatting with an operator.' }).waitFor();
+	ok(`the offer reached the desktop ${offerMs} ms after the visitor opened the chat; accepted`);
+
+	// ---- messages both ways
+	await visitor.getByLabel('Your message').fill('Hello, I need to book a vaccine.');
+	await visitor.getByRole('button', { name: 'Send' }).click();
+	await chat.getByRole('log', { name: 'Messages with Ada' })
+		.getByText('Hello, I need to book a vaccine.').waitFor();
+	const box = chat.getByLabel('Message to Ada');
+	await box.fill('Good morning Ada, which day suits you?');
+	await box.press('Enter');
+	await visitor.getByRole('log').getByText('Good morning Ada, which day suits you?').waitFor();
+	await visitor.getByLabel('Your message').fill('Tuesday <b>morning</b>');
+	await visitor.getByLabel('Your message').press('Enter');
+	await chat.getByRole('log').getByText('Tuesday <b>morning</b>').waitFor();
+	if ((await chat.locator('.log b').count()) !== 0) throw new Error('a message was rendered as HTML');
+	ok('messages crossed both ways (text, never HTML)');
+
+	// ---- a reload of the visitor's page resumes the chat, nothing doubled
+	await visitor.reload();
+	await visitor.getByRole('log').getByText('Tuesday <b>morning</b>').waitFor();
+	await visitor.getByRole('status').filter({ hasText: 'You are chatting with an operator.' }).waitFor();
+	const visitorMsgs = await visitor.getByRole('log').locator('li').count();
+	if (visitorMsgs !== 3) throw new Error(`after the reload the visitor sees ${visitorMsgs} messages, not 3`);
+	ok('the visitor reloaded: the chat resumed from sessionStorage with its 3 messages');
+
+	// ---- the wallboard shows the chat and the agent busy
+	const contactRow = wall.locator('#contacts tbody tr', { hasText: 'Ada' });
+	await contactRow.getByRole('cell', { name: 'chat', exact: true }).waitFor();
+	await contactRow.getByRole('cell', { name: 'Connected' }).waitFor();
+	await contactRow.getByRole('cell', { name: 'agent1' }).waitFor();
+	await agentRow.locator('td.state', { hasText: 'Busy' }).waitFor();
+	await screenshot('talking');
+	ok('the wallboard shows the chat connected to agent1 and agent1 busy');
+
+	// ---- finish, wrap-up, done
+	await chat.getByRole('button', { name: 'Finish the conversation with Ada' }).click();
+	await chat.getByText('Wrap-up: write your notes').waitFor();
+	await agent.locator('#state-now', { hasText: 'Wrap-up' }).waitFor();
+	await visitor.getByRole('status').filter({ hasText: 'The chat has ended.' }).waitFor();
+	await agentRow.locator('td.state', { hasText: 'Wrap-up' }).waitFor();
+	await screenshot('wrapup');
+	await chat.getByRole('button', { name: 'Wrap-up done for Ada' }).click();
+	await chat.waitFor({ state: 'detached' });
+	await agent.locator('#state-now', { hasText: 'State: Ready' }).waitFor();
+	await agentRow.locator('td.state', { hasText: 'Ready' }).waitFor();
+	await wall.locator('#contacts tbody', { hasText: 'None.' }).waitFor();
+	ok('finish, wrap-up and wrap-up done: the agent is ready again, the wallboard empty');
+
+	// ---- not ready with a reason, shown on the wallboard
+	await agent.getByLabel('Reason').selectOption('lunch');
+	await agent.getByRole('button', { name: 'Not ready' }).click();
+	await agent.locator('#state-now', { hasText: 'State: Not ready (Lunch)' }).waitFor();
+	await agentRow.locator('td.state', { hasText: 'Not ready' }).waitFor();
+	await screenshot('end');
+	ok('not ready with a reason, on the desktop and the wallboard');
+
+	if (problems.length) throw new Error(`the pages reported:\n  ${problems.join('\n  ')}`);
+}
+
+let code = 0;
+try {
+	await main();
+} catch (e) {
+	code = 1;
+	console.error(`FAIL web_pages: ${e.message}`);
+	if (problems.length) console.error(`  the pages reported:\n  ${problems.join('\n  ')}`);
+	try {
+		await screenshot('failure');
+	} catch (e2) {
+		console.error(`  no screenshot: ${e2.message}`);
+	}
+	console.error(`web_pages: screenshots in ${OUT}`);
+}
+await browser.close();
+console.log(`web_pages: browser part took ${Date.now() - started} ms`);
+process.exit(code);

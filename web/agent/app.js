@@ -1,0 +1,393 @@
+// app.js - the agent desktop (docs/pages.md): sign in, ready / not
+// ready, the offers pushed over the events WebSocket, accept or reject,
+// the chats (several at once, up to the agent's capacity), finish and
+// wrap-up.
+//
+// Nothing is polled: the events socket says when something changed.
+// Contact events carry the engine's id of a contact, the API its key,
+// so a contact event makes the desktop read GET /api/v1/contacts (the
+// agent's own live contacts, with their keys); a "chat-message" event
+// names the chat's key and the desktop reads what follows the last
+// message it has.
+import { api, ApiError, Events, clock, el } from '../common/api.js';
+import { t, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
+import { setupSignIn } from '../common/signin.js';
+
+const $ = (id) => document.getElementById(id);
+
+const desk = {
+	session: null,
+	tenant: '',
+	agent: '',
+	state: 'offline',
+	reason: '',
+	stateSince: Date.now(),
+	contacts: new Map(), // key -> contact (GET /api/v1/contacts)
+	chats: new Map(), // key -> chat view
+	announced: new Set(), // offers already announced
+};
+
+let events = null;
+let refreshing = null;
+let refreshAgain = false;
+
+function announce(text) {
+	$('announce').textContent = text;
+}
+
+function showError(err) {
+	$('desk-error').textContent = err ? t('error.generic', { message: err.message || String(err) }) : '';
+}
+
+function nameOf(c) {
+	return (c.data && typeof c.data.name === 'string' && c.data.name) || t('chat.visitor');
+}
+
+function channelOf(c) {
+	return t(`ch.${c.channel}`);
+}
+
+// ---- the agent's state ------------------------------------------------
+
+function drawState() {
+	const state = t(`st.${desk.state}`);
+	const known = t(`reason.${desk.reason}`);
+	const reason = known.startsWith('reason.') ? desk.reason : known;
+	const text = desk.state === 'not-ready' && desk.reason
+		? t('state.nowReason', { state, reason })
+		: t('state.now', { state });
+	$('state-now').textContent = `${text} · ${t('state.since', { time: clock(Date.now() - desk.stateSince) })}`;
+	$('state-now').dataset.state = desk.state;
+	$('go-ready').setAttribute('aria-pressed', String(desk.state !== 'not-ready' && desk.state !== 'offline'));
+}
+
+function setState(state, reason) {
+	if (state !== desk.state || (reason || '') !== desk.reason) desk.stateSince = Date.now();
+	desk.state = state;
+	desk.reason = reason || '';
+	drawState();
+}
+
+async function changeState(state) {
+	showError(null);
+	const body = { state };
+	if (state === 'not-ready') body.reason = $('reason').value;
+	try {
+		const a = await api('PUT', `/api/v1/agents/${encodeURIComponent(desk.tenant)}/${encodeURIComponent(desk.agent)}/state`, body);
+		setState(a.state, state === 'not-ready' ? body.reason : '');
+	} catch (e) {
+		showError(e);
+	}
+}
+
+// ---- offers and conversations -----------------------------------------
+
+// Read the agent's live contacts; one read at a time, again if asked
+// meanwhile (events can come in bursts).
+function refreshContacts() {
+	if (refreshing) {
+		refreshAgain = true;
+		return refreshing;
+	}
+	refreshing = (async () => {
+		do {
+			refreshAgain = false;
+			try {
+				const j = await api('GET', '/api/v1/contacts');
+				desk.contacts = new Map(j.contacts.map((c) => [c.id, c]));
+				drawContacts();
+			} catch (e) {
+				if (e.status !== 401) showError(e);
+			}
+		} while (refreshAgain);
+		refreshing = null;
+	})();
+	return refreshing;
+}
+
+function drawOffers() {
+	const list = $('offers');
+	const offers = [...desk.contacts.values()].filter((c) => c.state === 'offered');
+	list.replaceChildren(...offers.map(offerItem));
+	$('offers-empty').hidden = offers.length > 0;
+	for (const c of offers) {
+		if (!desk.announced.has(c.id)) {
+			desk.announced.add(c.id);
+			announce(t('offer.new', { channel: channelOf(c), name: nameOf(c) }));
+		}
+	}
+}
+
+function offerItem(c) {
+	const vars = { channel: channelOf(c), name: nameOf(c) };
+	const created = Date.parse(c.created) || Date.now();
+	const act = (what) => async () => {
+		showError(null);
+		try {
+			await api('POST', `/api/v1/contacts/${c.id}/${what}`);
+		} catch (e) {
+			showError(e.code === 'offer-gone' ? new Error(t('offer.gone')) : e);
+		}
+		refreshContacts();
+	};
+	return el('li', { class: 'offer', 'data-key': c.id, 'aria-label': t('offer.label', vars) },
+		el('div', { class: 'offer-what' },
+			el('strong', {}, t('offer.label', vars)),
+			c.data?.topic ? el('span', {}, t('offer.topic', { topic: c.data.topic })) : null,
+			el('span', {}, t('offer.queue', { queue: c.queue })),
+			el('span', { class: 'tick', 'data-since': created, 'data-text': 'offer.waiting' },
+				t('offer.waiting', { time: clock(Date.now() - created) }))),
+		el('div', { class: 'offer-actions' },
+			el('button', { type: 'button', class: 'accept', 'aria-label': t('offer.acceptLabel', vars), onclick: act('accept') }, t('offer.accept')),
+			el('button', { type: 'button', class: 'reject', 'aria-label': t('offer.rejectLabel', vars), onclick: act('reject') }, t('offer.reject'))));
+}
+
+function drawContacts() {
+	drawOffers();
+	const live = [...desk.contacts.values()].filter((c) => c.state === 'connected' || c.state === 'wrapup');
+	for (const [key, view] of desk.chats) {
+		if (!desk.contacts.has(key) || !live.includes(desk.contacts.get(key))) {
+			view.root.remove();
+			desk.chats.delete(key);
+		}
+	}
+	for (const c of live) {
+		let view = desk.chats.get(c.id);
+		if (!view) {
+			view = chatView(c);
+			desk.chats.set(c.id, view);
+			$('chats').append(view.root);
+			if (c.channel === 'chat') fetchMessages(view);
+		}
+		view.contact = c;
+		drawChatState(view);
+	}
+	$('chats-empty').hidden = live.length > 0;
+}
+
+// ---- one conversation ---------------------------------------------------
+
+function chatView(c) {
+	const name = nameOf(c);
+	const id = `chat-${c.id}`;
+	const view = { key: c.id, contact: c, name, lastSeq: 0, seen: new Set(), fetching: null, again: false, since: Date.now() };
+	view.log = el('ol', { class: 'log', role: 'log', 'aria-label': t('chat.log', { name }) });
+	view.input = el('textarea', { id: `${id}-input`, rows: '2', maxlength: '4096' });
+	view.inputLabel = el('label', { for: `${id}-input` }, t('chat.input', { name }));
+	view.send = el('button', { type: 'submit' }, t('chat.send'));
+	view.form = el('form', { class: 'compose', onsubmit: (e) => { e.preventDefault(); sendMessage(view); } },
+		view.inputLabel, view.input, view.send);
+	view.input.addEventListener('keydown', (e) => {
+		if (e.key === 'Enter' && !e.shiftKey) {
+			e.preventDefault();
+			sendMessage(view);
+		}
+	});
+	view.status = el('p', { class: 'chat-status' });
+	view.finish = el('button', { type: 'button', class: 'finish', 'aria-label': t('chat.finishLabel', { name }), onclick: () => act(view, 'finish') }, t('chat.finish'));
+	view.done = el('button', { type: 'button', class: 'done', 'aria-label': t('chat.wrapupDoneLabel', { name }), onclick: () => act(view, 'wrapup-done') }, t('chat.wrapupDone'));
+	view.heading = el('h3', { id: `${id}-h` }, t('chat.with', { name }));
+	view.topic = el('p', { class: 'topic' }, c.data?.topic ? t('offer.topic', { topic: c.data.topic }) : '');
+	view.root = el('article', { class: 'chat', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
+		view.heading, view.topic, view.status,
+		c.channel === 'chat' ? view.log : null,
+		c.channel === 'chat' ? view.form : null,
+		el('div', { class: 'row' }, view.finish, view.done));
+	return view;
+}
+
+function relabel(view) {
+	const name = view.name;
+	view.log.setAttribute('aria-label', t('chat.log', { name }));
+	view.inputLabel.textContent = t('chat.input', { name });
+	view.send.textContent = t('chat.send');
+	view.finish.textContent = t('chat.finish');
+	view.finish.setAttribute('aria-label', t('chat.finishLabel', { name }));
+	view.done.textContent = t('chat.wrapupDone');
+	view.done.setAttribute('aria-label', t('chat.wrapupDoneLabel', { name }));
+	view.heading.textContent = t('chat.with', { name });
+	view.topic.textContent = view.contact.data?.topic ? t('offer.topic', { topic: view.contact.data.topic }) : '';
+	for (const li of view.log.querySelectorAll('.msg')) {
+		li.querySelector('.who').textContent = li.dataset.sender === 'agent' ? t('chat.me') : name;
+		const st = li.querySelector('.pending-state');
+		if (st) st.textContent = li.classList.contains('failed') ? t('chat.failed') : t('chat.sending');
+	}
+	drawChatState(view);
+}
+
+function drawChatState(view) {
+	const wrapup = view.contact.state === 'wrapup';
+	view.root.dataset.state = view.contact.state;
+	view.status.textContent = wrapup ? t('chat.wrapup') : t('chat.connected', { time: clock(Date.now() - view.since) });
+	view.finish.hidden = wrapup;
+	view.done.hidden = !wrapup;
+	view.input.disabled = wrapup;
+	view.send.disabled = wrapup;
+}
+
+async function act(view, what) {
+	showError(null);
+	try {
+		await api('POST', `/api/v1/contacts/${view.key}/${what}`);
+	} catch (e) {
+		showError(e);
+	}
+	await refreshContacts();
+}
+
+function messageItem(view, m) {
+	const mine = m.sender === 'agent';
+	return el('li', { class: `msg ${mine ? 'mine' : 'theirs'}`, 'data-seq': m.seq, 'data-sender': m.sender },
+		el('span', { class: 'who' }, mine ? t('chat.me') : view.name),
+		el('span', { class: 'body' }, m.body),
+		m.time ? el('time', { datetime: m.time }, new Date(m.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })) : null);
+}
+
+// Read what follows the last message shown; one read at a time.
+function fetchMessages(view) {
+	if (view.fetching) {
+		view.again = true;
+		return view.fetching;
+	}
+	view.fetching = (async () => {
+		do {
+			view.again = false;
+			try {
+				const j = await api('GET', `/api/v1/contacts/${view.key}/messages?after=${view.lastSeq}`);
+				let fromThem = false;
+				for (const m of j.messages) {
+					if (view.seen.has(m.seq)) continue;
+					view.seen.add(m.seq);
+					view.lastSeq = Math.max(view.lastSeq, m.seq);
+					const pending = m.sender === 'agent' && view.log.querySelector(`.pending[data-client-id="${CSS.escape(m.client_id || '')}"]`);
+					if (pending) pending.remove();
+					view.log.append(messageItem(view, m));
+					if (m.sender !== 'agent') fromThem = true;
+				}
+				if (fromThem) announce(t('chat.newMessage', { name: view.name }));
+				view.log.lastElementChild?.scrollIntoView({ block: 'nearest' });
+			} catch (e) {
+				if (e.status !== 404) showError(e);
+			}
+		} while (view.again);
+		view.fetching = null;
+	})();
+	return view.fetching;
+}
+
+function newClientId() {
+	const b = new Uint8Array(12);
+	crypto.getRandomValues(b);
+	return 'a-' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// Send with the message's own id; a network failure or a 503 is retried
+// with the same id (the daemon stores it once), up to five times.
+async function sendMessage(view) {
+	const body = view.input.value.trim();
+	if (!body || view.input.disabled) return;
+	view.input.value = '';
+	const clientId = newClientId();
+	const li = el('li', { class: 'msg mine pending', 'data-client-id': clientId, 'data-sender': 'agent' },
+		el('span', { class: 'who' }, t('chat.me')),
+		el('span', { class: 'body' }, body),
+		el('span', { class: 'pending-state' }, t('chat.sending')));
+	view.log.append(li);
+	for (let attempt = 0; attempt < 5; attempt++) {
+		try {
+			await api('POST', `/api/v1/contacts/${view.key}/messages`, { client_id: clientId, body });
+			await fetchMessages(view);
+			return;
+		} catch (e) {
+			if (e.status !== 0 && e.status !== 503) {
+				showError(e);
+				break;
+			}
+			await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+		}
+	}
+	li.classList.add('failed');
+	li.querySelector('.pending-state').textContent = t('chat.failed');
+}
+
+// ---- events ---------------------------------------------------------------
+
+function onEvent(m) {
+	if (m.type === 'agent-state' && m.agent === desk.agent) {
+		setState(m.state, m.reason);
+		return;
+	}
+	if (m.type === 'chat-message') {
+		const view = desk.chats.get(m.key);
+		if (view) fetchMessages(view);
+		else refreshContacts();
+		return;
+	}
+	if (m.contact !== undefined && m.agent === desk.agent) refreshContacts();
+}
+
+async function sync() {
+	try {
+		const j = await api('GET', '/api/v1/agents');
+		const me = j.agents.find((a) => a.name === desk.agent);
+		if (me) setState(me.state, me.state === 'not-ready' ? desk.reason : '');
+	} catch (e) {
+		showError(e);
+	}
+	await refreshContacts();
+	for (const view of desk.chats.values()) {
+		if (view.contact.channel === 'chat') fetchMessages(view);
+	}
+}
+
+function signedIn(session) {
+	desk.session = session;
+	desk.tenant = session.tenants?.[0] || '';
+	desk.agent = session.agent || '';
+	$('desk').hidden = false;
+	if (!desk.agent) {
+		showError(new Error(t('agent.noagent')));
+		return;
+	}
+	events = new Events(`agent-${session.user}`, onEvent, sync, (open) => {
+		$('conn').hidden = open;
+		if (!open) signin.check();
+	});
+	events.start();
+}
+
+function signedOut() {
+	if (events) events.stop();
+	events = null;
+	$('desk').hidden = true;
+	desk.contacts.clear();
+	for (const view of desk.chats.values()) view.root.remove();
+	desk.chats.clear();
+	desk.announced.clear();
+	$('offers').replaceChildren();
+}
+
+const signin = setupSignIn(signedIn, signedOut);
+
+// Times shown move on by themselves: the local clock, no request.
+setInterval(() => {
+	if ($('desk').hidden) return;
+	drawState();
+	for (const e of document.querySelectorAll('.tick')) {
+		e.textContent = t(e.dataset.text, { time: clock(Date.now() - Number(e.dataset.since)) });
+	}
+	for (const view of desk.chats.values()) drawChatState(view);
+}, 1000);
+
+onLanguage(() => {
+	translate(document);
+	drawState();
+	drawOffers();
+	for (const view of desk.chats.values()) relabel(view);
+});
+
+$('go-ready').addEventListener('click', () => changeState('ready'));
+$('go-not-ready').addEventListener('click', () => changeState('not-ready'));
+
+languagePicker($('lang'));
+startLanguage().then(() => signin.start()).catch((e) => showError(e instanceof ApiError ? e : new Error(String(e))));

@@ -1,0 +1,213 @@
+// app.js - the supervisor's wallboard (docs/pages.md): per queue the
+// contacts waiting, the oldest wait, the service level and the agents by
+// state; the live contacts; each agent's state and time in it.
+//
+// Read once through REST, then kept live by the events WebSocket: every
+// event of a queue carries its waiting count and oldest wait, applied at
+// once; an agent-state event moves its agent; the other figures (service
+// level, answered, agents per state, the live contacts) are read again
+// after the events that change them, at most twice a second however busy
+// the queues are. Times move on with the local clock.
+import { api, Events, clock, el } from '../common/api.js';
+import { t, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
+import { setupSignIn } from '../common/signin.js';
+
+const $ = (id) => document.getElementById(id);
+const REREAD_MS = 500;
+
+const board = {
+	tenants: 1,
+	queues: new Map(), // "tenant/name" -> queue, with oldestAt
+	agents: new Map(), // "tenant/name" -> {state, since}
+	contacts: [],
+};
+let events = null;
+let reread = null;
+let rereadContacts = false;
+
+function showError(e) {
+	$('board-error').textContent = e ? t('error.generic', { message: e.message || String(e) }) : '';
+}
+
+function label(tenant, name) {
+	return board.tenants > 1 ? `${name} (${tenant})` : name;
+}
+
+function percent(v) {
+	return typeof v === 'number' ? `${Math.round(v * 100)} %` : '—';
+}
+
+// ---- reading -----------------------------------------------------------
+
+async function readQueues() {
+	const j = await api('GET', '/api/v1/queues');
+	const now = Date.now();
+	board.queues = new Map(j.queues.map((q) => [`${q.tenant}/${q.name}`, { ...q, oldestAt: now }]));
+}
+
+async function readAgents() {
+	const j = await api('GET', '/api/v1/agents');
+	const now = Date.now();
+	const next = new Map();
+	for (const a of j.agents) {
+		const key = `${a.tenant}/${a.name}`;
+		const old = board.agents.get(key);
+		next.set(key, { ...a, since: old && old.state === a.state ? old.since : now });
+	}
+	board.agents = next;
+}
+
+async function readContacts() {
+	try {
+		const j = await api('GET', '/api/v1/contacts');
+		board.contacts = j.contacts;
+	} catch (e) {
+		if (e.status !== 409) throw e; // 409: no desk on this daemon
+		board.contacts = [];
+	}
+}
+
+// Read the queues (and the contacts, when asked) again soon, once.
+function soon(contacts) {
+	rereadContacts = rereadContacts || contacts;
+	if (reread) return;
+	reread = setTimeout(async () => {
+		const withContacts = rereadContacts;
+		rereadContacts = false;
+		try {
+			await readQueues();
+			if (withContacts) await readContacts();
+			draw();
+		} catch (e) {
+			showError(e);
+		}
+		reread = null;
+	}, REREAD_MS);
+}
+
+async function sync() {
+	try {
+		showError(null);
+		await Promise.all([readQueues(), readAgents(), readContacts()]);
+		draw();
+	} catch (e) {
+		showError(e);
+	}
+}
+
+// ---- drawing --------------------------------------------------------------
+
+function cell(text, cls) {
+	return el('td', { class: cls }, String(text));
+}
+
+function drawQueues() {
+	const now = Date.now();
+	const rows = [...board.queues.values()].map((q) => {
+		const oldest = q.waiting > 0 ? clock(q.oldest_wait_ms + (now - q.oldestAt)) : '—';
+		return el('tr', { 'data-queue': `${q.tenant}/${q.name}` },
+			el('th', { scope: 'row' }, label(q.tenant, q.name)),
+			cell(q.waiting, 'num big waiting'),
+			cell(oldest, 'num oldest'),
+			cell(percent(q.service_level), 'num sl'),
+			cell(q.answered, 'num'),
+			cell(q.abandoned, 'num'),
+			cell(q.agents.ready, 'num'),
+			cell(q.agents.busy + (q.agents.reserved || 0), 'num'),
+			cell(q.agents['wrap-up'], 'num'),
+			cell(q.agents['not-ready'], 'num'));
+	});
+	$('queues').tBodies[0].replaceChildren(...rows);
+}
+
+function drawContacts() {
+	const now = Date.now();
+	const rows = board.contacts.map((c) => {
+		const created = Date.parse(c.created) || now;
+		return el('tr', { 'data-key': c.id },
+			el('th', { scope: 'row' }, `#${c.id}`),
+			cell(t(`ch.${c.channel}`)),
+			cell(label(c.tenant, c.queue)),
+			cell(t(`cs.${c.state}`)),
+			cell(c.agent || '—'),
+			cell((c.data && c.data.name) || '—'),
+			cell(clock(now - created), 'num'));
+	});
+	if (!rows.length) rows.push(el('tr', {}, el('td', { colspan: '7', class: 'empty' }, t('wall.none'))));
+	$('contacts').tBodies[0].replaceChildren(...rows);
+}
+
+function drawAgents() {
+	const now = Date.now();
+	const rows = [...board.agents.values()].map((a) =>
+		el('tr', { 'data-agent': `${a.tenant}/${a.name}`, 'data-state': a.state },
+			el('th', { scope: 'row' }, label(a.tenant, a.name)),
+			cell(t(`st.${a.state}`), 'state'),
+			cell(clock(now - a.since), 'num')));
+	$('agents').tBodies[0].replaceChildren(...rows);
+}
+
+function draw() {
+	drawQueues();
+	drawContacts();
+	drawAgents();
+}
+
+// ---- events ----------------------------------------------------------------
+
+function onEvent(m) {
+	if (m.queue && m.waiting !== undefined) {
+		const q = board.queues.get(`${m.tenant}/${m.queue}`);
+		if (q) {
+			q.waiting = m.waiting;
+			q.oldest_wait_ms = m.oldest_wait_ms;
+			q.oldestAt = Date.now();
+		}
+	}
+	if (m.type === 'agent-state') {
+		const key = `${m.tenant}/${m.agent}`;
+		const a = board.agents.get(key) || { tenant: m.tenant, name: m.agent };
+		a.state = m.state;
+		a.since = Date.now();
+		board.agents.set(key, a);
+		soon(false);
+	} else if (m.type !== 'chat-message') {
+		soon(m.contact !== undefined);
+	}
+	draw();
+}
+
+function signedIn(session) {
+	board.tenants = session.tenants.length;
+	$('board').hidden = false;
+	$('board-note').hidden = session.role !== 'agent';
+	events = new Events(`wallboard-${session.user}`, onEvent, sync, (open) => {
+		$('conn').hidden = open;
+		$('live').hidden = !open;
+		if (!open) signin.check();
+	});
+	events.start();
+}
+
+function signedOut() {
+	if (events) events.stop();
+	events = null;
+	$('board').hidden = true;
+	board.queues.clear();
+	board.agents.clear();
+	board.contacts = [];
+}
+
+const signin = setupSignIn(signedIn, signedOut);
+
+setInterval(() => {
+	if (!$('board').hidden) draw();
+}, 1000);
+
+onLanguage(() => {
+	translate(document);
+	if (!$('board').hidden) draw();
+});
+
+languagePicker($('lang'));
+startLanguage().then(() => signin.start()).catch((e) => showError(e));
