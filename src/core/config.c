@@ -116,6 +116,7 @@ void config_parse_root(struct cctx *c, const struct cnode *root,
 	    {"users", config_users_section, false},
 	    {"retention", config_retention_section, false},
 	    {"webhooks", config_webhooks_section, false},
+	    {"rotas", config_rotas_section, false},
 	};
 	if (!root || cnode_is_null(root)) {
 		cerr(c, root, "",
@@ -249,5 +250,8 @@ void config_free(struct config *cfg)
 	config_voice_free(cfg);
 	free(cfg->users);
 	free(cfg->webhooks);
+	for (size_t i = 0; i < cfg->nrotas; i++)
+		free(cfg->rotas[i].overrides);
+	free(cfg->rotas);
 	free(cfg);
 }

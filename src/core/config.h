@@ -359,6 +359,47 @@ struct config_user {
 #define CONFIG_URL_MAX    512
 #define CONFIG_SECRET_MAX 256
 
+#define CONFIG_ROTA_PEOPLE 32 /* people of one rota */
+#define CONFIG_ROTA_CHAIN  8  /* on duty at once, or in the escalation */
+
+/** Names of a rota's people, in the order they are called. */
+struct config_duty {
+	uint8_t who[CONFIG_ROTA_CHAIN]; /* indexes into the rota's people */
+	unsigned n;
+};
+
+struct config_rota_person {
+	char name[CONFIG_NAME_MAX];
+	char number[CONFIG_NUMBER_MAX]; /* a mobile; must pass dialing.allow */
+	struct config_loc loc;
+};
+
+/** A dated exception in the file (a holiday's duty). */
+struct config_rota_override {
+	struct config_date date;
+	struct config_duty duty;
+};
+
+/**
+ * An on-call rota: who answers a published number, by the day of the
+ * week in the rota's time zone, with dated exceptions; those on duty are
+ * called first (in order, or all at once), then the escalation chain.
+ */
+struct config_rota {
+	char name[CONFIG_NAME_MAX];
+	struct config_ref tenant;
+	char timezone[CONFIG_NAME_MAX]; /* the tenant's when not given */
+	struct config_rota_person people[CONFIG_ROTA_PEOPLE];
+	unsigned npeople;
+	struct config_duty week[7]; /* 0 = Sunday, as tm_wday */
+	struct config_duty escalation;
+	struct config_rota_override *overrides;
+	size_t noverrides;
+	bool simultaneous;    /* ring those on duty all at once */
+	acd_time_t ring_time; /* each call's ringing, ms */
+	struct config_loc loc, name_loc;
+};
+
 /** A receiver of a tenant's engine events (POSTs signed with secret). */
 struct config_webhook {
 	char name[CONFIG_NAME_MAX];
@@ -405,6 +446,8 @@ struct config {
 	size_t nusers;
 	struct config_webhook *webhooks;
 	size_t nwebhooks;
+	struct config_rota *rotas;
+	size_t nrotas;
 	/* retention: ended contacts' personal data is anonymised after
 	 * this long; 0 (no section): kept for ever */
 	acd_time_t retention_personal_ms;
@@ -510,5 +553,13 @@ size_t config_node_find(const struct config_flow *flow, const char *name);
  * calls it from its one event-loop thread. An unknown zone reads as UTC.
  */
 bool config_calendar_open(const struct config_calendar *cal, time_t now);
+
+/** now in zone tz ("" UTC) into *tm; as above, NOT thread-safe. */
+bool config_local_time(const char *tz, time_t now, struct tm *tm);
+/** The rota of tenant (index) called name, or NULL. */
+const struct config_rota *config_rota_find(const struct config *cfg,
+                                           size_t tenant, const char *name);
+/** Index of person name in rota r, or -1. */
+int config_rota_person(const struct config_rota *r, const char *name);
 
 #endif

@@ -88,8 +88,8 @@ static bool range_parse(struct cctx *c, const struct cnode *v, const char *path,
 }
 
 /* "mon" or "mon-fri" into first..last (week order); reported when bad. */
-static bool days_parse(struct cctx *c, const struct cnode *key,
-                       const char *path, int *first, int *last)
+bool cparse_days(struct cctx *c, const struct cnode *key, const char *path,
+                 int *first, int *last)
 {
 	char show[48];
 	const char *dash = memchr(key->str, '-', key->len);
@@ -149,7 +149,7 @@ static bool cal_hours(struct cctx *c, const struct cnode *v, const char *path,
 	for (size_t i = 0; i + 1 < v->n; i += 2) {
 		const struct cnode *key = v->kids[i];
 		if (!cmap_key(c, v, i, path, kpath, sizeof(kpath)) ||
-		    !days_parse(c, key, kpath, &first, &last))
+		    !cparse_days(c, key, kpath, &first, &last))
 			continue;
 		bool twice = false;
 		for (int k = first; k <= last && !twice; k++) {
@@ -167,8 +167,8 @@ static bool cal_hours(struct cctx *c, const struct cnode *v, const char *path,
 	return true;
 }
 
-static bool date_item(struct cctx *c, const struct cnode *v, const char *path,
-                      void *item)
+bool cparse_date(struct cctx *c, const struct cnode *v, const char *path,
+                 void *item)
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30,
 	                            31, 31, 30, 31, 30, 31};
@@ -205,7 +205,8 @@ static bool cal_holidays(struct cctx *c, const struct cnode *v,
 	if (v->type == CNODE_SEQ && !v->n)
 		return true;
 	return clist_parse(c, v, path, sizeof(*cal->holidays),
-	                   (void **)&cal->holidays, &cal->nholidays, date_item);
+	                   (void **)&cal->holidays, &cal->nholidays,
+	                   cparse_date);
 }
 
 static bool cal_name(struct cctx *c, const struct cnode *v, const char *path,
@@ -265,7 +266,7 @@ bool config_calendars_section(struct cctx *c, const struct cnode *v,
 }
 
 /* now in zone tz into *tm. Sets TZ for the call: not thread-safe. */
-static bool local_time(const char *tz, time_t now, struct tm *tm)
+bool config_local_time(const char *tz, time_t now, struct tm *tm)
 {
 	const char *old = getenv("TZ");
 	char saved[256] = "";
@@ -286,7 +287,7 @@ static bool local_time(const char *tz, time_t now, struct tm *tm)
 bool config_calendar_open(const struct config_calendar *cal, time_t now)
 {
 	struct tm tm;
-	if (!cal || !local_time(cal->timezone, now, &tm))
+	if (!cal || !config_local_time(cal->timezone, now, &tm))
 		return false;
 	for (size_t i = 0; i < cal->nholidays; i++) {
 		const struct config_date *d = &cal->holidays[i];

@@ -95,6 +95,12 @@ bool cparse_int(struct cctx *c, const struct cnode *n, const char *path,
                 long long min, long long max, long long *dst);
 bool cparse_bool(struct cctx *c, const struct cnode *n, const char *path,
                  bool *dst);
+/** "mon" or "mon-fri" into first..last, Monday 0 (config_calendar.c). */
+bool cparse_days(struct cctx *c, const struct cnode *key, const char *path,
+                 int *first, int *last);
+/** "YYYY-MM-DD", a real day, into the struct config_date item. */
+bool cparse_date(struct cctx *c, const struct cnode *v, const char *path,
+                 void *item);
 /** Build "path.key" or "path[i]" into buf. */
 const char *cpath_key(char *buf, size_t size, const char *path,
                       const char *key);

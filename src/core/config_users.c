@@ -224,4 +224,5 @@ void config_users_resolve(struct cctx *c, struct config *cfg)
 		}
 	}
 	config_webhooks_resolve(c, cfg);
+	config_rotas_resolve(c, cfg);
 }

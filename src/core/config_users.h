@@ -20,4 +20,9 @@ cfield_h config_webhooks_section;
 /** Resolve each webhook's tenant; report unknown ones and duplicates. */
 void config_webhooks_resolve(struct cctx *c, struct config *cfg);
 
+/** Top-level handler of rotas:; obj is the struct config. */
+cfield_h config_rotas_section;
+/** Resolve rotas (tenants, zones, numbers allowed) and numbers' rotas. */
+void config_rotas_resolve(struct cctx *c, struct config *cfg);
+
 #endif

@@ -301,6 +301,28 @@ int store_message_find(struct store *s, uint64_t key, const char *sender,
 int store_message_last(struct store *s, uint64_t key, uint64_t *seqp);
 
 /**
+ * Set (duty non-NULL: names separated by commas) or clear (duty NULL) the
+ * run-time override of rota tenant/rota on date ("YYYY-MM-DD"), and
+ * write the change in the audit log under user, all in one transaction
+ * committed before this returns (with what was buffered before it).
+ * Returns 0 or an errno with store_errmsg() set.
+ */
+int store_rota_override(struct store *s, const char *tenant, const char *rota,
+                        const char *date, const char *duty, const char *user);
+
+/** Receives overrides in date order; non-zero stops the walk. */
+typedef int(store_override_h)(const char *date, const char *duty,
+                              const char *user, int64_t wall_ms, void *arg);
+
+/**
+ * The run-time overrides of tenant/rota from date first to date last
+ * (inclusive, "YYYY-MM-DD"). Returns 0, what h returned, or an errno.
+ */
+int store_rota_overrides(struct store *s, const char *tenant, const char *rota,
+                         const char *first, const char *last,
+                         store_override_h *h, void *arg);
+
+/**
  * Copy the committed database into the file dest with SQLite's online
  * backup: one read transaction, so the copy is consistent while writers
  * go on (WAL). Written to dest.tmp and renamed, so dest is never half a

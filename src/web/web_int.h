@@ -35,7 +35,7 @@
 #define WEB_THROTTLE_WIN 60000  /* ... of this many ms ... */
 #define WEB_THROTTLE_BLK 300000 /* ... block the address this long */
 #define WEB_THROTTLE_N   256    /* addresses remembered */
-#define WEB_PARAMS_MAX   2      /* {tenant}/{name} */
+#define WEB_PARAMS_MAX   3      /* {tenant}/{name}/{date} */
 #define WEB_COOKIE_NAME  "centralino_session"
 #define WEB_COOKIE_MAX   4096         /* a longer Cookie header is not read */
 #define WEB_COOKIES_MAX  64           /* pairs read from one request */
@@ -407,6 +407,10 @@ void web_hooks_event(struct web *w, const struct web_feed_entry *e,
                      enum acd_event_type type);
 void web_hooks_free(struct web *w);
 int web_hooks_metrics(const struct web *w, struct mbuf *mb);
+
+/* ---- api_rota.c ---- */
+web_route_h web_api_rotas, web_api_rota, web_api_rota_override_set,
+    web_api_rota_override_clear;
 
 /* ---- api_chat.c ---- */
 web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,

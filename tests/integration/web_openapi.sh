@@ -38,6 +38,15 @@ queues:
   - {name: callbacks, tenant: demo}
 agents:
   - {name: agent1, tenant: demo, queues: [chat], capacity: {chat: 2}}
+dialing: {allow: [_3XXXXXXXXX]}
+rotas:
+  - name: oncall
+    tenant: demo
+    people:
+      - {name: anna, number: "3331234501"}
+      - {name: marco, number: "3331234502"}
+    duty: {mon-sun: [anna]}
+    escalation: [marco]
 store: {path: "$T/c.db"}
 http:
   listen: "127.0.0.1:$PORT"

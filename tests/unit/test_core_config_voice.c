@@ -82,6 +82,11 @@ static void test_demo_voice(void **state)
 	config_free(cfg);
 }
 
+/* A rota r for the numbers that name one. */
+#define RTAIL                                                        \
+	"dialing: {allow: [\"123\"]}\nrotas: [{name: r, tenant: t, " \
+	"people: [{name: a, number: \"123\"}], duty: {mon: [a]}}]\n"
+
 #define VHEAD                                            \
 	"tenants: [{name: t}, {name: u}]\nskills: [s]\n" \
 	"queues: [{name: q, tenant: t}]\n"
@@ -285,18 +290,21 @@ static const struct vector vectors[] = {
      4, 68, "trunks[0].max_calls", "-1 is out of range 1..1000000", 1},
     {"number duplicate",
      VHEAD "numbers: [{number: \"800\", tenant: t, rota: r}, {number: \"800\", "
-           "tenant: t, rota: r}]\n",
+           "tenant: t, rota: r}]\n" RTAIL,
      4, 57, "numbers[1].number", "duplicate number '800' (first at line 4)", 1},
     {"number flow and rota",
-     VHEAD "numbers: [{number: \"800\", tenant: t, rota: r, flow: f}]\n", 4, 11,
-     "numbers[0]", "give exactly one of flow and rota", 1},
+     VHEAD "numbers: [{number: \"800\", tenant: t, rota: r, flow: f}]\n" RTAIL,
+     4, 11, "numbers[0]", "give exactly one of flow and rota", 1},
+    {"number unknown rota",
+     VHEAD "numbers: [{number: \"800\", tenant: t, rota: zz}]\n", 4, 11,
+     "numbers[0]", "number 800: no rota 'zz' in tenant 't'", 1},
     {"number neither", VHEAD "numbers: [{number: \"800\", tenant: t}]\n", 4, 11,
      "numbers[0]", "give exactly one of flow and rota", 1},
     {"number unknown flow",
      VHEAD "numbers: [{number: \"800\", tenant: t, flow: f}]\n", 4, 44,
      "numbers[0].flow", "unknown flow 'f' in tenant 't'", 1},
     {"number letters",
-     VHEAD "numbers: [{number: \"80a\", tenant: t, rota: r}]\n", 4, 20,
+     VHEAD "numbers: [{number: \"80a\", tenant: t, rota: r}]\n" RTAIL, 4, 20,
      "numbers[0].number", "bad number '80a'", 1},
     {"calendar end before start",
      VHEAD "calendars: [{name: c, tenant: t, hours: {mon: \"20:00-08:00\"}}]\n",

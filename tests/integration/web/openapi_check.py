@@ -191,6 +191,20 @@ def main():
     call("GET", "/api/v1/reports/queues", maria, want=403)
     call("POST", "/api/v1/flows/demo/nothing/emergency", admin, {"on": True},
          want=None)
+    # rotas: who is on call, a day overridden and back
+    call("GET", "/api/v1/rotas", admin, want=200)
+    call("GET", "/api/v1/rotas", maria, want=200)
+    call("GET", "/api/v1/rotas/demo/oncall?days=3", admin, want=200)
+    call("GET", "/api/v1/rotas/demo/oncall?days=99", admin, want=400)
+    call("GET", "/api/v1/rotas/demo/nothing", admin, want=404)
+    call("PUT", "/api/v1/rotas/demo/oncall/overrides/2099-01-01", admin,
+         {"duty": ["marco"]}, want=200)
+    call("PUT", "/api/v1/rotas/demo/oncall/overrides/2099-01-01", admin,
+         {"duty": ["nobody"]}, want=400)
+    call("PUT", "/api/v1/rotas/demo/oncall/overrides/2099-01-01", maria,
+         {"duty": ["marco"]}, want=403)
+    call("DELETE", "/api/v1/rotas/demo/oncall/overrides/2099-01-01", admin,
+         want=200)
     call("POST", "/api/v1/reload", admin, want=200)
     call("GET", "/metrics", want=200)
     call("POST", "/api/v1/logout", maria, want=200)

@@ -1,0 +1,108 @@
+/*
+ * admin.c - what people change at run time and the audit of it: the
+ * rotas' overrides. Rare writes that someone waits for: each is its own
+ * transaction, committed before the caller answers, with its audit row.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* Run sql with the text parameters v (NULL: SQL NULL), then ?n+1 = now
+ * when the statement has it. */
+static int exec_texts(struct store *s, const char *sql, const char *const *v,
+                      int n)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		store_bind_text(st, i + 1, v[i]);
+	if (sqlite3_bind_parameter_count(st) > n)
+		sqlite3_bind_int64(st, n + 1, store_now(s));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_rota_override(struct store *s, const char *tenant, const char *rota,
+                        const char *date, const char *duty, const char *user)
+{
+	char object[200];
+	const char *set[] = {tenant, rota, date, duty, user};
+	const char *clear[] = {tenant, rota, date};
+	const char *audit[] = {
+	    user, tenant, duty ? "rota-override-set" : "rota-override-cleared",
+	    object, duty};
+	int rc, err;
+
+	if (!s || !tenant || !rota || !date || !user || !s->run)
+		return EINVAL;
+	err = store_flush(s); /* what came before is written first */
+	if (err)
+		return err;
+	snprintf(object, sizeof(object), "rota %s/%s %s", tenant, rota, date);
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = duty ? exec_texts(
+		                s,
+		                "INSERT OR REPLACE INTO rota_overrides "
+		                "(tenant, rota, date, duty, user, wall_ms) "
+		                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		                set, 5)
+		          : exec_texts(
+		                s,
+		                "DELETE FROM rota_overrides WHERE tenant = "
+		                "?1 AND rota = ?2 AND date = ?3 AND ?4 "
+		                "IS NOT NULL",
+		                clear, 3);
+	if (rc == SQLITE_OK)
+		rc = exec_texts(
+		    s,
+		    "INSERT INTO audit (user, tenant, action, object, "
+		    "detail, wall_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		    audit, 5);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		err = store_fail(s, "rota override", rc);
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
+	return 0;
+}
+
+int store_rota_overrides(struct store *s, const char *tenant, const char *rota,
+                         const char *first, const char *last,
+                         store_override_h *h, void *arg)
+{
+	static const char sql[] =
+	    "SELECT date, duty, user, wall_ms FROM rota_overrides WHERE "
+	    "tenant = ?1 AND rota = ?2 AND date BETWEEN ?3 AND ?4 "
+	    "ORDER BY date";
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (!s || !tenant || !rota || !first || !last || !h)
+		return EINVAL;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(s, "read rota overrides", rc);
+	store_bind_text(st, 1, tenant);
+	store_bind_text(st, 2, rota);
+	store_bind_text(st, 3, first);
+	store_bind_text(st, 4, last);
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = h((const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1),
+		        (const char *)sqlite3_column_text(st, 2),
+		        sqlite3_column_int64(st, 3), arg);
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_fail(s, "read rota overrides", rc);
+	sqlite3_finalize(st);
+	return ret;
+}
