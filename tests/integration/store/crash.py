@@ -16,7 +16,12 @@ more and checks, against the store and the live API:
   keys), a callback still due at the wall time it was given;
 - the journal agrees: each contact's incarnations (one per run that held
   it) each start with its contact-queued event, and every completed one
-  has exactly one contact-completed event.
+  has exactly one contact-completed event;
+- the reports agree with the journal: `centralino report` over the
+  test's time counts, per queue, as many entries offered, answered and
+  abandoned as the journal has contact-queued, offer-accepted and
+  contact-abandoned events, and offered = answered + abandoned +
+  fallback + unresolved.
 
 Usage: crash.py BIN WORKDIR PORT
 """
@@ -241,7 +246,43 @@ def check_journal(db):
     return len(done)
 
 
+def check_reports(db, t0_ms):
+    """The queue report, summed over its intervals, against the journal."""
+    t1_ms = int(time.time() * 1000) + 3600 * 1000
+    out = subprocess.run([BIN, "report", "--store", DB, "--from",
+                          str(t0_ms), "--to", str(t1_ms), "--interval", "60",
+                          "--format", "json"], capture_output=True,
+                         text=True)
+    if out.returncode != 0:
+        fail("centralino report failed: " + out.stderr)
+    sums = {}
+    for row in json.loads(out.stdout)["queues"]:
+        q = sums.setdefault(row["queue"], dict.fromkeys(
+            ("offered", "answered", "abandoned", "fallback",
+             "unresolved"), 0))
+        for k in q:
+            q[k] += row[k]
+    if set(sums) != {"chat", "apps", "callbacks"}:
+        fail("the report's queues are %s" % sorted(sums))
+    for queue, q in sums.items():
+        for field, event in (("offered", "contact-queued"),
+                             ("answered", "offer-accepted"),
+                             ("abandoned", "contact-abandoned")):
+            n = db.execute("SELECT count(*) FROM journal WHERE queue = ? "
+                           "AND type = ? AND wall_ms >= ? AND wall_ms < ?",
+                           (queue, event, t0_ms, t1_ms)).fetchone()[0]
+            if q[field] != n:
+                fail("report %s %s = %d, the journal has %d %s events" %
+                     (queue, field, q[field], n, event))
+        if q["offered"] != (q["answered"] + q["abandoned"] + q["fallback"]
+                            + q["unresolved"]):
+            fail("report %s: offered %d is not the sum of its outcomes %s"
+                 % (queue, q["offered"], q))
+    return sum(q["offered"] for q in sums.values())
+
+
 def main():
+    t0_ms = int(time.time() * 1000) - 60 * 1000
     for rnd in range(ROUNDS):
         round_(rnd)
     p = start()
@@ -251,6 +292,7 @@ def main():
         by_key = check(db)
         n_open = check_live(by_key, admin)
         n_done = check_journal(db)
+        n_offered = check_reports(db, t0_ms)
         runs = db.execute("SELECT count(*) FROM runs").fetchone()[0]
     finally:
         p.terminate()
@@ -259,8 +301,9 @@ def main():
         fail("the agent finished nothing: the test proves too little")
     print("ok   store_crash: %d kills, %d contacts acknowledged, all "
           "present once; %d finished stay completed (%d in all); %d open "
-          "back in order; %d runs" % (ROUNDS, len(acked), len(finished),
-                                      n_done, n_open, runs))
+          "back in order; %d runs; the report's %d queue entries agree "
+          "with the journal" % (ROUNDS, len(acked), len(finished), n_done,
+                                n_open, runs, n_offered))
 
 
 main()
