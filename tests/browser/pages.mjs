@@ -1,8 +1,8 @@
 // pages.mjs - the browser side of tests/integration/web_pages.sh: Debian's
-// Chromium driven by playwright-core, three people in three separate
-// browser contexts (no shared cookies or storage):
-//   maria, an agent, on the agent desktop (/agent/);
-//   a visitor on the widget's demo page (/chat/demo.html);
+// Chromium driven by playwright-core, each person in a browser context
+// of their own (no shared cookies or storage):
+//   maria, an agent (capacity: two chats), on the agent desktop (/agent/);
+//   two visitors on the widget's demo page (/chat/demo.html);
 //   sup, a supervisor, on the wallboard (/wallboard/).
 // Controls are found by role and accessible name, as a screen reader
 // finds them; every wait is on a page state (locators), never a sleep.
@@ -129,18 +129,47 @@ async function main() {
 	if (visitorMsgs !== 3) throw new Error(`after the reload the visitor sees ${visitorMsgs} messages, not 3`);
 	ok('the visitor reloaded: the chat resumed from sessionStorage with its 3 messages');
 
-	// ---- the wallboard shows the chat and the agent busy
+	// ---- a second visitor: two chats at once (the agent's capacity is 2)
+	const visitor2 = await open('visitor2', '/chat/demo.html');
+	await visitor2.getByRole('button', { name: 'Chat with us' }).click();
+	await visitor2.getByLabel('Your name').fill('Bruno');
+	await visitor2.getByLabel('Topic').fill('pension');
+	await visitor2.getByRole('button', { name: 'Start chat' }).click();
+	await agent.getByRole('button', { name: 'Accept chat from Bruno' }).click();
+	const chat2 = agent.getByRole('article', { name: 'Chat with Bruno' });
+	await chat2.waitFor();
+	await visitor2.getByLabel('Your message').fill('Buongiorno, una domanda sulla pensione');
+	await visitor2.getByLabel('Your message').press('Enter');
+	await chat2.getByRole('log').getByText('Buongiorno, una domanda sulla pensione').waitFor();
+	await chat2.getByLabel('Message to Bruno').fill('Mi dica pure');
+	await chat2.getByLabel('Message to Bruno').press('Enter');
+	await visitor2.getByRole('log').getByText('Mi dica pure').waitFor();
+	if ((await chat.getByText('pensione').count()) !== 0 || (await visitor.getByText('Mi dica pure').count()) !== 0)
+		throw new Error("a message reached the other chat");
+	ok('a second chat at once: each message in its own conversation');
+
+	// ---- the wallboard shows the chats and the agent busy
 	const contactRow = wall.locator('#contacts tbody tr', { hasText: 'Ada' });
 	await contactRow.getByRole('cell', { name: 'chat', exact: true }).waitFor();
 	await contactRow.getByRole('cell', { name: 'Connected' }).waitFor();
 	await contactRow.getByRole('cell', { name: 'agent1' }).waitFor();
+	await wall.locator('#contacts tbody tr', { hasText: 'Bruno' }).getByRole('cell', { name: 'Connected' }).waitFor();
 	await agentRow.locator('td.state', { hasText: 'Busy' }).waitFor();
 	await screenshot('talking');
-	ok('the wallboard shows the chat connected to agent1 and agent1 busy');
+	ok('the wallboard shows both chats connected to agent1 and agent1 busy');
+
+	// ---- Bruno's chat ends first; Ada's goes on
+	await chat2.getByRole('button', { name: 'Finish the conversation with Bruno' }).click();
+	await visitor2.getByRole('status').filter({ hasText: 'The chat has ended.' }).waitFor();
+	await chat2.getByRole('button', { name: 'Wrap-up done for Bruno' }).click();
+	await chat2.waitFor({ state: 'detached' });
+	await pages.visitor2.context().close();
+	delete pages.visitor2;
+	await chat.getByLabel('Message to Ada').waitFor();
 
 	// ---- finish, wrap-up, done
 	await chat.getByRole('button', { name: 'Finish the conversation with Ada' }).click();
-	await chat.getByText('Wrap-up: write your notes').waitFor();
+	await chat.getByText('Wrap-up: the conversation is over').waitFor();
 	await agent.locator('#state-now', { hasText: 'Wrap-up' }).waitFor();
 	await visitor.getByRole('status').filter({ hasText: 'The chat has ended.' }).waitFor();
 	await agentRow.locator('td.state', { hasText: 'Wrap-up' }).waitFor();

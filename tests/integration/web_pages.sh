@@ -3,9 +3,9 @@
 # serves web/ with the API; Debian's Chromium, driven by playwright-core
 # (tests/browser/pages.mjs), signs an agent in, goes ready, opens the
 # chat widget on its demo page as a visitor, and checks that the agent
-# gets the offer at once, accepts, that messages cross both ways, that
-# the wallboard shows the chat and the agent busy, and that finish and
-# wrap-up done end it. First curl checks the file server's headers.
+# gets the offer at once, accepts, that messages cross both ways, that a
+# second chat runs beside the first, that the wallboard shows the chats
+# and the agent busy, and that finish and wrap-up done end them. First curl checks the file server's headers.
 # Screenshots go to BUILD/test-output/web_pages/ (kept; the path is
 # printed).
 # Usage (from the repository root): sh tests/integration/web_pages.sh BIN
@@ -65,7 +65,7 @@ queues:
   - {name: information, tenant: demo, web_chat: true, wrapup: 5m,
      offer_timeout: 60s}
 agents:
-  - {name: agent1, tenant: demo, queues: [information]}
+  - {name: agent1, tenant: demo, queues: [information], capacity: {chat: 2}}
 http:
   listen: "127.0.0.1:$PORT"
   pages: "$ROOT/web"
