@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config_email.h"
 #include "core/config_int.h"
 #include "core/config_users.h"
 
@@ -116,6 +117,7 @@ void config_parse_root(struct cctx *c, const struct cnode *root,
 	    {"users", config_users_section, false},
 	    {"retention", config_retention_section, false},
 	    {"webhooks", config_webhooks_section, false},
+	    {"email", config_email_section, false},
 	    {"rotas", config_rotas_section, false},
 	};
 	if (!root || cnode_is_null(root)) {
@@ -166,6 +168,8 @@ int config_parse(const char *buf, size_t len, const char *name,
 			config_resolve(&c, cfg);
 		if (!c.nomem)
 			config_users_resolve(&c, cfg);
+		if (!c.nomem)
+			config_email_resolve(&c, cfg);
 	}
 	if (!err && c.nomem)
 		err = ENOMEM;
@@ -250,6 +254,7 @@ void config_free(struct config *cfg)
 	config_voice_free(cfg);
 	free(cfg->users);
 	free(cfg->webhooks);
+	config_email_free(cfg->email);
 	for (size_t i = 0; i < cfg->nrotas; i++)
 		free(cfg->rotas[i].overrides);
 	free(cfg->rotas);

@@ -446,6 +446,7 @@ struct config {
 	size_t nusers;
 	struct config_webhook *webhooks;
 	size_t nwebhooks;
+	struct config_email *email; /* NULL: no e-mail (config_email.h) */
 	struct config_rota *rotas;
 	size_t nrotas;
 	/* retention: ended contacts' personal data is anonymised after

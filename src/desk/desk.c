@@ -672,7 +672,8 @@ int desk_message(struct desk *d, uint64_t key, const char *sender,
 	                          .body = body};
 	int err;
 
-	if (!c || c->channel != ACD_CH_CHAT)
+	/* a chat's messages, or an e-mail's follow-ups and answers */
+	if (!c || (c->channel != ACD_CH_CHAT && c->channel != ACD_CH_EMAIL))
 		return ENOENT;
 	if (!sender || !client_id || !*client_id || !body)
 		return EINVAL;

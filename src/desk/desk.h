@@ -120,14 +120,15 @@ int desk_record(struct desk *d, uint64_t key, const char *disposition,
 int desk_withdraw(struct desk *d, uint64_t key);
 
 /**
- * Add a message to contact key's conversation, committed before this
- * returns 0 with its seq. The visitor ("visitor", agent ACD_NONE) may
- * write while the chat waits or is connected; an agent ("agent") only
- * while connected with it. client_id is the sender's own id: sent again
- * (after a network blip) it gives the first seq and *dupp true, and is
- * not stored twice. Returns 0; ENOENT (no such live chat), EPERM (not
- * this agent's, or not connected), EINVAL, ENOSYS (no store), EIO or
- * ENOSPC (the store cannot record: nothing was taken).
+ * Add a message to contact key's conversation (a chat, or an e-mail's
+ * follow-ups and answers), committed before this returns 0 with its seq.
+ * The visitor ("visitor", agent ACD_NONE) may write while the contact
+ * waits or is connected; an agent ("agent") only while connected with
+ * it. client_id is the sender's own id: sent again (after a network
+ * blip) it gives the first seq and *dupp true, and is not stored twice.
+ * Returns 0; ENOENT (no such live chat or e-mail), EPERM (not this
+ * agent's, or not connected), EINVAL, ENOSYS (no store), EIO or ENOSPC
+ * (the store cannot record: nothing was taken).
  */
 int desk_message(struct desk *d, uint64_t key, const char *sender,
                  uint32_t agent, const char *client_id, const char *body,

@@ -95,6 +95,11 @@ static const struct route routes[] = {
      SIGNED,
      AGENT,
      web_api_contact_write},
+    {"POST",
+     {"api", "v1", "contacts", "*", "reply"},
+     SIGNED,
+     AGENT,
+     web_api_contact_reply},
     /* the web chat's visitors: no sign-in, the chat's own token */
     {"POST", {"api", "v1", "chats"}, OPEN, AGENT, web_api_chat_open},
     {"GET", {"api", "v1", "chats", "*"}, OPEN, AGENT, web_api_chat_read},

@@ -156,6 +156,7 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	w->acd = env->acd;
 	w->voice = env->voice;
 	w->desk = env->desk;
+	w->email = env->email;
 	w->store = env->store;
 	w->cfg = env->cfg;
 	w->reload = env->reload;

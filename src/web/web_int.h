@@ -90,6 +90,7 @@ struct web {
 	struct web_rate chat_rate[WEB_CHAT_RATE_N];
 	struct store *store; /* NULL: no journal to read */
 	struct voice *voice;
+	struct email *email; /* NULL: e-mail answers 409 */
 	const struct config *cfg;
 	web_reload_h *reload;
 	void *reload_arg;
@@ -370,6 +371,9 @@ web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
     web_api_contact_journal, web_api_contact_accept, web_api_contact_reject,
     web_api_contact_finish, web_api_contact_wrapup_done,
     web_api_contact_withdraw;
+
+/* ---- api_email.c: answering e-mails ---- */
+web_route_h web_api_contact_reply;
 
 /* ---- verify.c: passwords checked on a worker thread ---- */
 struct web_login;

@@ -47,6 +47,13 @@ rotas:
       - {name: marco, number: "3331234502"}
     duty: {mon-sun: [anna]}
     escalation: [marco]
+email:
+  mailboxes:
+    # no IMAP server: the reply route's answers, not the mail, are tested
+    # here (email_channel.sh has the servers)
+    - {name: help, tenant: demo, queue: chat, imap: "imap://127.0.0.1:9/INBOX",
+       user: help, password: pw, smtp: "smtp://127.0.0.1:9",
+       address: help@example.org}
 store: {path: "$T/c.db"}
 http:
   listen: "127.0.0.1:$PORT"

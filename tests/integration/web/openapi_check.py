@@ -162,6 +162,11 @@ def main():
          {"client_id": "a1", "body": "Salve"}, want=200)
     call("GET", "/api/v1/contacts/%d/messages?after=0" % cid, maria,
          want=200)
+    # e-mail answers: only to an e-mail contact (a chat is none)
+    call("POST", "/api/v1/contacts/%d/reply" % cid, maria,
+         {"client_id": "r1", "body": "Salve"}, want=404)
+    call("POST", "/api/v1/contacts/99999/reply", admin,
+         {"client_id": "r1", "body": "Salve"}, want=404)
     call("POST", "/api/v1/contacts/%d/finish" % cid, maria, want=200)
     call("POST", "/api/v1/contacts/%d/wrapup-done" % cid, maria, want=409)
     call("GET", "/api/v1/contacts/%d" % cid, admin, want=200)  # ended

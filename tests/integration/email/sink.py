@@ -1,0 +1,34 @@
+"""sink.py - the tests' SMTP server (aiosmtpd): every message it accepts
+is written to $EMAIL_SINK/N.eml, and one for a local user (@example.org)
+is handed to Dovecot's LDA so that it lands in that user's mailbox (one
+it does not know is only kept in the sink).
+Run: python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c sink.Sink
+"""
+import os
+import subprocess
+import threading
+
+_lock = threading.Lock()
+_n = [0]
+
+
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
+        d = os.environ["EMAIL_SINK"]
+        with _lock:
+            _n[0] += 1
+            n = _n[0]
+        tmp = os.path.join(d, "%d.tmp" % n)
+        with open(tmp, "wb") as f:
+            f.write(envelope.content)
+        os.rename(tmp, os.path.join(d, "%d.eml" % n))
+        conf = os.environ.get("EMAIL_DOVECOT_CONF")
+        for rcpt in envelope.rcpt_tos:
+            user, _, domain = rcpt.partition("@")
+            if conf and domain == "example.org":
+                subprocess.run(["/usr/lib/dovecot/dovecot-lda", "-c", conf,
+                                "-d", user, "-f", envelope.mail_from],
+                               input=envelope.content, check=False,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        return "250 OK"
