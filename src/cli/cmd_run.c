@@ -24,7 +24,6 @@
 #include "core/event_log.h"
 #include "core/log.h"
 #include "desk/desk.h"
-#include "email/email.h"
 #include "store/store.h"
 #include "voice/voice.h"
 #include "web/web.h"
@@ -39,7 +38,6 @@ static struct store *store;
 static struct desk *desk; /* contacts that are not calls; the ledger */
 static int store_failing; /* the last flush's error, 0 when fine */
 static struct tmr retention_tmr;
-static struct email *email;         /* mailboxes in, answers out */
 static struct config_hold *current; /* the configuration in force */
 
 static void on_signal(int sig)
@@ -351,6 +349,21 @@ static void on_re_signal(int sig)
 	re_cancel();
 }
 
+/* Can the store record new work? Not while its flushes fail, nor with
+ * its buffer nine tenths full: new calls are refused (503) meanwhile. */
+static bool can_record(void *arg)
+{
+	struct store_stats st;
+
+	(void)arg;
+	if (!store)
+		return true;
+	if (store_failing)
+		return false;
+	store_stats(store, &st);
+	return st.pending < st.max_buffered / 10 * 9;
+}
+
 /* A call's record goes to the store with the journal. */
 static void on_cdr(const struct voice_cdr *c, void *arg)
 {
@@ -388,24 +401,10 @@ static int channels_start(void)
 		return 0; /* no sip section: no voice channel */
 	vp.cdrh = on_cdr;
 	vp.desk = desk;
+	vp.can_record = can_record;
 	err = voice_alloc(&voice, &vp, current, engine);
 	free(vp.phones);
 	return err;
-}
-
-/* The e-mail channel, when the configuration has mailboxes: after the
- * desk's recovery, like every channel. */
-static int email_start(void)
-{
-	struct email_params p = {
-	    .acd = engine,
-	    .desk = desk,
-	    .store = store,
-	    .cfg = current,
-	    .store_path = config_hold_cfg(current)->store_path,
-	};
-
-	return email_alloc(&email, &p);
 }
 
 static int web_start(void)
@@ -417,7 +416,6 @@ static int web_start(void)
 	    .voice = voice,
 	    .desk = desk,
 	    .store = store,
-	    .email = email,
 	    .cfg = cfg,
 	    .reload = reload_api,
 	    .pages = cfg->http_pages,
@@ -477,8 +475,6 @@ static int loop(const char *path)
 	int err = channels_start();
 
 	if (!err)
-		err = email_start();
-	if (!err)
 		err = web_start();
 	if (err) {
 		log_event(LOG_ERROR, "centralino.channels-failed", "error=%s",
@@ -502,8 +498,6 @@ static int loop(const char *path)
 	tmr_cancel(&engine_tmr);
 	web_free(web);
 	web = NULL;
-	email_free(email);
-	email = NULL;
 	voice_free(voice);
 	voice = NULL;
 	tmr_cancel(&flush_tmr);

@@ -453,6 +453,21 @@ static bool over_capacity(struct voice *v, const struct sip_msg *msg)
 	return true;
 }
 
+/* 503 while the store cannot record: a call taken now could not be
+ * accounted for (journal, record), so it is refused until the store is
+ * back, as a chat or an app request is. */
+static bool store_down(struct voice *v, const struct sip_msg *msg)
+{
+	if (!v->p.can_record || v->p.can_record(v->p.record_arg))
+		return false;
+	v->st.calls_refused++;
+	log_event(LOG_WARN, "call.refused", "reason=store-unavailable");
+	sip_replyf(v->sip, msg, 503, "Service Unavailable",
+	           "Retry-After: %u\r\nContent-Length: 0\r\n\r\n",
+	           v->p.retry_after_s);
+	return true;
+}
+
 static int caller_accept(struct call *call, const struct sip_msg *msg)
 {
 	struct voice *v = call->v;
@@ -482,7 +497,7 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 	struct call *call;
 	const struct flow_route *route;
 
-	if (over_capacity(v, msg))
+	if (over_capacity(v, msg) || store_down(v, msg))
 		return;
 	route = flow_route(v, msg);
 	if (!route) /* flow_route replied: 403, 404 or a challenge */

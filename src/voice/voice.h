@@ -64,6 +64,9 @@ struct voice_params {
 	voice_cdr_h *cdrh; /* may be NULL */
 	void *cdr_arg;
 	struct desk *desk; /* hosts voicemails; NULL: the engine alone */
+	/* false while the store cannot record: new calls get 503; NULL: ok */
+	bool (*can_record)(void *arg);
+	void *record_arg;
 };
 
 /** Counters for the operator and the benchmarks. */
