@@ -63,51 +63,6 @@ static const char *tenant_of(const struct email *e, size_t mb)
 	return e->cfg->mailboxes[mb].tenant.name;
 }
 
-struct ref_check {
-	const char *tenant, *from;
-	bool ok;
-};
-
-static int ref_h(const struct store_contact *c, void *arg)
-{
-	struct ref_check *rc = arg;
-	json_t *j, *from;
-
-	if (c->channel != ACD_CH_EMAIL || !c->tenant ||
-	    strcmp(c->tenant, rc->tenant) || !c->payload)
-		return 0;
-	j = json_loads(c->payload, 0, NULL);
-	from = json_object_get(j, "from");
-	rc->ok = json_is_string(from) && rc->from &&
-	         !strcasecmp(json_string_value(from), rc->from);
-	json_decref(j);
-	return 0;
-}
-
-/*
- * The conversation m continues: a Message-ID it answers (In-Reply-To,
- * then References from the latest) that is on record, or "[#KEY]" in its
- * subject when KEY is an e-mail of the tenant from the same sender (a
- * reference alone is easy to make up). 0: none.
- */
-static uint64_t thread_of(struct email *e, const char *tenant,
-                          const struct email_mail *m)
-{
-	uint64_t key = 0, ref;
-	struct ref_check rc = {.tenant = tenant, .from = m->from};
-
-	if (m->in_reply_to &&
-	    !store_email_find(e->store, tenant, m->in_reply_to, &key))
-		return key;
-	for (size_t i = m->nreferences; i-- > 0;)
-		if (!store_email_find(e->store, tenant, m->references[i], &key))
-			return key;
-	ref = email_subject_ref(m->subject);
-	if (ref && !store_contact_get(e->store, ref, ref_h, &rc) && rc.ok)
-		return ref;
-	return 0;
-}
-
 static json_t *attachments_json(const struct email_mail *m)
 {
 	json_t *a = json_array();
@@ -261,7 +216,7 @@ static void fetched_h(size_t mb, uint32_t uid, struct email_mail *m, void *arg)
 		goto out;
 	}
 	automatic = email_automatic(m);
-	thread = thread_of(e, tenant, m);
+	thread = email_thread_find(e->store, tenant, m);
 	if (thread && desk_find(e->desk, thread)) {
 		err = follow_up(e, thread, m);
 		if (!err) {

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <centralino/acd.h>
+
 #include "core/config_email.h"
 #include "email/email.h"
 
@@ -113,6 +115,20 @@ bool email_rule_match(const struct config_email_rule *r,
 /** "Re: " + subject unless it starts with one, + " [#key]" unless in it. */
 int email_reply_subject(const char *subject, uint64_t key, char *buf,
                         size_t size);
+
+/* ---- thread.c: which conversation a mail continues ---- */
+
+struct store;
+
+/**
+ * The contact whose conversation m continues in tenant: one whose
+ * Message-ID on record (taken or sent) is m's In-Reply-To, or one of its
+ * References, latest first; else the e-mail contact of the tenant named
+ * by "[#KEY]" in its subject, only when it came from the same sender (a
+ * reference alone is easy to make up). 0: none, or the store failed.
+ */
+uint64_t email_thread_find(struct store *s, const char *tenant,
+                           const struct email_mail *m);
 
 /* ---- worker.c: IMAP and SMTP on a thread of their own ---- */
 
