@@ -113,9 +113,23 @@ json_t *report_json(const struct report *r)
 			json_array_append_new(rows, agent_json(&r->agents[i]));
 		put(o, "agents", rows);
 	} else {
+		json_t *disp = json_array();
 		for (size_t i = 0; i < r->nqueues; i++)
 			json_array_append_new(rows, queue_json(&r->queues[i]));
 		put(o, "queues", rows);
+		for (size_t i = 0; i < r->ndispositions; i++) {
+			const struct report_disposition *d =
+			    &r->dispositions[i];
+			report_time_format(d->start_ms, iso, sizeof(iso));
+			json_array_append_new(
+			    disp,
+			    json_pack("{s:s,s:s,s:s,s:I,s:s,s:I}", "tenant",
+			              d->tenant, "queue", d->queue, "start",
+			              iso, "start_ms", (json_int_t)d->start_ms,
+			              "disposition", d->code, "contacts",
+			              (json_int_t)d->contacts));
+		}
+		put(o, "dispositions", disp);
 	}
 	return o;
 }
@@ -436,5 +450,15 @@ int report_table(const struct report *r, FILE *f)
 		table_queues(r, f);
 	if ((r->p.agents ? r->nagents : r->nqueues) == 0)
 		fputs("(no activity in the range)\n", f);
+	if (!r->p.agents && r->ndispositions)
+		fputs("\ndispositions (by the interval the contact ended in)\n",
+		      f);
+	for (size_t i = 0; !r->p.agents && i < r->ndispositions; i++) {
+		const struct report_disposition *d = &r->dispositions[i];
+		char start[32];
+		report_time_format(d->start_ms, start, sizeof(start));
+		fprintf(f, "%-16s %s/%s %-20s %llu\n", start, d->tenant,
+		        d->queue, d->code, (unsigned long long)d->contacts);
+	}
 	return fflush(f) || ferror(f) ? EIO : 0;
 }

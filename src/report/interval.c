@@ -665,6 +665,30 @@ static int walk(struct store *s, struct pass *x)
 	return err ? err : x->err;
 }
 
+static int disposition_h(const char *tenant, const char *queue,
+                         int64_t start_ms, const char *code, uint64_t n,
+                         void *arg)
+{
+	struct report *r = arg;
+	struct report_disposition *v, *d;
+
+	v = realloc(r->dispositions,
+	            (r->ndispositions + 1) * sizeof(*r->dispositions));
+	if (!v)
+		return ENOMEM;
+	r->dispositions = v;
+	d = &v[r->ndispositions];
+	*d = (struct report_disposition){
+	    .tenant = strdup(tenant ? tenant : ""),
+	    .queue = strdup(queue ? queue : ""),
+	    .code = strdup(code ? code : ""),
+	    .start_ms = start_ms,
+	    .contacts = n,
+	};
+	r->ndispositions++;
+	return d->tenant && d->queue && d->code ? 0 : ENOMEM;
+}
+
 int report_compute(struct store *s, const struct report_params *p,
                    struct report **rp, char *err, size_t size)
 {
@@ -686,6 +710,12 @@ int report_compute(struct store *s, const struct report_params *p,
 	if (!e)
 		e = collect(&x.arows, sizeof(struct report_agent_row), by_agent,
 		            (void **)&r->agents, &r->nagents);
+	if (!e && !p->agents) {
+		e = store_dispositions(s, p->from_ms, p->to_ms, x.len,
+		                       p->tenant, p->queue, disposition_h, r);
+		if (e && e != ENOMEM && err && size)
+			snprintf(err, size, "report: %s", store_errmsg(s));
+	}
 	if (e == ENOMEM && err && size)
 		snprintf(err, size, "report: out of memory");
 	if (r) {
@@ -706,6 +736,12 @@ void report_free(struct report *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; i < r->ndispositions; i++) {
+		free(r->dispositions[i].tenant);
+		free(r->dispositions[i].queue);
+		free(r->dispositions[i].code);
+	}
+	free(r->dispositions);
 	for (size_t i = 0; i < r->nqueues; i++) {
 		free(r->queues[i].tenant);
 		free(r->queues[i].queue);

@@ -76,6 +76,13 @@ struct report_agent_row {
 	uint64_t offers, answered, missed, handled;
 };
 
+/** Contacts that ended in an interval with a disposition code. */
+struct report_disposition {
+	char *tenant, *queue, *code;
+	int64_t start_ms; /* the interval they ended in */
+	uint64_t contacts;
+};
+
 struct report {
 	struct report_params p;
 	struct report_queue_row *queues; /* by tenant, queue, start */
@@ -83,6 +90,10 @@ struct report {
 	struct report_agent_row *agents; /* by tenant, agent, start */
 	size_t nagents;
 	uint64_t rows_read; /* journal rows the pass read */
+	/* queue reports: the codes agents chose at wrap-up, by the interval
+	 * the contact ended in (from the contacts, not the journal) */
+	struct report_disposition *dispositions;
+	size_t ndispositions;
 };
 
 /**

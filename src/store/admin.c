@@ -1,6 +1,6 @@
 /*
- * admin.c - what people change at run time and the audit of it: the
- * rotas' overrides. Rare writes that someone waits for: each is its own
+ * admin.c - what people change at run time and the audit of it (the
+ * rotas' overrides), and what agents recorded (dispositions) for reports. Rare writes that someone waits for: each is its own
  * transaction, committed before the caller answers, with its audit row.
  */
 #include <errno.h>
@@ -103,6 +103,43 @@ int store_rota_overrides(struct store *s, const char *tenant, const char *rota,
 		        sqlite3_column_int64(st, 3), arg);
 	if (!ret && rc != SQLITE_DONE)
 		ret = store_fail(s, "read rota overrides", rc);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_dispositions(struct store *s, int64_t from_ms, int64_t to_ms,
+                       int64_t len_ms, const char *tenant, const char *queue,
+                       store_disposition_h *h, void *arg)
+{
+	static const char sql[] =
+	    "SELECT tenant, queue, ?1 + (ended_ms - ?1) / ?3 * ?3, disposition,"
+	    " count(*) FROM contacts WHERE disposition IS NOT NULL AND "
+	    "ended_ms >= ?1 AND ended_ms < ?2 AND (?4 IS NULL OR tenant = ?4) "
+	    "AND (?5 IS NULL OR queue = ?5) GROUP BY 1, 2, 3, 4 "
+	    "ORDER BY 1, 2, 3, 4";
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (!s || !h || len_ms <= 0 || from_ms >= to_ms)
+		return EINVAL;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_ERROR && !s->run)
+		return 0; /* read-only, a file from before schema 7: none */
+	if (rc != SQLITE_OK)
+		return store_fail(s, "read dispositions", rc);
+	sqlite3_bind_int64(st, 1, from_ms);
+	sqlite3_bind_int64(st, 2, to_ms);
+	sqlite3_bind_int64(st, 3, len_ms);
+	store_bind_text(st, 4, tenant);
+	store_bind_text(st, 5, queue);
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = h((const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1),
+		        sqlite3_column_int64(st, 2),
+		        (const char *)sqlite3_column_text(st, 3),
+		        (uint64_t)sqlite3_column_int64(st, 4), arg);
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_fail(s, "read dispositions", rc);
 	sqlite3_finalize(st);
 	return ret;
 }

@@ -322,6 +322,21 @@ int store_rota_overrides(struct store *s, const char *tenant, const char *rota,
                          const char *first, const char *last,
                          store_override_h *h, void *arg);
 
+/** Receives one disposition count; non-zero stops the walk. */
+typedef int(store_disposition_h)(const char *tenant, const char *queue,
+                                 int64_t start_ms, const char *code, uint64_t n,
+                                 void *arg);
+
+/**
+ * How many contacts ended with each disposition code, per tenant, queue
+ * and interval of len_ms from from_ms (by their end), up to to_ms;
+ * tenant and queue (may be NULL) narrow it. Returns 0, what h returned,
+ * or an errno.
+ */
+int store_dispositions(struct store *s, int64_t from_ms, int64_t to_ms,
+                       int64_t len_ms, const char *tenant, const char *queue,
+                       store_disposition_h *h, void *arg);
+
 /**
  * Copy the committed database into the file dest with SQLite's online
  * backup: one read transaction, so the copy is consistent while writers

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "desk/desk.h"
+#include "report/report.h"
 #include "store_fixture.h"
 #include "web_fixture.h"
 
@@ -375,6 +376,23 @@ static void test_contact_agent_flow(void **state)
 	assert_string_equal(jstr(j, "disposition"), "follow-up");
 	assert_string_equal(jstr(j, "notes"), "call back Monday");
 	json_decref(j);
+	/* the queue report counts it among the interval's dispositions */
+	{
+		/* 2001 to 2096: whatever day the store's clock gives */
+		struct report_params p = {.interval_min = 60,
+		                          .from_ms = 1000000000000,
+		                          .to_ms = 4000000000000};
+		struct report *rep = NULL;
+		char err[160];
+
+		assert_int_equal(
+		    report_compute(f->s.store, &p, &rep, err, sizeof(err)), 0);
+		assert_int_equal(rep->ndispositions, 1);
+		assert_string_equal(rep->dispositions[0].code, "follow-up");
+		assert_string_equal(rep->dispositions[0].queue, "info");
+		assert_int_equal(rep->dispositions[0].contacts, 1);
+		report_free(rep);
+	}
 	post(f, "/api/v1/contacts/1/finish", f->maria, NULL, 409,
 	     "state-refused");
 	j = get(f, "/api/v1/contacts/1/journal", f->sup, 200);

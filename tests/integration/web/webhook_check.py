@@ -135,12 +135,19 @@ def main():
         time.sleep(0.05)  # the log is a file: polled
     else:
         fail("the dead webhook's delivery was never dropped")
-    with urllib.request.urlopen(BASE + "/metrics", timeout=5) as r:
-        metrics = r.read().decode()
-    line = [l for l in metrics.splitlines() if l.startswith(
-        'centralino_webhook_delivered_total{webhook="crm"}')]
-    if not line or int(line[0].split()[-1]) < len(acks):
-        fail("/metrics does not count the deliveries: %s" % line)
+    # the daemon counts a delivery once it has read the 200, a moment
+    # after the receiver sent it: the counter is awaited, not raced
+    deadline = time.time() + 10
+    while True:
+        with urllib.request.urlopen(BASE + "/metrics", timeout=5) as r:
+            metrics = r.read().decode()
+        line = [l for l in metrics.splitlines() if l.startswith(
+            'centralino_webhook_delivered_total{webhook="crm"}')]
+        if line and int(line[0].split()[-1]) >= len(acks):
+            break
+        if time.time() > deadline:
+            fail("/metrics does not count the deliveries: %s" % line)
+        time.sleep(0.05)  # polling a counter: no event to wait on
     print("ok   web_webhook: %d deliveries acknowledged in order, %d "
           "attempts in all, signatures valid, nothing of tenant other, "
           "the dead webhook dropped after 2 attempts" %
