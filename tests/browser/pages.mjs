@@ -155,8 +155,16 @@ async function main() {
 	await contactRow.getByRole('cell', { name: 'agent1' }).waitFor();
 	await wall.locator('#contacts tbody tr', { hasText: 'Bruno' }).getByRole('cell', { name: 'Connected' }).waitFor();
 	await agentRow.locator('td.state', { hasText: 'Busy' }).waitFor();
+	// the chart of the last hours, read from the queue report: the chats
+	// offered so far are in it (it is read again when the events feed
+	// reconnects, and every minute: reload to read it now)
+	await wall.reload();
+	await wall.getByRole('img', { name: /The last 4 hours/ }).waitFor();
+	await wall.locator('#chart-sum', { hasText: /[1-9]\d* contacts offered/ }).waitFor();
+	if ((await wall.locator('#chart-svg rect.offered').count()) !== 16)
+		throw new Error('the chart has not 16 quarters of an hour');
 	await screenshot('talking');
-	ok('the wallboard shows both chats connected to agent1 and agent1 busy');
+	ok('the wallboard shows both chats connected to agent1, agent1 busy, and the chats in its chart of the last hours (after a reload)');
 
 	// ---- Bruno's chat ends first; Ada's goes on
 	await chat2.getByRole('button', { name: 'Finish the conversation with Bruno' }).click();

@@ -75,6 +75,7 @@ export async function signOut() {
 export class Events {
 	constructor(name, onEvent, onSync, onState) {
 		this.key = `centralino-resume-${name}`;
+		this.synced = false; // read through REST since this page loaded
 		this.onEvent = onEvent;
 		this.onSync = onSync;
 		this.onState = onState || (() => {});
@@ -122,7 +123,12 @@ export class Events {
 		if (m.type === 'hello' || m.type === 'reset') {
 			this.epoch = m.epoch;
 			sessionStorage.setItem(this.key, `${m.epoch}:${m.seq}`);
-			if (m.type === 'reset' || !m.resumed) this.onSync();
+			// a page (re)loaded has nothing yet: it reads everything once,
+			// whatever the resume; later reconnects replay what they missed
+			if (m.type === 'reset' || !m.resumed || !this.synced) {
+				this.synced = true;
+				this.onSync();
+			}
 			return;
 		}
 		try {

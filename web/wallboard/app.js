@@ -20,6 +20,7 @@ const board = {
 	queues: new Map(), // "tenant/name" -> queue, with oldestAt
 	agents: new Map(), // "tenant/name" -> {state, since}
 	contacts: [],
+	chart: null, // [{offered, answered}] per 15 minutes, oldest first
 };
 let events = null;
 let reread = null;
@@ -88,7 +89,7 @@ function soon(contacts) {
 async function sync() {
 	try {
 		showError(null);
-		await Promise.all([readQueues(), readAgents(), readContacts()]);
+		await Promise.all([readQueues(), readAgents(), readContacts(), readChart()]);
 		draw();
 	} catch (e) {
 		showError(e);
@@ -153,6 +154,67 @@ function draw() {
 	drawAgents();
 }
 
+// ---- the chart of the last hours ---------------------------------------------
+
+const CHART_HOURS = 4;
+const CHART_STEP_MIN = 15;
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(name, attrs) {
+	const n = document.createElementNS(SVG, name);
+	for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+	return n;
+}
+
+// Offered (light) and answered (dark) per 15 minutes, every queue the
+// user sees summed, from the queue report (docs/reports.md); read again
+// every minute. A user without the report (an agent) sees no chart.
+async function readChart() {
+	const step = CHART_STEP_MIN * 60000;
+	const to = Math.ceil(Date.now() / step) * step;
+	const from = to - CHART_HOURS * 3600000;
+	let j;
+	try {
+		j = await api('GET', `/api/v1/reports/queues?from=${from}&to=${to}&interval=${CHART_STEP_MIN}`);
+	} catch (e) {
+		if (e.status === 403) {
+			$('chart').hidden = true;
+			return;
+		}
+		throw e;
+	}
+	const n = (to - from) / step;
+	const slots = Array.from({ length: n }, () => ({ offered: 0, answered: 0 }));
+	for (const row of j.queues) {
+		const i = Math.floor((row.start_ms - from) / step);
+		if (i < 0 || i >= n) continue;
+		slots[i].offered += row.offered;
+		slots[i].answered += row.answered;
+	}
+	board.chart = slots;
+	drawChart();
+}
+
+function drawChart() {
+	const slots = board.chart;
+	const box = $('chart-svg');
+	if (!slots) return;
+	const max = Math.max(1, ...slots.map((s) => s.offered));
+	const w = 640 / slots.length;
+	const bars = [];
+	slots.forEach((s, i) => {
+		const ho = (s.offered / max) * 150;
+		const ha = (s.answered / max) * 150;
+		bars.push(svg('rect', { x: i * w + 1, y: 155 - ho, width: w - 2, height: ho, class: 'bar offered', 'data-offered': s.offered }));
+		bars.push(svg('rect', { x: i * w + w / 4, y: 155 - ha, width: w / 2, height: ha, class: 'bar answered', 'data-answered': s.answered }));
+	});
+	bars.push(svg('line', { x1: 0, y1: 155, x2: 640, y2: 155, class: 'axis' }));
+	box.replaceChildren(...bars);
+	const offered = slots.reduce((a, s) => a + s.offered, 0);
+	const answered = slots.reduce((a, s) => a + s.answered, 0);
+	$('chart-sum').textContent = t('wall.chartsum', { offered, answered, peak: max });
+}
+
 // ---- events ----------------------------------------------------------------
 
 function onEvent(m) {
@@ -204,9 +266,16 @@ setInterval(() => {
 	if (!$('board').hidden) draw();
 }, 1000);
 
+setInterval(() => {
+	if (!$('board').hidden) readChart().catch((e) => showError(e));
+}, 60000);
+
 onLanguage(() => {
 	translate(document);
-	if (!$('board').hidden) draw();
+	if (!$('board').hidden) {
+		draw();
+		drawChart();
+	}
 });
 
 languagePicker($('lang'));
