@@ -276,7 +276,28 @@ if got["Auto-Submitted"] is not None:
 if sum(1 for m in sink_mails(sink) if m["Message-ID"] == answer_id) != 1:
     fail("the answer was mailed more than once")
 
+# ---- the conversation ends; the customer writes again: a linked contact ----
+s, b = call(http, "POST", "/api/v1/contacts/%d/finish" % k_it, tok)
+if s != 200:
+    fail("finish: %s %s" % (s, b))
+AGAIN = "<it-3@example.org>"
+peers.append(imap_port, "help", "help-pw", mails.plain(
+    AGAIN, "ada@example.org", "Re: " + got["Subject"], "Grazie, ancora una "
+    "domanda.", "In-Reply-To: %s\r\nReferences: %s %s\r\n"
+    % (answer_id, IT, answer_id)))
+c = wait_for("a new contact for the ended thread",
+             lambda: AGAIN in contacts() and contacts(), log=LOG)
+if c[AGAIN][2]["thread"] != k_it:
+    fail("the new contact is not linked to %d: %r" % (k_it, c[AGAIN][2]))
+if len(c) != 7 or peers.log_count(LOG, "event=email.threaded") != 1:
+    fail("the mail after the end made %d contacts" % len(c))
+# an acknowledgement is queued (and logged) before the contact's line
+n_sink = len(sink_mails(sink))
+if peers.log_count(LOG, "event=email.acknowledge") != 4 or n_sink != 5:
+    fail("%d mails sent; a continued thread got an acknowledgement?"
+         % n_sink)
+
 peers.kill(d)
 peers.stop_all()
-print("email_channel: ok (6 contacts, 4 acknowledgements, a thread, an "
-      "answer)")
+print("email_channel: ok (7 contacts, 4 acknowledgements, a follow-up "
+      "threaded, an answer delivered, a linked contact after the end)")
