@@ -219,15 +219,19 @@ static void usage(FILE *f)
 static int store_start(const struct config *cfg)
 {
 	char err[512];
-	int rc = store_open(&store, cfg->store_path, NULL, err, sizeof(err));
+	struct store_params p = {.durability = cfg->store_full
+	                                           ? STORE_DURABILITY_FULL
+	                                           : STORE_DURABILITY_NORMAL};
+	int rc = store_open(&store, cfg->store_path, &p, err, sizeof(err));
 
 	if (rc) {
 		log_event(LOG_ERROR, "store.open-failed",
 		          "path=%s error=\"%s\"", cfg->store_path, err);
 		return rc;
 	}
-	log_event(LOG_INFO, "store.opened", "path=%s run=%llu", cfg->store_path,
-	          (unsigned long long)store_run(store));
+	log_event(LOG_INFO, "store.opened", "path=%s run=%llu durability=%s",
+	          cfg->store_path, (unsigned long long)store_run(store),
+	          cfg->store_full ? "full" : "normal");
 	return 0;
 }
 

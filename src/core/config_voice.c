@@ -330,17 +330,38 @@ bool config_http_section(struct cctx *c, const struct cnode *v,
 static bool store_path(struct cctx *c, const struct cnode *v, const char *path,
                        void *obj)
 {
-	return cparse_name(c, v, path, obj, CONFIG_PATH_MAX);
+	struct config *cfg = obj;
+	return cparse_name(c, v, path, cfg->store_path, CONFIG_PATH_MAX);
+}
+
+static bool store_durability(struct cctx *c, const struct cnode *v,
+                             const char *path, void *obj)
+{
+	struct config *cfg = obj;
+	char show[48];
+
+	if (!cexpect(c, v, path, CNODE_SCALAR))
+		return false;
+	if (!strcmp(v->str, "normal") || !strcmp(v->str, "full")) {
+		cfg->store_full = !strcmp(v->str, "full");
+		return true;
+	}
+	cerr(c, v, path, "expected normal or full, found '%s'",
+	     cshow(show, sizeof(show), v->str, v->len));
+	return false;
 }
 
 bool config_store_section(struct cctx *c, const struct cnode *v,
                           const char *path, void *obj)
 {
-	static const struct cfield fields[] = {{"path", store_path, false}};
+	static const struct cfield fields[] = {
+	    {"path", store_path, false},
+	    {"durability", store_durability, false},
+	};
 	struct config *cfg = obj;
 	if (!cexpect(c, v, path, CNODE_MAP))
 		return false;
-	cfields_parse(c, v, path, fields, COUNT(fields), cfg->store_path);
+	cfields_parse(c, v, path, fields, COUNT(fields), cfg);
 	return true;
 }
 

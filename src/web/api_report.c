@@ -174,11 +174,12 @@ static void visible_only(const struct web *w, const struct config_user *u,
 	}
 }
 
-void web_api_report_queues(struct web *w, struct web_call *call,
-                           struct web_reply *r)
+/* The queue report, or with agents the agent report, of the query. */
+static void report_answer(struct web *w, struct web_call *call,
+                          struct web_reply *r, bool agents)
 {
 	struct report_query q = {0};
-	struct report_params p = {0};
+	struct report_params p = {.agents = agents};
 	struct report *rep = NULL;
 	char err[600];
 	json_t *j;
@@ -203,5 +204,20 @@ void web_api_report_queues(struct web *w, struct web_call *call,
 	j = report_json(rep);
 	report_free(rep);
 	visible_only(w, call->user, json_object_get(j, "queues"));
+	visible_only(w, call->user, json_object_get(j, "agents"));
+	visible_only(w, call->user, json_object_get(j, "dispositions"));
 	web_reply_json(r, 200, j);
+}
+
+void web_api_report_queues(struct web *w, struct web_call *call,
+                           struct web_reply *r)
+{
+	report_answer(w, call, r, false);
+}
+
+/* The agents' time by state, not ready by reason, and contacts. */
+void web_api_report_agents(struct web *w, struct web_call *call,
+                           struct web_reply *r)
+{
+	report_answer(w, call, r, true);
 }

@@ -421,7 +421,7 @@ web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,
     web_api_chat_leave, web_api_contact_messages, web_api_contact_write;
 
 /* ---- api_report.c: the reports (docs/reports.md) ---- */
-web_route_h web_api_report_queues;
+web_route_h web_api_report_queues, web_api_report_agents;
 
 /* ---- api.c and metrics.c: the routes ---- */
 web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,

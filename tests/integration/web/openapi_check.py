@@ -194,6 +194,12 @@ def main():
     call("GET", "/api/v1/reports/queues?from=2026-01-01T00:00:00Z"
          "&to=2026-01-01T01:00:00Z&interval=30", admin, want=200)
     call("GET", "/api/v1/reports/queues", maria, want=403)
+    now = int(__import__("time").time() * 1000)
+    rep = call("GET", "/api/v1/reports/agents?from=%d&to=%d" %
+               (now - 3600000, now + 3600000), admin, want=200)
+    if not rep.get("agents"):
+        failures.append("the agent report has no row for agent1")
+    call("GET", "/api/v1/reports/agents?from=x&to=y", admin, want=400)
     call("POST", "/api/v1/flows/demo/nothing/emergency", admin, {"on": True},
          want=None)
     # rotas: who is on call, a day overridden and back
