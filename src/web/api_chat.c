@@ -542,7 +542,8 @@ static const struct desk_contact *staff_chat(struct web *w,
 	    w->desk ? desk_find(w->desk, key_param(call)) : NULL;
 
 	*agentp = ACD_NONE;
-	if (c && c->channel == ACD_CH_CHAT &&
+	/* an e-mail's conversation too: its follow-ups and answers */
+	if (c && (c->channel == ACD_CH_CHAT || c->channel == ACD_CH_EMAIL) &&
 	    web_user_tenant(w->cfg, u, acd_tenant_name(w->acd, c->tenant))) {
 		if (u->role != CONFIG_ROLE_AGENT)
 			return c;
@@ -590,6 +591,13 @@ void web_api_contact_write(struct web *w, struct web_call *call,
 
 	if (!chat_ready(w, r) || !(c = staff_chat(w, call, r, &agent)))
 		return;
+	if (c->channel == ACD_CH_EMAIL) { /* it must go out by mail */
+		web_reply_error(r, 409, "state-refused",
+		                "answer an e-mail with POST "
+		                "/api/v1/contacts/%llu/reply",
+		                (unsigned long long)c->key);
+		return;
+	}
 	if (agent == ACD_NONE) {
 		web_reply_error(
 		    r, 403, "forbidden",

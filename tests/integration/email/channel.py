@@ -276,6 +276,17 @@ if got["Auto-Submitted"] is not None:
 if sum(1 for m in sink_mails(sink) if m["Message-ID"] == answer_id) != 1:
     fail("the answer was mailed more than once")
 
+# the agent reads the conversation; writing in it is not answering
+s, b = call(http, "GET", "/api/v1/contacts/%d/messages?after=0" % k_it, tok)
+if s != 200 or [(m["sender"], m["body"]) for m in b["messages"]] != [
+        ("visitor", "Aggiungo: il numero di pratica è 42."),
+        ("agent", "Gentile Ada, ecco la risposta: sì.")]:
+    fail("the conversation as the agent reads it: %s %s" % (s, b))
+s, b = call(http, "POST", "/api/v1/contacts/%d/messages" % k_it, tok,
+            {"client_id": "m1", "body": "not mailed"})
+if s != 409:
+    fail("a chat message in an e-mail: %s %s" % (s, b))
+
 # ---- the conversation ends; the customer writes again: a linked contact ----
 s, b = call(http, "POST", "/api/v1/contacts/%d/finish" % k_it, tok)
 if s != 200:
