@@ -423,6 +423,7 @@ static int web_start(void)
 	    .cfg = cfg,
 	    .reload = reload_api,
 	    .pages = cfg->http_pages,
+	    .certificate = cfg->http_certificate,
 	};
 
 	if (!cfg->http_listen.text[0])
@@ -454,16 +455,16 @@ static void banner(const char *path)
 		       cfg->numbers[i].number, s->listen[0].address.text);
 	if (cfg->http_listen.text[0]) {
 		const char *h = cfg->http_listen.text;
-		printf(
-		    "  API:     http://%s/api/v1/ (docs/api.md; sign in as a "
-		    "user of the file); metrics at /metrics\n",
-		    h);
+		const char *sc = cfg->http_certificate[0] ? "https" : "http";
+		printf("  API:     %s://%s/api/v1/ (docs/api.md; sign in as a "
+		       "user of the file); metrics at /metrics\n",
+		       sc, h);
 		if (web_pages(web))
-			printf("  Pages:   agent desktop http://%s/agent/, "
-			       "wallboard http://%s/wallboard/,\n"
+			printf("  Pages:   agent desktop %s://%s/agent/, "
+			       "wallboard %s://%s/wallboard/,\n"
 			       "           chat widget demo "
-			       "http://%s/chat/demo.html (docs/pages.md)\n",
-			       h, h, h);
+			       "%s://%s/chat/demo.html (docs/pages.md)\n",
+			       sc, h, sc, h, sc, h);
 		else
 			printf("  Pages:   none: no folder '%s' (http.pages, "
 			       "docs/pages.md)\n",

@@ -315,11 +315,21 @@ static bool http_pages(struct cctx *c, const struct cnode *v, const char *path,
 	return cparse_name(c, v, path, cfg->http_pages, CONFIG_PATH_MAX);
 }
 
+static bool http_certificate(struct cctx *c, const struct cnode *v,
+                             const char *path, void *obj)
+{
+	struct config *cfg = obj;
+	return cparse_name(c, v, path, cfg->http_certificate, CONFIG_PATH_MAX);
+}
+
 bool config_http_section(struct cctx *c, const struct cnode *v,
                          const char *path, void *obj)
 {
-	static const struct cfield fields[] = {{"listen", http_listen, true},
-	                                       {"pages", http_pages, false}};
+	static const struct cfield fields[] = {
+	    {"listen", http_listen, true},
+	    {"pages", http_pages, false},
+	    {"certificate", http_certificate, false},
+	};
 	struct config *cfg = obj;
 	if (!cexpect(c, v, path, CNODE_MAP))
 		return false;

@@ -176,15 +176,21 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	err = sa_decode(&laddr, env->listen, strlen(env->listen));
 	if (err)
 		goto out;
-	err = http_listen(&w->sock, &laddr, request_handler, w);
+	w->secure = env->certificate && env->certificate[0];
+	if (w->secure) /* cookies then get Secure */
+		err = https_listen(&w->sock, &laddr, env->certificate,
+		                   request_handler, w);
+	else
+		err = http_listen(&w->sock, &laddr, request_handler, w);
 	/* passwords are checked off the loop; without the worker, inline */
 	if (!err && web_verify_start(w))
 		log_event(LOG_WARN, "http.verifier-failed",
 		          "passwords=checked-on-the-loop");
 	if (!err)
 		log_event(LOG_INFO, "http.listening",
-		          "address=%s users=%zu pages=%s", env->listen,
-		          env->cfg->nusers, w->pages[0] ? w->pages : "-");
+		          "address=%s tls=%s users=%zu pages=%s", env->listen,
+		          w->secure ? "yes" : "no", env->cfg->nusers,
+		          w->pages[0] ? w->pages : "-");
 out:
 	if (err)
 		mem_deref(w);

@@ -27,6 +27,7 @@ struct web_env {
 	struct voice *voice;      /* NULL: no voice channel (emergency 409) */
 	struct desk *desk;        /* NULL: no contacts routes (409) */
 	struct store *store;      /* NULL: no journal to read */
+	const char *certificate;  /* PEM key + chain: HTTPS; NULL or "": HTTP */
 	struct email *email;      /* NULL: e-mail answers 409 */
 	const struct config *cfg; /* users, tenants, queues, agents, flows */
 	web_reload_h *reload;     /* POST /api/v1/reload; NULL: 409 */
