@@ -24,6 +24,7 @@
 #include "core/event_log.h"
 #include "core/log.h"
 #include "desk/desk.h"
+#include "email/email.h"
 #include "store/store.h"
 #include "voice/voice.h"
 #include "web/web.h"
@@ -38,6 +39,7 @@ static struct store *store;
 static struct desk *desk; /* contacts that are not calls; the ledger */
 static int store_failing; /* the last flush's error, 0 when fine */
 static struct tmr retention_tmr;
+static struct email *email;         /* mailboxes in, answers out */
 static struct config_hold *current; /* the configuration in force */
 
 static void on_signal(int sig)
@@ -411,6 +413,21 @@ static int channels_start(void)
 	return err;
 }
 
+/* The e-mail channel, when the configuration has mailboxes: after the
+ * desk's recovery, like every channel. */
+static int email_start(void)
+{
+	struct email_params p = {
+	    .acd = engine,
+	    .desk = desk,
+	    .store = store,
+	    .cfg = current,
+	    .store_path = config_hold_cfg(current)->store_path,
+	};
+
+	return email_alloc(&email, &p);
+}
+
 static int web_start(void)
 {
 	const struct config *cfg = config_hold_cfg(current);
@@ -420,6 +437,7 @@ static int web_start(void)
 	    .voice = voice,
 	    .desk = desk,
 	    .store = store,
+	    .email = email,
 	    .cfg = cfg,
 	    .reload = reload_api,
 	    .pages = cfg->http_pages,
@@ -480,6 +498,8 @@ static int loop(const char *path)
 	int err = channels_start();
 
 	if (!err)
+		err = email_start();
+	if (!err)
 		err = web_start();
 	if (err) {
 		log_event(LOG_ERROR, "centralino.channels-failed", "error=%s",
@@ -503,6 +523,8 @@ static int loop(const char *path)
 	tmr_cancel(&engine_tmr);
 	web_free(web);
 	web = NULL;
+	email_free(email);
+	email = NULL;
 	voice_free(voice);
 	voice = NULL;
 	tmr_cancel(&flush_tmr);
