@@ -193,6 +193,8 @@ void web_api_metrics(struct web *w, struct web_call *call, struct web_reply *r)
 		err = web_ws_metrics(w, mb);
 	if (!err)
 		err = web_hooks_metrics(w, mb);
+	if (!err)
+		err = web_lag_metrics(w, mb);
 	if (err) {
 		mem_deref(mb);
 		web_reply_error(r, 500, "internal", "out of memory");

@@ -15,6 +15,7 @@ static void web_destructor(void *arg)
 	struct web *w = arg;
 	struct le *le = w->subs.head;
 	web_verify_stop(w); /* first: its logins hold connections */
+	web_lag_stop(w);
 	tmr_cancel(&w->check_tmr);
 	while (le) {
 		struct web_sub *sub = le->data;
@@ -186,6 +187,8 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	if (!err && web_verify_start(w))
 		log_event(LOG_WARN, "http.verifier-failed",
 		          "passwords=checked-on-the-loop");
+	if (!err)
+		web_lag_start(w);
 	if (!err)
 		log_event(LOG_INFO, "http.listening",
 		          "address=%s tls=%s users=%zu pages=%s", env->listen,

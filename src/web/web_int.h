@@ -73,12 +73,23 @@ struct web_rate {
 	unsigned count;
 };
 
+#define WEB_LAG_BUCKETS 6 /* 1, 5, 10, 20, 50, 100 ms, then beyond */
+
+/** The event loop's lateness (lag.c). */
+struct web_lag {
+	struct tmr tmr;
+	uint64_t due; /* tmr_jiffies() the timer is due at */
+	uint64_t count[WEB_LAG_BUCKETS + 1];
+	uint64_t sum_ms, max_ms;
+};
+
 struct web {
 	struct http_sock *sock;
 	struct websock *websock; /* NULL without a listener (tests) */
 	struct web_feed *feed;
-	struct list subs;  /* struct web_sub: open WebSockets */
-	struct list hooks; /* struct web_hook: the configured webhooks */
+	struct list subs;   /* struct web_sub: open WebSockets */
+	struct list hooks;  /* struct web_hook: the configured webhooks */
+	struct web_lag lag; /* measured once listening */
 	struct web_verifier
 	    *verifier;             /* passwords off the loop; NULL: inline */
 	struct http_cli *http_cli; /* their requests; NULL without any */
@@ -400,6 +411,11 @@ void web_reply_send(struct http_conn *conn, const struct web_reply *r);
  */
 void web_login_finish(struct web *w, const char *user, bool ok, bool cookie,
                       const char *key, struct web_reply *r);
+
+/* ---- lag.c: the loop's lateness ---- */
+void web_lag_start(struct web *w);
+void web_lag_stop(struct web *w);
+int web_lag_metrics(const struct web *w, struct mbuf *mb);
 
 /* ---- webhook.c ---- */
 struct web_feed_entry;

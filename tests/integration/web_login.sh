@@ -96,6 +96,13 @@ bad = {}
 login("wrong", bad)
 if bad.get("status") != 401:
     sys.exit("FAIL web_login: a wrong password got %s" % bad)
+with urllib.request.urlopen(base + "/metrics", timeout=5) as r:
+    text = r.read().decode()
+count = [l for l in text.splitlines()
+         if l.startswith("centralino_loop_lag_seconds_count ")]
+if not count or int(count[0].split()[1]) < 1 or \
+        'centralino_loop_lag_seconds_bucket{le="0.020"}' not in text:
+    sys.exit("FAIL web_login: /metrics has no loop lag histogram")
 print("ok   web_login: sign-in checked in %.2f s off the loop; %d /metrics "
       "meanwhile, the slowest in %.0f ms; a wrong password 401" %
       (res["s"], len(quick), max(quick) * 1000))
