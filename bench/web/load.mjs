@@ -59,7 +59,7 @@ const loginS = (performance.now() - tLogin) / 1000;
 
 // one WebSocket per agent; a state change awaits its own event
 let opened = 0;
-await Promise.all(agents.map((a) => new Promise((resolve, reject) => {
+const openOne = (a) => new Promise((resolve, reject) => {
 	const ws = new WebSocket(`${wsBase}/api/v1/events`, { headers: { authorization: `Bearer ${a.token}` } });
 	a.ws = ws;
 	ws.onopen = () => { opened++; resolve(); };
@@ -71,7 +71,9 @@ await Promise.all(agents.map((a) => new Promise((resolve, reject) => {
 			a.waiting = null;
 		}
 	};
-})));
+});
+for (let i = 0; i < agents.length; i += 50) // 50 handshakes at a time
+	await Promise.all(agents.slice(i, i + 50).map(openOne));
 
 async function phase(name, op) {
 	const lat = [];
