@@ -27,7 +27,7 @@ wait_for_file "$T/locked" 5 || fail "the store could not be locked"
 
 # a call taken just before the daemon knows: it waits in a queue and
 # hangs up; its events cannot be written
-vt_caller c1 caller_hangup.xml 803 -d 1500
+vt_caller c1 caller_hangup.xml 813 -d 1500
 wait_for_log "event=contact-queued .*queue=information" 10 ||
 	fail "the first call did not reach the queue"
 wait_for_log "event=store.flush-failed" 5 ||

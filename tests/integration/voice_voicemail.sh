@@ -1,5 +1,5 @@
 #!/bin/sh
-# voice_voicemail: a caller to 802 hears the intro and the beep, speaks
+# voice_voicemail: a caller to 812 hears the intro and the beep, speaks
 # for a few seconds and hangs up. The message is a WAV file next to the
 # store and a voicemail contact, committed to the store with its caller
 # and file, waiting in its queue; after a restart of the daemon it is
@@ -10,8 +10,8 @@ name=voice_voicemail
 
 vt_config
 vt_start
-vt_caller caller caller_message.xml 802
-wait_for_log "event=call.incoming .*number=802" 10 || fail "the call to 802 was not accepted"
+vt_caller caller caller_message.xml 812
+wait_for_log "event=call.incoming .*number=812" 10 || fail "the call to 812 was not accepted"
 vt_sipp_wait "$caller_pid" caller 30 "the caller could not leave a message"
 wait_for_log "event=flow.voicemail " 10 || fail "no flow.voicemail line"
 line=$(grep -m1 "event=flow.voicemail " "$T/daemon.log")
