@@ -143,3 +143,37 @@ int store_dispositions(struct store *s, int64_t from_ms, int64_t to_ms,
 	sqlite3_finalize(st);
 	return ret;
 }
+
+int store_audit_read(struct store *s, uint64_t before, size_t max,
+                     store_audit_h *h, void *arg)
+{
+	static const char sql[] =
+	    "SELECT key, wall_ms, user, tenant, action, object, detail FROM "
+	    "audit WHERE ?1 = 0 OR key < ?1 ORDER BY key DESC LIMIT ?2";
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (!s || !h)
+		return EINVAL;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(s, "read the audit log", rc);
+	sqlite3_bind_int64(st, 1, (int64_t)before);
+	sqlite3_bind_int64(st, 2, max ? (int64_t)max : -1);
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_audit_row a = {
+		    .key = (uint64_t)sqlite3_column_int64(st, 0),
+		    .wall_ms = sqlite3_column_int64(st, 1),
+		    .user = (const char *)sqlite3_column_text(st, 2),
+		    .tenant = (const char *)sqlite3_column_text(st, 3),
+		    .action = (const char *)sqlite3_column_text(st, 4),
+		    .object = (const char *)sqlite3_column_text(st, 5),
+		    .detail = (const char *)sqlite3_column_text(st, 6),
+		};
+		ret = h(&a, arg);
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_fail(s, "read the audit log", rc);
+	sqlite3_finalize(st);
+	return ret;
+}

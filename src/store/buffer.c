@@ -188,6 +188,35 @@ static sqlite3_stmt *bind_disposition(struct store *s, const struct op *o)
 	return st;
 }
 
+int store_audit(struct store *s, const char *user, const char *tenant,
+                const char *action, const char *object, const char *detail)
+{
+	const char *str[S_COUNT] = {NULL};
+	struct op op = {.kind = OP_AUDIT};
+
+	if (!s || !user || !action || !object)
+		return EINVAL;
+	str[S_AGENT] = user;
+	str[S_TENANT] = tenant;
+	str[S_QUEUE] = action;
+	str[S_FB_TARGET] = object;
+	str[S_REASON] = detail;
+	return op_push(s, &op, str);
+}
+
+static sqlite3_stmt *bind_audit(struct store *s, const struct op *o)
+{
+	sqlite3_stmt *st = s->ins_audit;
+
+	sqlite3_bind_int64(st, 1, o->wall_ms);
+	store_bind_text(st, 2, arena_get(s, o->str[S_AGENT]));
+	store_bind_text(st, 3, arena_get(s, o->str[S_TENANT]));
+	store_bind_text(st, 4, arena_get(s, o->str[S_QUEUE]));
+	store_bind_text(st, 5, arena_get(s, o->str[S_FB_TARGET]));
+	store_bind_text(st, 6, arena_get(s, o->str[S_REASON]));
+	return st;
+}
+
 int store_cdr(struct store *s, const struct store_cdr *c)
 {
 	/* tenant, caller (in S_QUEUE), agent, reason, number (S_FB_TARGET) */
@@ -285,6 +314,12 @@ int store_prepare(struct store *s)
 		                        "updated_ms = ?4 WHERE key = ?1",
 		                        -1, SQLITE_PREPARE_PERSISTENT,
 		                        &s->set_disposition, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(
+		    s->db,
+		    "INSERT INTO audit (wall_ms, user, tenant, action, object, "
+		    "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		    -1, SQLITE_PREPARE_PERSISTENT, &s->ins_audit, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(s->db, ins_cdr, -1,
 		                        SQLITE_PREPARE_PERSISTENT, &s->ins_cdr,
@@ -427,6 +462,7 @@ static int write_ops(struct store *s)
 		    : o->kind == OP_CDR         ? bind_cdr(s, o)
 		    : o->kind == OP_MESSAGE     ? store_bind_message(s, o)
 		    : o->kind == OP_DISPOSITION ? bind_disposition(s, o)
+		    : o->kind == OP_AUDIT       ? bind_audit(s, o)
 		                                : bind_contact(s, o);
 		int rc = sqlite3_step(st);
 

@@ -445,6 +445,7 @@ int store_close(struct store *s)
 	sqlite3_finalize(s->ins_cdr);
 	sqlite3_finalize(s->ins_message);
 	sqlite3_finalize(s->set_disposition);
+	sqlite3_finalize(s->ins_audit);
 	sqlite3_close(s->db); /* statements finalized: cannot be busy */
 	store_buffer_free(s);
 	free(s);

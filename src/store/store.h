@@ -310,6 +310,28 @@ int store_message_last(struct store *s, uint64_t key, uint64_t *seqp);
 int store_rota_override(struct store *s, const char *tenant, const char *rota,
                         const char *date, const char *duty, const char *user);
 
+/**
+ * Buffer one row of the audit log: who (user) did what (action, e.g.
+ * "reload", "emergency-on", "agent-state") to what (object), in which
+ * tenant (NULL: the whole daemon), with detail (may be NULL). Flushed
+ * with the journal. Returns 0, ENOSPC, ENOMEM or EINVAL.
+ */
+int store_audit(struct store *s, const char *user, const char *tenant,
+                const char *action, const char *object, const char *detail);
+
+/** One audit row as read back (strings valid during the callback). */
+struct store_audit_row {
+	uint64_t key;
+	int64_t wall_ms;
+	const char *user, *tenant, *action, *object, *detail;
+};
+typedef int(store_audit_h)(const struct store_audit_row *a, void *arg);
+
+/** The newest audit rows first, at most max, before key before (0: the
+ * newest). Returns 0, what h returned, or an errno. */
+int store_audit_read(struct store *s, uint64_t before, size_t max,
+                     store_audit_h *h, void *arg);
+
 /** Receives overrides in date order; non-zero stops the walk. */
 typedef int(store_override_h)(const char *date, const char *duty,
                               const char *user, int64_t wall_ms, void *arg);

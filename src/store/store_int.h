@@ -16,7 +16,8 @@ enum op_kind {
 	OP_CONTACT_END,
 	OP_CDR,
 	OP_MESSAGE,
-	OP_DISPOSITION
+	OP_DISPOSITION,
+	OP_AUDIT
 };
 
 /* Strings of one buffered write: offsets into the arena, or NOSTR. */
@@ -72,7 +73,7 @@ struct store {
 	char *arena; /* their strings, NUL-terminated */
 	size_t alen, acap;
 	sqlite3_stmt *ins_event, *ins_contact, *ins_run, *end_contact, *ins_cdr,
-	    *ins_message, *set_disposition;
+	    *ins_message, *set_disposition, *ins_audit;
 	uint64_t commits, written, flush_failures;
 	char errmsg[512];
 };

@@ -89,6 +89,9 @@ void voice_params_init(struct voice_params *p);
  */
 bool voice_params_from_config(struct voice_params *p, const struct config *cfg,
                               const struct acd *acd);
+/** Is a flow in emergency mode now? */
+bool voice_emergency_on(const struct voice *v, const char *tenant,
+                        const char *flow);
 /** Switch a flow's emergency mode on or off at run time. */
 int voice_emergency_set(struct voice *v, const char *tenant, const char *flow,
                         bool on);

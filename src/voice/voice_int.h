@@ -83,9 +83,6 @@ struct phone *phone_of_agent(const struct voice *v, uint32_t agent);
 int phones_load(struct voice *v, const struct voice_phone *phones, size_t n);
 /** Bring the phones in line with a new list: update, add, remove. */
 int phones_reload(struct voice *v, const struct voice_phone *phones, size_t n);
-/** Is the flow in emergency mode? */
-bool voice_emergency_on(const struct voice *v, const char *tenant,
-                        const char *flow);
 void phones_flush(struct voice *v);
 
 #endif

@@ -1,10 +1,13 @@
 /*
  * admin.c - supervisors' and administrators' switches: a flow's
- * emergency mode, and reloading the configuration.
+ * emergency mode, and reloading the configuration; the audit log every
+ * administrative act is written in.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "store/store.h"
 #include "voice/voice.h"
 #include "web/web_int.h"
 
@@ -43,6 +46,8 @@ static void emergency_set(struct web *w, const struct web_call *call, bool on,
 	}
 	log_event(LOG_WARN, "http.emergency", "tenant=%s flow=%s on=%s user=%s",
 	          tenant, flow, on ? "true" : "false", call->user->name);
+	web_audit(w, call->user->name, tenant,
+	          on ? "emergency-on" : "emergency-off", flow, NULL);
 	web_reply_json(r, 200,
 	               json_pack("{s:s,s:s,s:b}", "tenant", tenant, "flow",
 	                         flow, "emergency", on));
@@ -79,6 +84,7 @@ void web_api_emergency(struct web *w, struct web_call *call,
 void web_api_reload(struct web *w, struct web_call *call, struct web_reply *r)
 {
 	static const char *const keys[] = {NULL};
+	char user[CONFIG_NAME_MAX];
 	int err;
 	if (call->body_len) {
 		/* Nothing to say, but "{}" is what many clients send. */
@@ -93,8 +99,11 @@ void web_api_reload(struct web *w, struct web_call *call, struct web_reply *r)
 		return;
 	}
 	log_event(LOG_WARN, "http.reload", "user=%s", call->user->name);
+	snprintf(user, sizeof(user), "%s", call->user->name);
 	call->user = NULL;
 	err = w->reload(w->reload_arg);
+	web_audit(w, user, NULL, err ? "reload-refused" : "reload",
+	          "configuration", NULL);
 	if (err) {
 		web_reply_error(r, 409, "reload-refused",
 		                "the new configuration was refused (%s); the "
@@ -103,4 +112,15 @@ void web_api_reload(struct web *w, struct web_call *call, struct web_reply *r)
 		return;
 	}
 	web_reply_json(r, 200, json_pack("{s:b}", "reloaded", 1));
+}
+
+void web_audit(struct web *w, const char *user, const char *tenant,
+               const char *action, const char *object, const char *detail)
+{
+	/* rare and wanted at once: committed now, not with the journal */
+	if (w->store &&
+	    (store_audit(w->store, user, tenant, action, object, detail) ||
+	     store_flush(w->store)))
+		log_event(LOG_ERROR, "audit.unrecorded",
+		          "user=%s action=%s object=%s", user, action, object);
 }

@@ -189,6 +189,11 @@ static void presence_set(struct web *w, const struct web_call *call, size_t i,
 	          "tenant=%s agent=%s state=%s user=%s", a->tenant.name,
 	          a->name, acd_agent_state_name(acd_agent_state(w->acd, id)),
 	          call->user->name);
+	/* a supervisor forcing an agent's state is an administrative act */
+	if (call->user->role != CONFIG_ROLE_AGENT)
+		web_audit(w, call->user->name, a->tenant.name, "agent-state",
+		          a->name,
+		          acd_agent_state_name(acd_agent_state(w->acd, id)));
 	web_reply_json(r, 200, agent_json(w, a, id));
 }
 

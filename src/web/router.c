@@ -126,6 +126,11 @@ static const struct route routes[] = {
      SIGNED,
      SUPER,
      web_api_rota_override_clear},
+    {"GET", {"api", "v1", "tenants"}, SIGNED, AGENT, web_api_tenants},
+    {"GET", {"api", "v1", "skills"}, SIGNED, AGENT, web_api_skills},
+    {"GET", {"api", "v1", "flows"}, SIGNED, AGENT, web_api_flows},
+    {"GET", {"api", "v1", "users"}, SIGNED, ADMIN, web_api_users},
+    {"GET", {"api", "v1", "audit"}, SIGNED, SUPER, web_api_audit},
     {"POST", {"api", "v1", "reload"}, SIGNED, ADMIN, web_api_reload},
     {"GET", {"metrics"}, METRICS, ADMIN, web_api_metrics},
 };

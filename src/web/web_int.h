@@ -412,6 +412,16 @@ void web_reply_send(struct http_conn *conn, const struct web_reply *r);
 void web_login_finish(struct web *w, const char *user, bool ok, bool cookie,
                       const char *key, struct web_reply *r);
 
+/* ---- admin.c ---- */
+/** Write an administrative act in the audit log (committed at once;
+ * without a store, nothing). */
+void web_audit(struct web *w, const char *user, const char *tenant,
+               const char *action, const char *object, const char *detail);
+
+/* ---- api_info.c: what the configuration holds, and the audit log ---- */
+web_route_h web_api_tenants, web_api_skills, web_api_flows, web_api_users,
+    web_api_audit;
+
 /* ---- lag.c: the loop's lateness ---- */
 void web_lag_start(struct web *w);
 void web_lag_stop(struct web *w);

@@ -216,7 +216,25 @@ def main():
          {"duty": ["marco"]}, want=403)
     call("DELETE", "/api/v1/rotas/demo/oncall/overrides/2099-01-01", admin,
          want=200)
+    call("PUT", "/api/v1/agents/demo/agent1/state", admin,
+         {"state": "not-ready", "reason": "forced"}, want=200)
     call("POST", "/api/v1/reload", admin, want=200)
+    # what the configuration holds, and the audit of the acts above
+    call("GET", "/api/v1/tenants", maria, want=200)
+    call("GET", "/api/v1/skills", maria, want=200)
+    call("GET", "/api/v1/flows", admin, want=200)
+    users = call("GET", "/api/v1/users", admin, want=200)
+    if any("password_hash" in u for u in users.get("users", [])):
+        failures.append("GET /users shows a password hash")
+    call("GET", "/api/v1/users", maria, want=403)
+    audit = call("GET", "/api/v1/audit", admin, want=200)
+    acts = [a["action"] for a in audit.get("audit", [])]
+    for act in ("reload", "agent-state", "rota-override-set",
+                "rota-override-cleared"):
+        if act not in acts:
+            failures.append("the audit log has no %s: %s" % (act, acts))
+    call("GET", "/api/v1/audit?before=x", admin, want=400)
+    call("GET", "/api/v1/audit", maria, want=403)
     call("GET", "/metrics", want=200)
     call("POST", "/api/v1/logout", maria, want=200)
     missing = sorted((t, m) for t, ops in DOC["paths"].items()
