@@ -143,7 +143,7 @@ int web_pages_open(struct web *w, const char *dir)
 	}
 	if (strlen(real) >= sizeof(w->pages))
 		return ENAMETOOLONG;
-	snprintf(w->pages, sizeof(w->pages), "%s", real);
+	memcpy(w->pages, real, strlen(real) + 1); /* fits: checked above */
 	return 0;
 }
 
