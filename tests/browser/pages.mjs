@@ -3,7 +3,8 @@
 // of their own (no shared cookies or storage):
 //   maria, an agent (capacity: two chats), on the agent desktop (/agent/);
 //   two visitors on the widget's demo page (/chat/demo.html);
-//   sup, a supervisor, on the wallboard (/wallboard/).
+//   sup, a supervisor, on the wallboard (/wallboard/) and the
+//   administration page (/admin/).
 // Controls are found by role and accessible name, as a screen reader
 // finds them; every wait is on a page state (locators), never a sleep.
 // Usage: node pages.mjs http://127.0.0.1:PORT OUTDIR
@@ -29,13 +30,15 @@ const pages = {};
 const problems = [];
 let shot = 0;
 
-async function open(who, path) {
+// refused: the statuses a page's requests may get without a fault (the
+// console reports them); the administration page's test provokes a 400.
+async function open(who, path, refused = '401|404|409') {
 	const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
 	context.setDefaultTimeout(WAIT);
 	const page = await context.newPage();
 	// A CSP refusal or a script error is a failure of the pages.
 	page.on('console', (m) => {
-		if (m.type() === 'error' && !/the server responded with a status of (401|404|409)/.test(m.text()))
+		if (m.type() === 'error' && !new RegExp(`the server responded with a status of (${refused})`).test(m.text()))
 			problems.push(`${who}: console: ${m.text()}`);
 	});
 	page.on('pageerror', (e) => problems.push(`${who}: ${e.message}`));
@@ -197,7 +200,66 @@ async function main() {
 	await screenshot('end');
 	ok('not ready with a reason, on the desktop and the wallboard');
 
+	await admin();
+
 	if (problems.length) throw new Error(`the pages reported:\n  ${problems.join('\n  ')}`);
+}
+
+// The supervisor on the administration page: who is on call, tomorrow
+// changed (an error first, as the API words it), a day restored.
+async function admin() {
+	const adm = await open('admin', '/admin/', '400|401|404|409');
+	await adm.getByLabel('User').fill('sup');
+	await adm.getByLabel('Password').fill('sup-pw');
+	await adm.getByRole('button', { name: 'Sign in' }).click();
+	const rota = adm.getByRole('article', { name: 'Rota oncall' });
+	await rota.locator('dd.today', { hasText: /^anna$/ }).waitFor();
+	await rota.locator('dd.tomorrow', { hasText: /^anna$/ }).waitFor();
+	const days = rota.getByRole('table', { name: 'oncall: the next 14 days' }).locator('tbody tr');
+	if ((await days.count()) !== 14) throw new Error(`the rota shows ${await days.count()} days, not 14`);
+	const tomorrow = await days.nth(1).getAttribute('data-date');
+	const row = rota.locator(`tr[data-date="${tomorrow}"]`);
+	await row.getByRole('cell', { name: 'Weekly pattern' }).waitFor();
+	ok(`the administration page: anna on call today and tomorrow (${tomorrow}), 14 days of the weekly pattern`);
+
+	// keyboard: the change button opens the form, its first place focused
+	await row.getByRole('button', { name: /^Change the duty of / }).focus();
+	await adm.keyboard.press('Enter');
+	const form = rota.getByRole('form', { name: /^Who is on duty on / });
+	const first = form.getByLabel('Place 1 in the calling order');
+	await first.waitFor();
+	if (!(await first.evaluate((e) => e === document.activeElement)))
+		throw new Error('the first place of the form does not have the focus');
+	// nobody on duty: the API's 400, naming the field, is shown in the form
+	await first.selectOption('');
+	await form.getByRole('button', { name: 'Save' }).click();
+	await form.getByRole('alert').filter({ hasText: "field 'duty'" }).waitFor();
+	await first.selectOption('marco');
+	await form.getByRole('button', { name: 'Save' }).click();
+	await form.waitFor({ state: 'detached' });
+	await rota.locator('dd.tomorrow', { hasText: /^marco$/ }).waitFor();
+	await row.getByRole('cell', { name: 'Override' }).waitFor();
+	await row.locator('td.changed-by', { hasText: /^sup$/ }).waitFor();
+	await row.locator('td.calls', { hasText: /^marco$/ }).waitFor();
+	await rota.locator('dd.today', { hasText: /^anna$/ }).waitFor();
+	const api = await adm.evaluate(async () => (await (await fetch('/api/v1/rotas')).json()).rotas[0].tomorrow);
+	if (api.source !== 'override' || api.changed_by !== 'sup' || api.duty.map((p) => p.name).join() !== 'marco')
+		throw new Error(`the API's tomorrow: ${JSON.stringify(api)}`);
+	await screenshot('rota');
+	ok('tomorrow changed to marco in the page: source override, changed by sup, the same through the API; an empty duty refused with the field named');
+
+	// the day after: changed, then restored to the file's duty
+	const after = days.nth(2);
+	await after.getByRole('button', { name: /^Change the duty of / }).click();
+	await form.getByLabel('Place 1 in the calling order').selectOption('marco');
+	await form.getByLabel('Place 2 in the calling order').selectOption('anna');
+	await form.getByRole('button', { name: 'Save' }).click();
+	await after.locator('td.calls', { hasText: /^marco, anna$/ }).waitFor();
+	await after.getByRole('button', { name: /^Change the duty of / }).click();
+	await form.getByRole('button', { name: "Restore the file's duty" }).click();
+	await after.getByRole('cell', { name: 'Weekly pattern' }).waitFor();
+	await after.locator('td.duty', { hasText: /^anna$/ }).waitFor();
+	ok('the day after: marco then anna, then restored to the weekly pattern');
 }
 
 let code = 0;

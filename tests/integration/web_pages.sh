@@ -5,7 +5,9 @@
 # chat widget on its demo page as a visitor, and checks that the agent
 # gets the offer at once, accepts, that messages cross both ways, that a
 # second chat runs beside the first, that the wallboard shows the chats
-# and the agent busy, and that finish and wrap-up done end them. First curl checks the file server's headers.
+# and the agent busy, and that finish and wrap-up done end them; then a
+# supervisor changes tomorrow's on-call person on the administration
+# page. First curl checks the file server's headers.
 # Screenshots go to BUILD/test-output/web_pages/ (kept; the path is
 # printed).
 # Usage (from the repository root): sh tests/integration/web_pages.sh BIN
@@ -66,6 +68,16 @@ queues:
      offer_timeout: 60s}
 agents:
   - {name: agent1, tenant: demo, queues: [information], capacity: {chat: 2}}
+# The on-call rota of the administration page: Anna every day; the
+# supervisor puts Marco on tomorrow.
+dialing: {allow: [_3XXXXXXXXX]}
+rotas:
+  - name: oncall
+    tenant: demo
+    people:
+      - {name: anna, number: "3331234501"}
+      - {name: marco, number: "3331234502"}
+    duty: {mon-sun: [anna]}
 http:
   listen: "127.0.0.1:$PORT"
   pages: "$ROOT/web"
