@@ -18,6 +18,16 @@ static json_t *real_or_null(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* The queue's wrap-up codes, as the desktop offers them at wrap-up; an
+ * empty list when any code is accepted. */
+static json_t *dispositions_json(const struct config_queue *q)
+{
+	json_t *list = json_array();
+	for (unsigned i = 0; list && i < q->ndispositions; i++)
+		json_array_append_new(list, json_string(q->dispositions[i]));
+	return list;
+}
+
 static json_t *queue_json(const struct web *w, const struct config_queue *q,
                           uint32_t id)
 {
@@ -29,12 +39,13 @@ static json_t *queue_json(const struct web *w, const struct config_queue *q,
 		json_object_set_new(agents, acd_agent_state_name(s),
 		                    json_integer(st.agents[s]));
 	return json_pack(
-	    "{s:s,s:s,s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}",
-	    "tenant", q->tenant.name, "name", q->name, "waiting",
-	    (json_int_t)st.waiting, "oldest_wait_ms",
-	    (json_int_t)st.oldest_wait, "agents", agents, "offered",
-	    (json_int_t)st.offered, "answered", (json_int_t)st.answered,
-	    "answered_in_sl", (json_int_t)st.answered_in_sl, "abandoned",
+	    "{s:s,s:s,s:o,s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}",
+	    "tenant", q->tenant.name, "name", q->name, "dispositions",
+	    dispositions_json(q), "waiting", (json_int_t)st.waiting,
+	    "oldest_wait_ms", (json_int_t)st.oldest_wait, "agents", agents,
+	    "offered", (json_int_t)st.offered, "answered",
+	    (json_int_t)st.answered, "answered_in_sl",
+	    (json_int_t)st.answered_in_sl, "abandoned",
 	    (json_int_t)st.abandoned, "abandoned_short",
 	    (json_int_t)st.abandoned_short, "completed",
 	    (json_int_t)st.completed, "service_level",

@@ -169,7 +169,9 @@ async function main() {
 	await screenshot('talking');
 	ok('the wallboard shows both chats connected to agent1, agent1 busy, and the chats in its chart of the last hours (after a reload)');
 
-	// ---- Bruno's chat ends first; Ada's goes on
+	// ---- Bruno's chat ends first, its disposition given at finish; Ada's goes on
+	const brunoKey = await chat2.getAttribute('data-key');
+	await chat2.getByLabel('Disposition').selectOption('info-given');
 	await chat2.getByRole('button', { name: 'Finish the conversation with Bruno' }).click();
 	await visitor2.getByRole('status').filter({ hasText: 'The chat has ended.' }).waitFor();
 	await chat2.getByRole('button', { name: 'Wrap-up done for Bruno' }).click();
@@ -184,6 +186,12 @@ async function main() {
 	await agent.locator('#state-now', { hasText: 'Wrap-up' }).waitFor();
 	await visitor.getByRole('status').filter({ hasText: 'The chat has ended.' }).waitFor();
 	await agentRow.locator('td.state', { hasText: 'Wrap-up' }).waitFor();
+	// the disposition (the queue's codes) and notes, sent with wrap-up done
+	const adaKey = await chat.getAttribute('data-key');
+	const codes = await chat.getByLabel('Disposition').locator('option').allTextContents();
+	if (codes.join() !== '— none —,booked,info-given,no-answer') throw new Error(`the disposition codes: ${codes}`);
+	await chat.getByLabel('Disposition').selectOption('booked');
+	await chat.getByLabel('Notes').fill('Booked for Tuesday morning.');
 	await screenshot('wrapup');
 	await chat.getByRole('button', { name: 'Wrap-up done for Ada' }).click();
 	await chat.waitFor({ state: 'detached' });
@@ -191,6 +199,15 @@ async function main() {
 	await agentRow.locator('td.state', { hasText: 'Ready' }).waitFor();
 	await wall.locator('#contacts tbody', { hasText: 'None.' }).waitFor();
 	ok('finish, wrap-up and wrap-up done: the agent is ready again, the wallboard empty');
+	// what was recorded, read by the supervisor's page
+	const read = (key) => wall.evaluate(async (k) => (await fetch(`/api/v1/contacts/${k}`)).json(), key);
+	const ada = await read(adaKey);
+	const bruno = await read(brunoKey);
+	if (ada.disposition !== 'booked' || ada.notes !== 'Booked for Tuesday morning.')
+		throw new Error(`Ada's contact: ${JSON.stringify(ada)}`);
+	if (bruno.disposition !== 'info-given' || bruno.notes !== undefined)
+		throw new Error(`Bruno's contact: ${JSON.stringify(bruno)}`);
+	ok('the dispositions and notes are recorded: booked with notes at wrap-up done (Ada), info-given at finish (Bruno)');
 
 	// ---- not ready with a reason, shown on the wallboard
 	await agent.getByLabel('Reason').selectOption('lunch');

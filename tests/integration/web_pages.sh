@@ -5,7 +5,8 @@
 # chat widget on its demo page as a visitor, and checks that the agent
 # gets the offer at once, accepts, that messages cross both ways, that a
 # second chat runs beside the first, that the wallboard shows the chats
-# and the agent busy, and that finish and wrap-up done end them; then a
+# and the agent busy, and that finish and wrap-up done end them with a
+# disposition and notes; then a
 # supervisor changes tomorrow's on-call person on the administration
 # page. First curl checks the file server's headers.
 # Screenshots go to BUILD/test-output/web_pages/ (kept; the path is
@@ -65,7 +66,7 @@ cat >"$T/c.yaml" <<EOF2
 tenants: [{name: demo}]
 queues:
   - {name: information, tenant: demo, web_chat: true, wrapup: 5m,
-     offer_timeout: 60s}
+     offer_timeout: 60s, dispositions: [booked, info-given, no-answer]}
 agents:
   - {name: agent1, tenant: demo, queues: [information], capacity: {chat: 2}}
 # The on-call rota of the administration page: Anna every day; the

@@ -1,7 +1,7 @@
 // app.js - the agent desktop (docs/pages.md): sign in, ready / not
 // ready, the offers pushed over the events WebSocket, accept or reject,
 // the chats (several at once, up to the agent's capacity), finish and
-// wrap-up.
+// wrap-up with a disposition code and notes.
 //
 // Nothing is polled: the events socket says when something changed.
 // Contact events carry the engine's id of a contact, the API its key,
@@ -23,6 +23,7 @@ const desk = {
 	reason: '',
 	stateSince: Date.now(),
 	contacts: new Map(), // key -> contact (GET /api/v1/contacts)
+	dispositions: new Map(), // "tenant/queue" -> the queue's codes ([]: any)
 	chats: new Map(), // key -> chat view
 	announced: new Set(), // offers already announced
 };
@@ -186,14 +187,35 @@ function chatView(c) {
 	view.status = el('p', { class: 'chat-status' });
 	view.finish = el('button', { type: 'button', class: 'finish', 'aria-label': t('chat.finishLabel', { name }), onclick: () => act(view, 'finish') }, t('chat.finish'));
 	view.done = el('button', { type: 'button', class: 'done', 'aria-label': t('chat.wrapupDoneLabel', { name }), onclick: () => act(view, 'wrapup-done') }, t('chat.wrapupDone'));
+	wrapupFields(view, c, id);
 	view.heading = el('h3', { id: `${id}-h` }, t('chat.with', { name }));
 	view.topic = el('p', { class: 'topic' }, c.data?.topic ? t('offer.topic', { topic: c.data.topic }) : '');
 	view.root = el('article', { class: 'chat', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
 		view.heading, view.topic, view.status,
 		c.channel === 'chat' ? view.log : null,
 		c.channel === 'chat' ? view.form : null,
+		view.record,
 		el('div', { class: 'row' }, view.finish, view.done));
 	return view;
+}
+
+// The disposition and the notes, sent with Finish and with Wrap-up done:
+// a select of the queue's codes when it lists some, otherwise free text
+// (the daemon accepts any code then).
+function wrapupFields(view, c, id) {
+	const codes = desk.dispositions.get(`${c.tenant}/${c.queue}`) || [];
+	view.noCode = null;
+	if (codes.length) {
+		view.noCode = el('option', { value: '' }, t('wrapup.none'));
+		view.dispo = el('select', { id: `${id}-dispo` }, view.noCode,
+			...codes.map((code) => el('option', { value: code }, code)));
+	} else {
+		view.dispo = el('input', { id: `${id}-dispo`, maxlength: '63', autocomplete: 'off' });
+	}
+	view.notes = el('textarea', { id: `${id}-notes`, rows: '2', maxlength: '4096' });
+	view.dispoLabel = el('label', { for: `${id}-dispo` }, t('wrapup.disposition'));
+	view.notesLabel = el('label', { for: `${id}-notes` }, t('wrapup.notes'));
+	view.record = el('div', { class: 'record' }, view.dispoLabel, view.dispo, view.notesLabel, view.notes);
 }
 
 function relabel(view) {
@@ -206,6 +228,9 @@ function relabel(view) {
 	view.done.textContent = t('chat.wrapupDone');
 	view.done.setAttribute('aria-label', t('chat.wrapupDoneLabel', { name }));
 	view.heading.textContent = t('chat.with', { name });
+	view.dispoLabel.textContent = t('wrapup.disposition');
+	view.notesLabel.textContent = t('wrapup.notes');
+	if (view.noCode) view.noCode.textContent = t('wrapup.none');
 	view.topic.textContent = view.contact.data?.topic ? t('offer.topic', { topic: view.contact.data.topic }) : '';
 	for (const li of view.log.querySelectorAll('.msg')) {
 		li.querySelector('.who').textContent = li.dataset.sender === 'agent' ? t('chat.me') : name;
@@ -227,8 +252,11 @@ function drawChatState(view) {
 
 async function act(view, what) {
 	showError(null);
+	const record = {};
+	if (view.dispo.value.trim()) record.disposition = view.dispo.value.trim();
+	if (view.notes.value.trim()) record.notes = view.notes.value.trim();
 	try {
-		await api('POST', `/api/v1/contacts/${view.key}/${what}`);
+		await api('POST', `/api/v1/contacts/${view.key}/${what}`, Object.keys(record).length ? record : undefined);
 	} catch (e) {
 		showError(e);
 	}
@@ -326,7 +354,17 @@ function onEvent(m) {
 	if (m.contact !== undefined && m.agent === desk.agent) refreshContacts();
 }
 
+async function readDispositions() {
+	try {
+		const j = await api('GET', '/api/v1/queues');
+		desk.dispositions = new Map(j.queues.map((q) => [`${q.tenant}/${q.name}`, q.dispositions || []]));
+	} catch (e) {
+		if (e.status !== 401) showError(e);
+	}
+}
+
 async function sync() {
+	await readDispositions();
 	try {
 		const j = await api('GET', '/api/v1/agents');
 		const me = j.agents.find((a) => a.name === desk.agent);
