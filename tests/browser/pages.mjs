@@ -31,7 +31,8 @@ const problems = [];
 let shot = 0;
 
 // refused: the statuses a page's requests may get without a fault (the
-// console reports them); the administration page's test provokes a 400.
+// console reports them); the administration page's test provokes a 400
+// and a 403.
 async function open(who, path, refused = '401|404|409') {
 	const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
 	context.setDefaultTimeout(WAIT);
@@ -225,7 +226,7 @@ async function main() {
 // The supervisor on the administration page: who is on call, tomorrow
 // changed (an error first, as the API words it), a day restored.
 async function admin() {
-	const adm = await open('admin', '/admin/', '400|401|404|409');
+	const adm = await open('admin', '/admin/', '400|401|403|404|409');
 	await adm.getByLabel('User').fill('sup');
 	await adm.getByLabel('Password').fill('sup-pw');
 	await adm.getByRole('button', { name: 'Sign in' }).click();
@@ -277,6 +278,42 @@ async function admin() {
 	await after.getByRole('cell', { name: 'Weekly pattern' }).waitFor();
 	await after.locator('td.duty', { hasText: /^anna$/ }).waitFor();
 	ok('the day after: marco then anna, then restored to the weekly pattern');
+
+	// what the file owns, read-only: no control but Refresh
+	const cfg = adm.getByRole('region', { name: 'The configuration' });
+	await cfg.getByText(/^Read-only here: the configuration file owns/).waitFor();
+	await cfg.getByRole('table', { name: 'Queues' }).getByRole('row', { name: /information/ })
+		.getByRole('cell', { name: 'booked, info-given, no-answer' }).waitFor();
+	await cfg.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /agent1/ })
+		.getByRole('cell', { name: 'Not ready' }).waitFor();
+	await cfg.getByRole('table', { name: 'Tenants' }).getByRole('row', { name: /demo/ }).waitFor();
+	await cfg.getByRole('table', { name: 'Skills' }).getByText('None.').waitFor();
+	// users are for administrators: the supervisor's 403 is said in the table
+	await cfg.getByRole('table', { name: 'Users' }).getByText('Your role does not allow this.').waitFor();
+	const controls = await cfg.locator('input, select, textarea, button:not(#config-refresh)').count();
+	if (controls !== 0) throw new Error(`the configuration section has ${controls} controls`);
+	ok('tenants, agents, queues (with their codes), skills read-only; users refused to a supervisor, said in the page');
+
+	// the audit log: the three acts, newest first
+	const log = adm.getByRole('table', { name: 'Administrative acts, newest first' }).locator('tbody tr');
+	await log.first().getByRole('cell', { name: 'Rota day restored' }).waitFor();
+	const act = log.filter({ hasText: `rota demo/oncall ${tomorrow}` });
+	await act.getByRole('cell', { name: 'Rota day changed' }).waitFor();
+	await act.getByRole('cell', { name: 'sup', exact: true }).waitFor();
+	await act.getByRole('cell', { name: 'marco', exact: true }).waitFor();
+	if ((await log.count()) !== 3) throw new Error(`the audit log shows ${await log.count()} acts, not 3`);
+	if (await adm.getByRole('button', { name: 'Older acts' }).isVisible())
+		throw new Error('"Older acts" offered under a page of 3');
+	// in Italian too
+	await adm.getByLabel('Language').selectOption('it');
+	await adm.getByRole('table', { name: 'Atti amministrativi, dal più recente' })
+		.getByRole('row', { name: new RegExp(`rota demo/oncall ${tomorrow}`) })
+		.getByRole('cell', { name: 'Giorno di turno cambiato' }).waitFor();
+	await adm.getByRole('article', { name: 'Turno oncall' }).locator(`tr[data-date="${tomorrow}"]`)
+		.getByRole('cell', { name: 'Modifica' }).waitFor();
+	await screenshot('admin');
+	await adm.getByLabel('Lingua').selectOption('en');
+	ok('the audit log shows the override by sup, newest first; the page in Italian');
 }
 
 let code = 0;

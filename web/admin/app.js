@@ -1,7 +1,7 @@
 // app.js - the administration page (docs/pages.md): the on-call rotas,
 // with the days a supervisor changes (a swap, a sick day), what the
 // configuration file holds (read-only: the file owns it) and the audit
-// log of administrative acts.
+// log of administrative acts, newest first, older ones a page at a time.
 //
 // Rotas are not engine events: the page reads them when it opens, after
 // every change it makes, and when "Refresh" is pressed. A change answers
@@ -16,6 +16,9 @@ const DAYS = 14;
 const admin = {
 	session: null,
 	rotas: [], // [{tenant, name, timezone, ring, people, escalation, days, editing, error}]
+	config: null, // the file-owned lists, each {key: [...]} or {error}
+	audit: [], // newest first
+	auditMore: false, // a full page came: there may be older rows
 };
 
 function announce(text) {
@@ -100,7 +103,7 @@ function rotaView(r) {
 		el('tbody', {}, ...rows));
 	return el('article', { class: 'rota', id, 'aria-labelledby': `${id}-h`, 'data-rota': `${r.tenant}/${r.name}` },
 		el('h3', { id: `${id}-h` }, t('rota.heading', { name: rotaTitle(r) })),
-		el('p', { class: 'empty' }, t('rota.about', { zone: r.timezone, ring: t(`rota.ring.${r.ring}`), escalation: names(r.escalation) })),
+		el('p', { class: 'empty' }, t('rota.about', { zone: r.timezone, ring: t(`rota.ring.${r.ring}`), escalation: r.escalation.length ? names(r.escalation) : t('rota.noEscalation') })),
 		summary,
 		r.error ? el('p', { class: 'error', role: 'alert' }, r.error) : null,
 		table,
@@ -154,7 +157,7 @@ function editor(r, d) {
 			if (i >= 0) r.days[i] = day;
 			announce(t('rota.saved', { day: dayName(day.date), duty: names(day.duty) }));
 			close();
-			readAudit();
+			readAudit(false);
 		} catch (e) {
 			error.textContent = message(e);
 		}
@@ -188,9 +191,82 @@ function openEditor(r, date) {
 	if (r.editing) $(`${rotaId(r)}-edit-0`)?.focus();
 }
 
-// ---- the audit log (drawn by the sections that follow) ------------------------
+// ---- what the file owns, read-only -------------------------------------------
 
-async function readAudit() {}
+function cells(...texts) {
+	return texts.map((x, i) => (i === 0 ? el('th', { scope: 'row' }, x) : el('td', {}, x)));
+}
+
+function fill(table, rows, empty) {
+	const cols = table.tHead.rows[0].cells.length;
+	if (!rows.length) rows = [el('tr', {}, el('td', { colspan: String(cols), class: 'empty' }, empty))];
+	table.tBodies[0].replaceChildren(...rows);
+}
+
+// Each list on its own: a 403 on one (users: administrators only) is
+// said in its table, the others still shown.
+async function readConfig() {
+	$('config-error').textContent = '';
+	const get = (path) => api('GET', path).catch((e) => ({ error: e }));
+	const [tenants, users, agents, queues, skills] = await Promise.all(
+		['/api/v1/tenants', '/api/v1/users', '/api/v1/agents', '/api/v1/queues', '/api/v1/skills'].map(get));
+	admin.config = { tenants, users, agents, queues, skills };
+	drawConfig();
+}
+
+function drawConfig() {
+	const c = admin.config;
+	if (!c) return;
+	const list = (j, key, row) => {
+		if (j.error) return [el('tr', {}, el('td', { colspan: '4', class: 'empty' }, message(j.error)))];
+		return j[key].map(row);
+	};
+	const none = t('wall.none');
+	fill($('cfg-tenants'), list(c.tenants, 'tenants', (x) => el('tr', {}, ...cells(x.name, x.timezone))), none);
+	fill($('cfg-users'), list(c.users, 'users', (u) =>
+		el('tr', {}, ...cells(u.name, t(`role.${u.role}`), u.tenants.join(', '), u.agent || '—'))), none);
+	fill($('cfg-agents'), list(c.agents, 'agents', (a) => el('tr', {}, ...cells(a.name, a.tenant, t(`st.${a.state}`)))), none);
+	fill($('cfg-queues'), list(c.queues, 'queues', (q) =>
+		el('tr', {}, ...cells(q.name, q.tenant, q.dispositions?.length ? q.dispositions.join(', ') : t('cfg.anyCode')))), none);
+	fill($('cfg-skills'), list(c.skills, 'skills', (k) => el('tr', {}, ...cells(k))), none);
+}
+
+// ---- the audit log ----------------------------------------------------------------
+
+const AUDIT_PAGE = 500; // rows the daemon gives a page
+
+async function readAudit(older) {
+	$('audit-error').textContent = '';
+	const last = admin.audit[admin.audit.length - 1];
+	const path = older && last ? `/api/v1/audit?before=${last.id}` : '/api/v1/audit';
+	try {
+		const j = await api('GET', path);
+		admin.audit = older ? admin.audit.concat(j.audit) : j.audit;
+		admin.auditMore = j.audit.length >= AUDIT_PAGE;
+	} catch (e) {
+		admin.audit = older ? admin.audit : [];
+		admin.auditMore = false;
+		$('audit-error').textContent = message(e);
+	}
+	drawAudit();
+}
+
+function actName(action) {
+	const s = t(`act.${action}`);
+	return s.startsWith('act.') ? action : s;
+}
+
+function drawAudit() {
+	const rows = admin.audit.map((a) => el('tr', { 'data-id': a.id, 'data-action': a.action },
+		el('td', {}, el('time', { datetime: a.time }, new Date(a.time).toLocaleString(language()))),
+		el('td', {}, a.user),
+		el('td', {}, a.tenant || '—'),
+		el('td', { class: 'action' }, actName(a.action)),
+		el('td', {}, a.object),
+		el('td', {}, a.detail || '')));
+	fill($('audit-table'), rows, t('audit.none'));
+	$('audit-older').hidden = !admin.auditMore;
+}
 
 // ---- signing in and out --------------------------------------------------------
 
@@ -198,23 +274,36 @@ function signedIn(session) {
 	admin.session = session;
 	$('admin').hidden = false;
 	readRotas();
+	readConfig();
+	readAudit(false);
 }
 
 function signedOut() {
 	admin.session = null;
 	admin.rotas = [];
+	admin.config = null;
+	admin.audit = [];
 	$('admin').hidden = true;
 	$('rota-list').replaceChildren();
+	for (const id of ['cfg-tenants', 'cfg-users', 'cfg-agents', 'cfg-queues', 'cfg-skills', 'audit-table'])
+		$(id).tBodies[0].replaceChildren();
 }
 
 const signin = setupSignIn(signedIn, signedOut);
 
 onLanguage(() => {
 	translate(document);
-	if (admin.session) drawRotas();
+	if (admin.session) {
+		drawRotas();
+		drawConfig();
+		drawAudit();
+	}
 });
 
 $('rotas-refresh').addEventListener('click', () => readRotas());
+$('config-refresh').addEventListener('click', () => readConfig());
+$('audit-refresh').addEventListener('click', () => readAudit(false));
+$('audit-older').addEventListener('click', () => readAudit(true));
 
 languagePicker($('lang'));
 startLanguage().then(() => signin.start()).catch((e) => {
