@@ -480,9 +480,10 @@ static void banner(const char *path)
 		if (web_pages(web))
 			printf("  Pages:   agent desktop %s://%s/agent/, "
 			       "wallboard %s://%s/wallboard/,\n"
-			       "           chat widget demo "
-			       "%s://%s/chat/demo.html (docs/pages.md)\n",
-			       sc, h, sc, h, sc, h);
+			       "           administration %s://%s/admin/, "
+			       "chat widget demo %s://%s/chat/demo.html "
+			       "(docs/pages.md)\n",
+			       sc, h, sc, h, sc, h, sc, h);
 		else
 			printf("  Pages:   none: no folder '%s' (http.pages, "
 			       "docs/pages.md)\n",
