@@ -217,7 +217,7 @@ struct config_number {
 	char number[CONFIG_NUMBER_MAX];
 	struct config_ref tenant;
 	struct config_ref flow;     /* index into cfg->flows; "" when rota */
-	char rota[CONFIG_NAME_MAX]; /* kept for a later issue; "" when flow */
+	char rota[CONFIG_NAME_MAX]; /* "" when flow */
 	struct config_loc loc, number_loc;
 };
 
@@ -397,6 +397,10 @@ struct config_rota {
 	size_t noverrides;
 	bool simultaneous;    /* ring those on duty all at once */
 	acd_time_t ring_time; /* each call's ringing, ms */
+	/* the person answering must press 1 within this, ms (screening) */
+	acd_time_t screen_time;
+	enum config_language language; /* of the prompts; en when not given */
+	struct config_ref voicemail;   /* queue of the last resort, or none */
 	struct config_loc loc, name_loc;
 };
 

@@ -255,6 +255,43 @@ static bool r_ring_time(struct cctx *c, const struct cnode *v, const char *path,
 	                       &((struct config_rota *)obj)->ring_time);
 }
 
+static bool r_screen_time(struct cctx *c, const struct cnode *v,
+                          const char *path, void *obj)
+{
+	return cparse_duration(c, v, path, 60 * 1000,
+	                       &((struct config_rota *)obj)->screen_time);
+}
+
+static bool r_language(struct cctx *c, const struct cnode *v, const char *path,
+                       void *obj)
+{
+	return cparse_language(c, v, path,
+	                       &((struct config_rota *)obj)->language);
+}
+
+static bool vm_queue(struct cctx *c, const struct cnode *v, const char *path,
+                     void *obj)
+{
+	struct config_ref *q = obj;
+
+	q->loc = cnode_loc(v);
+	return cparse_name(c, v, path, q->name, sizeof(q->name));
+}
+
+/* voicemail: {queue: Q}: when nobody accepts, the caller records a
+ * message that becomes a voicemail contact of Q. */
+static bool r_voicemail(struct cctx *c, const struct cnode *v, const char *path,
+                        void *obj)
+{
+	static const struct cfield fields[] = {{"queue", vm_queue, true}};
+
+	if (!cexpect(c, v, path, CNODE_MAP))
+		return false;
+	cfields_parse(c, v, path, fields, 1,
+	              &((struct config_rota *)obj)->voicemail);
+	return true;
+}
+
 /* Fields that name people wait until people are read. */
 static bool r_later(struct cctx *c, const struct cnode *v, const char *path,
                     void *obj)
@@ -276,6 +313,9 @@ static bool rota_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"overrides", r_later, false},
 	    {"ring", r_ring, false},
 	    {"ring_time", r_ring_time, false},
+	    {"screen_time", r_screen_time, false},
+	    {"language", r_language, false},
+	    {"voicemail", r_voicemail, false},
 	};
 	struct config_rota *r = item;
 	size_t before = cerrors(c);
@@ -286,6 +326,8 @@ static bool rota_parse(struct cctx *c, const struct cnode *v, const char *path,
 	r->loc = cnode_loc(v);
 	r->tenant.index = SIZE_MAX;
 	r->ring_time = 20000;
+	r->screen_time = 10000;
+	r->voicemail.index = SIZE_MAX;
 	cfields_parse(c, v, path, fields, sizeof(fields) / sizeof(*fields), r);
 	for (size_t i = 0; i + 1 < v->n; i += 2) {
 		const struct cnode *k = v->kids[i], *val = v->kids[i + 1];
@@ -310,6 +352,26 @@ bool config_rotas_section(struct cctx *c, const struct cnode *v,
 	                   (void **)&cfg->rotas, &cfg->nrotas, rota_parse);
 }
 
+/* The voicemail queue, in the rota's tenant. */
+static void rota_vm_resolve(struct cctx *c, const struct config *cfg,
+                            struct config_rota *r, const char *path)
+{
+	char fpath[160];
+
+	if (!r->voicemail.name[0])
+		return;
+	for (size_t q = 0; q < cfg->nqueues; q++)
+		if (cfg->queues[q].tenant.index == r->tenant.index &&
+		    !strcmp(cfg->queues[q].name, r->voicemail.name))
+			r->voicemail.index = q;
+	if (r->voicemail.index == SIZE_MAX)
+		cerr_at(
+		    c, r->voicemail.loc,
+		    cpath_key(fpath, sizeof(fpath), path, "voicemail.queue"),
+		    "no queue '%s' in tenant '%s'", r->voicemail.name,
+		    r->tenant.name);
+}
+
 /* Tenants, time zones, numbers against the allow-list, duplicates, and
  * the numbers section's rota references. */
 void config_rotas_resolve(struct cctx *c, struct config *cfg)
@@ -332,6 +394,7 @@ void config_rotas_resolve(struct cctx *c, struct config *cfg)
 		if (!r->timezone[0])
 			snprintf(r->timezone, sizeof(r->timezone), "%s",
 			         cfg->tenants[r->tenant.index].timezone);
+		rota_vm_resolve(c, cfg, r, path);
 		for (unsigned p = 0; p < r->npeople; p++)
 			if (!config_dial_allowed(cfg, r->people[p].number))
 				cerr_at(

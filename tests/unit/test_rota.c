@@ -164,6 +164,53 @@ static void test_rota_duty_parse(void **state)
 	config_free(cfg);
 }
 
+/* What a call to the rota's number needs: screening time, language and
+ * the voicemail of the last resort, with their defaults; a voicemail
+ * queue that the tenant does not have is refused where it is written. */
+static void test_rota_call_fields(void **state)
+{
+	static const char head[] =
+	    "tenants: [{name: asl}]\n"
+	    "queues: [{name: segreteria, tenant: asl}]\n"
+	    "dialing: {allow: [_3XXXXXXXXX]}\n"
+	    "rotas:\n"
+	    "  - {name: a, tenant: asl, duty: {mon: [p]},\n"
+	    "     people: [{name: p, number: \"3331234501\"}]}\n"
+	    "  - {name: b, tenant: asl, duty: {mon: [p]},\n"
+	    "     people: [{name: p, number: \"3331234501\"}],\n"
+	    "     screen_time: 4s, language: it,\n";
+	char yaml2[1024];
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+
+	(void)state;
+	snprintf(yaml2, sizeof(yaml2), "%s%s", head,
+	         "     voicemail: {queue: segreteria}}\n");
+	assert_int_equal(
+	    config_parse(yaml2, strlen(yaml2), "r.yaml", &cfg, &errs), 0);
+	assert_int_equal(cfg->rotas[0].screen_time, 10000);
+	assert_int_equal(cfg->rotas[0].language, CONFIG_LANG_NONE);
+	assert_true(cfg->rotas[0].voicemail.index == SIZE_MAX);
+	assert_int_equal(cfg->rotas[1].screen_time, 4000);
+	assert_int_equal(cfg->rotas[1].language, CONFIG_LANG_IT);
+	assert_int_equal(cfg->rotas[1].voicemail.index, 0);
+	config_free(cfg);
+	config_errors_free(&errs);
+
+	cfg = NULL;
+	snprintf(yaml2, sizeof(yaml2), "%s%s", head,
+	         "     voicemail: {queue: nessuna}}\n");
+	assert_int_not_equal(
+	    config_parse(yaml2, strlen(yaml2), "r.yaml", &cfg, &errs), 0);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(errs.v[0].line, 10);
+	assert_string_equal(errs.v[0].field, "rotas[1].voicemail.queue");
+	assert_non_null(
+	    strstr(errs.v[0].message, "no queue 'nessuna' in tenant 'asl'"));
+	config_errors_free(&errs);
+	config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +218,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rota_store_override, sfx_setup,
 	                                    sfx_teardown),
 	    cmocka_unit_test(test_rota_duty_parse),
+	    cmocka_unit_test(test_rota_call_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
