@@ -407,6 +407,7 @@ static int channels_start(void)
 		return 0; /* no sip section: no voice channel */
 	vp.cdrh = on_cdr;
 	vp.desk = desk;
+	vp.store = store;
 	vp.can_record = can_record;
 	err = voice_alloc(&voice, &vp, current, engine);
 	free(vp.phones);
@@ -468,7 +469,7 @@ static void banner(const char *path)
 		printf("  Calls:   number %s %s: sip:%s@%s\n",
 		       cfg->numbers[i].number,
 		       cfg->numbers[i].rota[0]
-		           ? "(an on-call rota: not served yet)"
+		           ? "rings whoever is on call today (a rota)"
 		           : "answers calls from a trunk",
 		       cfg->numbers[i].number, s->listen[0].address.text);
 	if (cfg->http_listen.text[0]) {

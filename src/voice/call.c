@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "voice/call.h"
 #include "voice/flow.h"
+#include "voice/oncall.h"
 #include "voice/voice_int.h"
 
 #define TICK_MS 20
@@ -40,6 +41,7 @@ static void agent_leg_destructor(void *arg)
 	struct agent_leg *al = arg;
 
 	list_unlink(&al->le);
+	mem_deref(al->screen);
 	/* freeing the session sends CANCEL, or BYE once answered */
 	al->leg.sess = mem_deref(al->leg.sess);
 	leg_media_close(&al->leg);
@@ -68,6 +70,11 @@ static void bridge(struct call *call, struct agent_leg *al)
 	flow_stop(call);
 	leg_bridge(&call->caller, &al->leg);
 	call->v->st.bridged++;
+}
+
+void call_bridge_leg(struct call *call, struct agent_leg *al)
+{
+	bridge(call, al);
 }
 
 static void agent_answered(struct agent_leg *al)
@@ -110,7 +117,10 @@ static void agent_estab_h(const struct sip_msg *msg, void *arg)
 
 	(void)msg;
 	al->answered = true;
-	agent_answered(al);
+	if (al->person) /* a rota's person: screened first */
+		oncall_answered(al);
+	else
+		agent_answered(al);
 }
 
 static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
@@ -128,6 +138,10 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	al->leg.sess = mem_deref(al->leg.sess);
+	if (al->person) { /* a rota's person: the next one */
+		oncall_leg_closed(al, msg);
+		return;
+	}
 	mem_deref(al);
 	if (agent == ACD_NONE) { /* the forward failed */
 		flow_forward_failed(call);
@@ -167,7 +181,8 @@ static int trunk_auth(char **user, char **pass, const char *realm, void *arg)
 	return err;
 }
 
-static int leg_dial(struct call *call, uint32_t agent, const struct dial *d)
+static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
+                    struct agent_leg **alp)
 {
 	struct voice *v = call->v;
 	struct agent_leg *al = mem_zalloc(sizeof(*al), agent_leg_destructor);
@@ -201,6 +216,8 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d)
 	mem_deref(offer);
 	if (err)
 		mem_deref(al);
+	else if (alp)
+		*alp = al;
 	return err;
 }
 
@@ -213,7 +230,7 @@ static int dial_binding(struct call *call, uint32_t agent,
 	snprintf(d.uri, sizeof(d.uri), "%s", b->uri);
 	re_snprintf(d.route, sizeof(d.route), "sip:%J;lr%s", &b->src,
 	            b->tp == SIP_TRANSP_TCP ? ";transport=tcp" : "");
-	return leg_dial(call, agent, &d);
+	return leg_dial(call, agent, &d, NULL);
 }
 
 static const struct config_trunk *trunk_out(const struct call *call)
@@ -237,6 +254,12 @@ static const struct config_trunk *trunk_out(const struct call *call)
  * moment of dialling whatever the caller of this function checked.
  */
 int call_dial_outside(struct call *call, uint32_t agent, const char *number)
+{
+	return call_dial_outside_leg(call, agent, number, NULL);
+}
+
+int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
+                          struct agent_leg **alp)
 {
 	const struct config_trunk *t;
 	struct dial d = {.route = ""};
@@ -265,7 +288,7 @@ int call_dial_outside(struct call *call, uint32_t agent, const char *number)
 	d.trunk = t;
 	log_event(LOG_INFO, "dial.outside", "number=%s trunk=%s", number,
 	          t->name);
-	return leg_dial(call, agent, &d);
+	return leg_dial(call, agent, &d, alp);
 }
 
 void call_ring_agent(struct call *call, uint32_t agent)
@@ -319,6 +342,7 @@ static void call_destructor(void *arg)
 		mem_deref(call->agent);
 	}
 	flow_stop(call);
+	mem_deref(call->oncall);
 	call_moh_put(call->moh);
 	call->player = mem_deref(call->player);
 	call->caller.sess = mem_deref(call->caller.sess);
@@ -358,8 +382,10 @@ static void call_record(struct call *call, const char *reason)
 	    .tenant = acd_tenant_name(v->acd, call->tenant),
 	    .caller = call->from,
 	    .number = call->number,
-	    .agent =
-	        call->agent ? acd_agent_name(v->acd, call->agent->agent) : NULL,
+	    .agent = !call->agent ? NULL
+	             : call->agent->person
+	                 ? call->agent->person
+	                 : acd_agent_name(v->acd, call->agent->agent),
 	    .reason = reason,
 	    .seconds = (tmr_jiffies() - call->started) / 1000,
 	    .caller_rtp_rx = call->caller.rx,
@@ -675,6 +701,8 @@ static void tick_once(struct voice *v)
 		struct call *call = le->data;
 
 		le = le->next; /* the call may end below */
+		if (call->oncall && call->state == CALL_FORWARDING)
+			oncall_media(call); /* screening prompts */
 		if (call->state == CALL_BRIDGED || !call->player ||
 		    !call->established)
 			continue;

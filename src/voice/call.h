@@ -17,6 +17,8 @@ struct flow_run;
 struct media_clip;
 struct media_player;
 struct moh;
+struct oncall;
+struct screen;
 
 enum call_state {
 	CALL_FLOW = 0,   /* in the IVR: prompts, menus */
@@ -33,6 +35,8 @@ struct agent_leg {
 	struct leg leg;
 	uint32_t agent;
 	bool answered;
+	const char *person;    /* a rota's person (ACD_NONE agent), or NULL */
+	struct screen *screen; /* that person being screened, or NULL */
 };
 
 struct call {
@@ -54,6 +58,7 @@ struct call {
 	struct flow_run *flow;
 	struct media_player *player;
 	struct moh *moh; /* the shared music the caller holds on, or NULL */
+	struct oncall *oncall; /* a rota's number: its people called */
 	struct vtimer announce;
 	uint64_t started;
 };
@@ -83,6 +88,11 @@ void call_ring_agent(struct call *call, uint32_t agent);
  * outbound trunk, or another errno.
  */
 int call_dial_outside(struct call *call, uint32_t agent, const char *number);
+/** call_dial_outside(), and the leg ringing in *alp (the call's). */
+int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
+                          struct agent_leg **alp);
+/** Bridge the caller to al, one of the call's legs; the others stop. */
+void call_bridge_leg(struct call *call, struct agent_leg *al);
 /** Stop ringing the agent (offer timed out or withdrawn). */
 void call_stop_agent(struct call *call, uint32_t agent);
 struct call *call_by_contact(const struct voice *v, uint64_t contact);

@@ -19,6 +19,7 @@
 #include "media/media.h"
 #include "voice/call.h"
 #include "voice/flow.h"
+#include "voice/oncall.h"
 #include "voice/record.h"
 #include "voice/voice_int.h"
 
@@ -95,6 +96,7 @@ static const struct flow_route *feature_code(struct voice *v,
 		memset(route, 0, sizeof(*route));
 		route->flow = SIZE_MAX;
 		route->say = feature_words[i][2]; /* prompts in English */
+		route->rota = NULL;
 		return route;
 	}
 	sip_reply(v->sip, msg, 403, "Forbidden");
@@ -126,14 +128,18 @@ const struct flow_route *flow_route(struct voice *v, const struct sip_msg *msg)
 	/* a trunk known by its credentials reaches its own tenant only */
 	if (num && trunk && trunk->tenant.index != num->tenant.index)
 		num = NULL;
-	if (!num || num->flow.index == SIZE_MAX) {
+	route.rota =
+	    num && num->rota[0]
+	        ? config_rota_find(v->cfg, num->tenant.index, num->rota)
+	        : NULL;
+	if (!num || (num->flow.index == SIZE_MAX && !route.rota)) {
 		v->st.calls_refused++;
 		sip_reply(v->sip, msg, 404, "Not Found");
 		return NULL;
 	}
 	route.tenant =
 	    acd_tenant_find(v->acd, v->cfg->tenants[num->tenant.index].name);
-	route.flow = num->flow.index;
+	route.flow = route.rota ? SIZE_MAX : num->flow.index;
 	route.number = (size_t)(num - v->cfg->numbers);
 	return &route;
 }
@@ -155,6 +161,10 @@ int flow_attach(struct call *call, const struct flow_route *route)
 	fr->params.channel = ACD_CH_VOICE;
 	call->flow = fr;
 	err = media_player_alloc(&call->player);
+	if (!err && route->rota) {
+		fr->lang = route->rota->language;
+		err = oncall_alloc(call, route->rota);
+	}
 	return err;
 }
 
@@ -182,7 +192,7 @@ static int say(struct flow_run *fr, const struct config_prompt *p)
 	mem_deref(clip);
 	if (err)
 		log_event(LOG_WARN, "flow.prompt-failed", "flow=%s error=%s",
-		          fr->flow->name, strerror(err));
+		          fr->flow ? fr->flow->name : "-", strerror(err));
 	return err;
 }
 
@@ -673,6 +683,10 @@ void flow_start(struct call *call)
 
 	if (!fr)
 		return;
+	if (call->oncall) {
+		oncall_start(call);
+		return;
+	}
 	if (!fr->flow) {
 		say_text(fr, fr->say);
 		closing(call);
@@ -796,6 +810,22 @@ void flow_callback_scheduled(struct call *call)
 		say_text(fr, words(fr, callback_words));
 	}
 	closing(call);
+}
+
+void flow_message(struct call *call, const char *text)
+{
+	if (call->flow)
+		say_text(call->flow, text);
+	closing(call);
+}
+
+void flow_voicemail(struct call *call, uint32_t queue)
+{
+	if (!call->flow) {
+		closing(call);
+		return;
+	}
+	vm_begin(call->flow, queue, 0);
 }
 
 void flow_finished(struct call *call)

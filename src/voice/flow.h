@@ -12,6 +12,7 @@
 #include <centralino/acd.h>
 
 struct call;
+struct config_rota;
 struct voice;
 
 /** Where an incoming call goes: resolved from its trunk and number. */
@@ -20,6 +21,7 @@ struct flow_route {
 	size_t flow;     /* index in cfg->flows */
 	size_t number;   /* index in cfg->numbers */
 	const char *say; /* a feature code's confirmation: say, hang up */
+	const struct config_rota *rota; /* a rota's number: flow SIZE_MAX */
 };
 
 /**
@@ -44,6 +46,11 @@ void flow_fallback(struct call *call, const struct acd_fallback *fb,
 void flow_callback_scheduled(struct call *call);
 /** The outside number did not answer or refused. */
 void flow_forward_failed(struct call *call);
+/** Say text to the caller in the call's language, then hang up. */
+void flow_message(struct call *call, const char *text);
+/** The caller records a message for queue (an engine id), as the
+ * voicemail action does. */
+void flow_voicemail(struct call *call, uint32_t queue);
 /** The last prompts of a closing call have played. */
 void flow_finished(struct call *call);
 

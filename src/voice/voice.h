@@ -17,6 +17,7 @@
 struct config;
 struct config_hold;
 struct desk;
+struct store;
 struct voice;
 
 enum voice_transport { VOICE_UDP = 0, VOICE_TCP, VOICE_TLS };
@@ -63,7 +64,8 @@ struct voice_params {
 	size_t nphones;
 	voice_cdr_h *cdrh; /* may be NULL */
 	void *cdr_arg;
-	struct desk *desk; /* hosts voicemails; NULL: the engine alone */
+	struct desk *desk;   /* hosts voicemails; NULL: the engine alone */
+	struct store *store; /* rotas' run-time overrides; NULL: the file's */
 	/* false while the store cannot record: new calls get 503; NULL: ok */
 	bool (*can_record)(void *arg);
 	void *record_arg;
