@@ -13,7 +13,9 @@
 #   anna never accepts: exhausted, the caller hears the message and is
 #   hung up;
 # - 902 (the chief alone, busy, and a voicemail queue): the caller
-#   records a message that becomes a voicemail contact of the queue.
+#   records a message that becomes a voicemail contact of the queue;
+# - a caller who hangs up while a person is being screened: that
+#   person's mobile is hung up too, nobody else is called.
 # Usage (from the repository root): sh tests/integration/voice_rota.sh BIN
 name=voice_rota
 . tests/integration/voice/lib.sh
@@ -188,4 +190,24 @@ wait_for_log "event=flow.voicemail from=0612345678 seconds=[1-9][0-9]* contact=[
 	fail "no voicemail contact in the information queue"
 vt_sipp_wait "$caller_pid" caller4 20 "the caller leaving a message on 902 failed"
 ok "902: nobody reachable, the message recorded as a voicemail of information"
+
+# 5. the caller hangs up during the screening: the mobile is hung up
+byes() { grep -c "^BYE " "$T/provider.msg" || true; }
+start=$(lines)
+byes0=$(byes)
+vt_caller caller5 caller_hangup.xml 901 -d 1000
+wait_for_log "event=rota.screening rota=night person=anna" 10 ||
+	fail "anna was not screened"
+vt_sipp_wait "$caller_pid" caller5 20 "the caller of 901 could not hang up"
+wait_for_log "event=call.ended .*number=901 reason=caller-hangup" 5 ||
+	fail "no call record for the caller who hung up"
+i=0
+while [ "$(byes)" -le "$byes0" ]; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "anna's mobile was not hung up (no BYE at the provider)"
+	sleep 0.1
+done
+[ "$(line 'event=rota.(exhausted|bridged|screen-timeout)' "$start")" -eq 0 ] ||
+	fail "the rota went on after the caller hung up"
+ok "a caller who hangs up during the screening ends the call to the mobile"
 vt_alive || fail "the daemon died"
