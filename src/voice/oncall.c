@@ -57,8 +57,8 @@ static const char *const screen_words[] = {
 };
 
 static const char *const exhausted_words[] = {
-    "Nessuno ha potuto rispondere alla sua chiamata. Riprovi più tardi. "
-    "Arrivederci.",
+    ("Nessuno ha potuto rispondere alla sua chiamata. Riprovi più tardi. "
+     "Arrivederci."),
     "Nadie ha podido atender su llamada. Inténtelo más tarde. Adiós.",
     "Nobody could take your call. Please try again later. Goodbye.",
 };
