@@ -332,6 +332,16 @@ int acd_contact_wrapup_done(struct acd *acd, uint64_t contact);
 int acd_contact_transfer(struct acd *acd, uint64_t contact, uint32_t queue,
                          int priority);
 
+/**
+ * Put a connected contact back in its queue at its place (its virtual
+ * start and priority kept), for the next agent: its agent cannot go on
+ * (the desktop disconnected). No wrap-up, nothing counted as completed;
+ * a CONTACT_TRANSFERRED event with reason (NULL: "requeued"). Set the
+ * agent not ready first, or it may be offered the contact again.
+ * Returns 0, ENOENT, or EPROTO if not connected.
+ */
+int acd_contact_requeue(struct acd *acd, uint64_t contact, const char *reason);
+
 /* A contact not yet connected. */
 /** The customer left (hung up, closed the chat). */
 int acd_contact_abandon(struct acd *acd, uint64_t contact);

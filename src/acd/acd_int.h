@@ -170,6 +170,7 @@ struct contact {
 	int priority; /* the contact's own plus raises */
 	struct pool_sig sig;
 	unsigned step; /* escalation steps applied */
+	bool requeued; /* going back to its place: never refused as full */
 	struct timer step_t;
 	struct timer wait_t; /* max wait, or due time of a callback */
 	acd_time_t arrival, entered, vstart;
@@ -267,6 +268,9 @@ void contact_fallback(struct acd *acd, struct contact *c,
 void contact_nobody(struct acd *acd, struct contact *c);
 void contact_restart(struct acd *acd, struct contact *c, struct queue *q,
                      int priority);
+/* The same, keeping a place in line: vstart, not now (a requeue). */
+void contact_restart_at(struct acd *acd, struct contact *c, struct queue *q,
+                        int priority, acd_time_t vstart);
 void contact_free(struct acd *acd, struct contact *c);
 void contacts_free_all(struct acd *acd);
 

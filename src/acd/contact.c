@@ -366,11 +366,13 @@ static void contact_admit(struct acd *acd, struct contact *c,
                           acd_time_t not_before)
 {
 	struct queue *q = c->queue;
+	bool requeued = c->requeued;
 
+	c->requeued = false;
 	q->st.offered++;
 	queue_list_add(q, c);
 	acd_event_contact(acd, ACD_EV_CONTACT_QUEUED, c);
-	if (is_live(c) && q->p.max_waiting &&
+	if (is_live(c) && q->p.max_waiting && !requeued &&
 	    q->live_waiting > q->p.max_waiting)
 		contact_fallback(acd, c, ACD_FALLBACK_QUEUE_FULL);
 	else if (not_before > acd_now(acd))
@@ -461,11 +463,18 @@ int acd_contact_add(struct acd *acd, const struct acd_contact_params *p,
 void contact_restart(struct acd *acd, struct contact *c, struct queue *q,
                      int priority)
 {
+	contact_restart_at(acd, c, q, priority, acd_now(acd));
+}
+
+void contact_restart_at(struct acd *acd, struct contact *c, struct queue *q,
+                        int priority, acd_time_t vstart)
+{
 	struct pool *p;
 
 	c->queue = q;
 	c->priority = priority;
-	c->entered = c->vstart = acd_now(acd);
+	c->entered = acd_now(acd);
+	c->vstart = vstart;
 	c->step = 0;
 	c->held_since = -1;
 	c->held_total = 0;

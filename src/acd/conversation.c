@@ -1,5 +1,6 @@
 /*
- * conversation.c - a connected contact: hold, end, wrap-up, transfer.
+ * conversation.c - a connected contact: hold, end, wrap-up, transfer,
+ * back to its queue at its place.
  *
  * Wrap-up is an object of its own that holds one of the agent's slots,
  * because after a transfer the agent wraps up while the contact goes on
@@ -199,6 +200,33 @@ int acd_contact_transfer(struct acd *acd, uint64_t contact, uint32_t queue,
 		wrapup_start(acd, c, true);
 	c->agent = NULL;
 	contact_restart(acd, c, q, priority);
+	agent_freed(acd, a);
+	acd_leave(acd);
+	return 0;
+}
+
+int acd_contact_requeue(struct acd *acd, uint64_t contact, const char *reason)
+{
+	struct contact *c = contact_get(acd, contact);
+	struct agent *a;
+	struct acd_event *ev;
+
+	if (!c)
+		return ENOENT;
+	if (c->state != ACD_CONTACT_CONNECTED)
+		return EPROTO;
+	acd_enter(acd);
+	a = c->agent;
+	talk_account(acd, c);
+	a->active[acd_class_of(c->channel)]--;
+	ev = acd_event_contact(acd, ACD_EV_CONTACT_TRANSFERRED, c);
+	ev->agent = a->id;
+	ev->reason = reason ? reason : "requeued";
+	c->agent = NULL;
+	/* no wrap-up, nothing completed: the conversation goes on with the
+	 * next agent, and the contact waits where it waited before */
+	c->requeued = true; /* contact_admit() reads and clears it */
+	contact_restart_at(acd, c, c->queue, c->priority, c->vstart);
 	agent_freed(acd, a);
 	acd_leave(acd);
 	return 0;

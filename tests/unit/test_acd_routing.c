@@ -527,6 +527,57 @@ static void test_transfer_and_hold(void **state)
 	fx_free(f);
 }
 
+/* An agent's desktop is gone: the contact goes back at its place, ahead
+ * of those who came after it, to the next agent; nothing completed. */
+static void test_requeue_keeps_place(void **state)
+{
+	struct fx *f = fx_new();
+	struct acd_queue_params p = fx_queue_params(f, "q", ACD_STRAT_LINEAR);
+	struct acd_queue_stats st;
+	uint32_t q, a, b;
+	uint64_t k1, k2, k3;
+	unsigned pos;
+	acd_time_t ewt;
+
+	(void)state;
+	p.wrapup = 10000;
+	assert_int_equal(acd_queue_add(f->acd, &p, &q), 0);
+	a = fx_agent(f, "a", q, 1);
+	b = fx_agent(f, "b", q, 0);
+	k1 = fx_contact(f, q, 0);
+	fx_accept(f, k1, a);
+	assert_int_equal(acd_contact_connected(f->acd, k1), 0);
+	f->now += 5000;
+	k2 = fx_contact(f, q, 0);
+	f->now += 5000;
+	k3 = fx_contact(f, q, 0);
+	assert_int_equal(acd_contact_requeue(f->acd, k2, NULL), EPROTO);
+	assert_int_equal(acd_contact_requeue(f->acd, 999, NULL), ENOENT);
+	/* the agent is set not ready first, as the desk does */
+	assert_int_equal(acd_agent_presence(f->acd, a, ACD_PRESENCE_NOT_READY,
+	                                    "disconnected"),
+	                 0);
+	assert_int_equal(acd_contact_requeue(f->acd, k1, "disconnected"), 0);
+	fx_check(f);
+	assert_int_equal(acd_contact_state(f->acd, k1), ACD_CONTACT_WAITING);
+	assert_int_equal(acd_agent_state(f->acd, a), ACD_AGENT_NOT_READY);
+	/* first in line again, ahead of k2 and k3 */
+	assert_int_equal(acd_contact_ewt(f->acd, k1, &ewt, &pos), 0);
+	assert_int_equal(pos, 0);
+	assert_int_equal(acd_contact_ewt(f->acd, k2, &ewt, &pos), 0);
+	assert_int_equal(pos, 1);
+	fx_ready(f, b);
+	assert_int_equal(fx_offered_to(f, k1), b);
+	assert_int_equal(fx_offered_to(f, k3), ACD_NONE);
+	assert_int_equal(fx_last(f, ACD_EV_CONTACT_TRANSFERRED)->contact, k1);
+	assert_string_equal(fx_last(f, ACD_EV_CONTACT_TRANSFERRED)->reason,
+	                    "disconnected");
+	assert_int_equal(acd_queue_stats(f->acd, q, &st), 0);
+	assert_int_equal(st.completed, 0);
+	assert_int_equal(fx_count(f, ACD_EV_CONTACT_WRAPUP, 0), 0);
+	fx_free(f);
+}
+
 static void test_tenants_do_not_mix(void **state)
 {
 	struct fx *f = fx_new();
@@ -616,6 +667,7 @@ int main(void)
 	    cmocka_unit_test(test_shared_agent_takes_oldest),
 	    cmocka_unit_test(test_abandon_while_offered),
 	    cmocka_unit_test(test_transfer_and_hold),
+	    cmocka_unit_test(test_requeue_keeps_place),
 	    cmocka_unit_test(test_tenants_do_not_mix),
 	    cmocka_unit_test(test_service_level_figures),
 	    cmocka_unit_test(test_names_complete),
