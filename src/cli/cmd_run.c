@@ -443,6 +443,7 @@ static int web_start(void)
 	    .reload = reload_api,
 	    .pages = cfg->http_pages,
 	    .certificate = cfg->http_certificate,
+	    .agent_grace_ms = (uint64_t)cfg->http_agent_grace,
 	};
 
 	if (!cfg->http_listen.text[0])

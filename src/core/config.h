@@ -432,7 +432,8 @@ struct config {
 	struct config_hostport http_listen; /* text "" when not given */
 	char http_pages[CONFIG_PATH_MAX];   /* the pages' folder; default web */
 	char http_certificate[CONFIG_PATH_MAX]; /* PEM key + chain: HTTPS */
-	char store_path[CONFIG_PATH_MAX];       /* default var/centralino.db */
+	acd_time_t http_agent_grace; /* desktop gone: chats back; 0: 30 s */
+	char store_path[CONFIG_PATH_MAX]; /* default var/centralino.db */
 	bool store_full; /* store.durability: full (fsync per flush) */
 	char prompts_cache[CONFIG_PATH_MAX]; /* default var/prompts */
 	struct config_music *prompts_music;

@@ -322,6 +322,13 @@ static bool http_certificate(struct cctx *c, const struct cnode *v,
 	return cparse_name(c, v, path, cfg->http_certificate, CONFIG_PATH_MAX);
 }
 
+static bool http_agent_grace(struct cctx *c, const struct cnode *v,
+                             const char *path, void *obj)
+{
+	struct config *cfg = obj;
+	return cparse_duration(c, v, path, 3600 * 1000, &cfg->http_agent_grace);
+}
+
 bool config_http_section(struct cctx *c, const struct cnode *v,
                          const char *path, void *obj)
 {
@@ -329,6 +336,7 @@ bool config_http_section(struct cctx *c, const struct cnode *v,
 	    {"listen", http_listen, true},
 	    {"pages", http_pages, false},
 	    {"certificate", http_certificate, false},
+	    {"agent_grace", http_agent_grace, false},
 	};
 	struct config *cfg = obj;
 	if (!cexpect(c, v, path, CNODE_MAP))

@@ -628,6 +628,31 @@ int desk_record(struct desk *d, uint64_t key, const char *disposition,
 	return store_contact_disposition(d->store, key, disposition, notes);
 }
 
+size_t desk_agent_gone(struct desk *d, uint32_t agent, const char *reason)
+{
+	uint64_t ids[256];
+	size_t n = 0, back = 0;
+
+	if (!d || agent == ACD_NONE)
+		return 0;
+	/* not ready first, or the engine would offer it the chats again */
+	(void)acd_agent_presence(d->acd, agent, ACD_PRESENCE_NOT_READY, reason);
+	for (size_t i = 0; d->by_contact.slots && i <= d->by_contact.mask &&
+	                   n < sizeof(ids) / sizeof(*ids);
+	     i++) {
+		const struct desk_contact *c = d->by_contact.slots[i].value;
+		if (c && c->hosted && c->agent == agent &&
+		    c->channel == ACD_CH_CHAT &&
+		    acd_contact_state(d->acd, c->contact) ==
+		        ACD_CONTACT_CONNECTED)
+			ids[n++] = c->contact;
+	}
+	/* requeueing changes the map's entries: collected first */
+	for (size_t i = 0; i < n; i++)
+		back += acd_contact_requeue(d->acd, ids[i], reason) == 0;
+	return back;
+}
+
 int desk_withdraw(struct desk *d, uint64_t key)
 {
 	struct desk_contact *c;

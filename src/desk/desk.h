@@ -116,6 +116,12 @@ int desk_wrapup_done(struct desk *d, uint64_t key, uint32_t agent);
  */
 int desk_record(struct desk *d, uint64_t key, const char *disposition,
                 const char *notes);
+/**
+ * The agent's desktop is gone: the agent is set not ready with reason,
+ * and every chat it was talking in goes back to its queue at its place
+ * (acd_contact_requeue()). Returns how many went back.
+ */
+size_t desk_agent_gone(struct desk *d, uint32_t agent, const char *reason);
 /** The customer withdrew (closed the chat, cancelled the request). */
 int desk_withdraw(struct desk *d, uint64_t key);
 

@@ -14,6 +14,7 @@ static void web_destructor(void *arg)
 {
 	struct web *w = arg;
 	struct le *le = w->subs.head;
+	w->closing = true;  /* the sockets closed now leave nobody "gone" */
 	web_verify_stop(w); /* first: its logins hold connections */
 	web_lag_stop(w);
 	tmr_cancel(&w->check_tmr);
@@ -28,6 +29,7 @@ static void web_destructor(void *arg)
 	w->websock = mem_deref(w->websock);
 	w->feed = mem_deref(w->feed);
 	web_hooks_free(w);
+	web_presence_free(w);
 }
 
 /* The headers of a page: scripts, styles, connections and frames of
@@ -157,6 +159,7 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	w->acd = env->acd;
 	w->voice = env->voice;
 	w->desk = env->desk;
+	w->agent_grace_ms = env->agent_grace_ms ? env->agent_grace_ms : 30000;
 	w->email = env->email;
 	w->store = env->store;
 	w->cfg = env->cfg;

@@ -26,6 +26,8 @@ struct web_env {
 	struct acd *acd;          /* required */
 	struct voice *voice;      /* NULL: no voice channel (emergency 409) */
 	struct desk *desk;        /* NULL: no contacts routes (409) */
+	uint64_t agent_grace_ms;  /* an agent's desktop gone this long: its
+	                             chats go back to queue; 0: 30 s */
 	struct store *store;      /* NULL: no journal to read */
 	const char *certificate;  /* PEM key + chain: HTTPS; NULL or "": HTTP */
 	struct email *email;      /* NULL: e-mail answers 409 */

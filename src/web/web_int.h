@@ -87,9 +87,12 @@ struct web {
 	struct http_sock *sock;
 	struct websock *websock; /* NULL without a listener (tests) */
 	struct web_feed *feed;
-	struct list subs;   /* struct web_sub: open WebSockets */
-	struct list hooks;  /* struct web_hook: the configured webhooks */
-	struct web_lag lag; /* measured once listening */
+	struct list subs;  /* struct web_sub: open WebSockets */
+	struct list hooks; /* struct web_hook: the configured webhooks */
+	struct list gone;  /* struct web_gone: agents whose desktop left */
+	uint64_t agent_grace_ms; /* before their chats go back to queue */
+	bool closing;            /* being freed: nobody is "gone" any more */
+	struct web_lag lag;      /* measured once listening */
 	struct web_verifier
 	    *verifier;             /* passwords off the loop; NULL: inline */
 	struct http_cli *http_cli; /* their requests; NULL without any */
@@ -421,6 +424,15 @@ void web_audit(struct web *w, const char *user, const char *tenant,
 /* ---- api_info.c: what the configuration holds, and the audit log ---- */
 web_route_h web_api_tenants, web_api_skills, web_api_flows, web_api_users,
     web_api_audit;
+
+/* ---- presence.c: an agent whose desktop went away ---- */
+/** The agent's socket opened: a pending "gone" is cancelled. */
+void web_presence_joined(struct web *w, uint32_t agent);
+/** A socket of agent closed: if it was the last, the grace starts. */
+void web_presence_left(struct web *w, uint32_t agent);
+void web_presence_free(struct web *w);
+/** The agent of a subscriber (agent users), else ACD_NONE. */
+uint32_t web_sub_agent(const struct web_sub *sub);
 
 /* ---- lag.c: the loop's lateness ---- */
 void web_lag_start(struct web *w);

@@ -49,6 +49,13 @@ static void sub_destructor(void *arg)
 	list_unlink(&sub->session_le);
 	tmr_cancel(&sub->tmr);
 	mem_deref(sub->conn);
+	/* an agent's last desktop gone: its chats go back after the grace */
+	web_presence_left(sub->w, sub->view.agent);
+}
+
+uint32_t web_sub_agent(const struct web_sub *sub)
+{
+	return sub->view.agent;
 }
 
 static void check_h(void *arg);
@@ -72,6 +79,7 @@ int web_sub_alloc(struct web_sub **subp, struct web *w,
 	web_view_build(&sub->view, w, u);
 	list_append(&w->subs, &sub->le, sub);
 	web_session_attach(up->session, &sub->session_le, sub);
+	web_presence_joined(w, sub->view.agent);
 	if (!tmr_isrunning(&w->check_tmr))
 		tmr_start(&w->check_tmr, WEB_WS_CHECK_MS, check_h, w);
 	*subp = sub;
