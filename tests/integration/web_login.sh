@@ -5,22 +5,10 @@
 # once, and the sign-in itself still succeeds; a wrong password is still
 # refused. With the check on the loop, /metrics would wait the second.
 # Usage (from the repository root): sh tests/integration/web_login.sh BIN
-set -eu
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-PY=/usr/bin/python3
-T=$(mktemp -d)
-daemon_pid=""
-cleanup() {
-	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-fail() {
-	echo "FAIL web_login: $*" >&2
-	tail -n 20 "$T/daemon.log" >&2 2>/dev/null
-	exit 1
-}
-PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+name=web_login
+. tests/integration/web/lib.sh
+
+PORT=$(web_port)
 # opslimit 8, 128 MiB: a deliberately slow check
 HASH=$($PY - <<'PY'
 import ctypes
@@ -42,15 +30,7 @@ store: {path: "$T/c.db"}
 users:
   - {name: admin, password_hash: "$HASH", role: administrator, tenants: [demo]}
 EOF2
-"$BIN" run --config "$T/c.yaml" >"$T/daemon.log" 2>&1 &
-daemon_pid=$!
-i=0
-until grep -q "event=http.listening" "$T/daemon.log"; do
-	i=$((i + 1))
-	[ $i -le 100 ] || fail "the daemon did not listen within 10 s"
-	kill -0 "$daemon_pid" 2>/dev/null || fail "the daemon exited"
-	sleep 0.1
-done
+web_start "$T/c.yaml"
 $PY - "http://127.0.0.1:$PORT" <<'PY' || fail "see above"
 import json, sys, threading, time, urllib.request, urllib.error
 base = sys.argv[1]

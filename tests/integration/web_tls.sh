@@ -5,39 +5,18 @@
 # plain HTTP on the same port gets no HTTP answer; a wrong certificate
 # path is refused at start with its name.
 # Usage (from the repository root): sh tests/integration/web_tls.sh BIN
-set -eu
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-PY=/usr/bin/python3
-T=$(mktemp -d)
-daemon_pid=""
-cleanup() {
-	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-fail() {
-	echo "FAIL web_tls: $*" >&2
-	tail -n 20 "$T/daemon.log" >&2 2>/dev/null
-	exit 1
-}
-ok() { echo "ok   web_tls: $*"; }
+name=web_tls
+. tests/integration/web/lib.sh
+
 command -v openssl >/dev/null || fail "openssl is not installed"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
 	-addext "subjectAltName=IP:127.0.0.1" \
 	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null ||
 	fail "harness: cannot make a certificate"
 cat "$T/cert.pem" "$T/key.pem" >"$T/web.pem"
-PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-HASH=$($PY - <<'PY'
-import ctypes
-s = ctypes.CDLL("libsodium.so.23"); s.sodium_init()
-out = ctypes.create_string_buffer(128)
-pw = b"admin-pw"
-assert s.crypto_pwhash_str(out, pw, ctypes.c_ulonglong(len(pw)),
-                           ctypes.c_ulonglong(1), ctypes.c_size_t(8192)) == 0
-print(out.value.decode())
-PY
-)
+PORT=$(web_port)
+HASH=$(web_hash admin-pw)
+HASH=${HASH% }
 config() { # CERTIFICATE
 	cat >"$T/c.yaml" <<EOF2
 tenants: [{name: demo}]
