@@ -31,8 +31,10 @@ asan: deps
 		-DCENTRALINO_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L unit
-	# the daemon too, with real SIP peers: memory errors and leaks fail
-	ctest --test-dir $(ASAN_BUILD) --output-on-failure -R 'integration/voice_'
+	# the daemon too, with real SIP and HTTP peers: memory errors and
+	# leaks fail
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure \
+		-R 'integration/(voice_|web_(agent_gone|login|tls|webhook|openapi))'
 
 fuzz: deps
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug \

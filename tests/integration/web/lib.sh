@@ -14,8 +14,19 @@ T=$(mktemp -d)
 daemon_pid=""
 
 web_cleanup() {
-	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+	status=$?
+	set +e
+	if [ -n "$daemon_pid" ]; then
+		kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+		# a sanitizer build reports memory errors and leaks at exit
+		if grep -q "Sanitizer" "$T/daemon.log" 2>/dev/null; then
+			grep -A 20 "Sanitizer" "$T/daemon.log" | head -n 60 >&2
+			echo "$name: FAIL: the daemon reported a memory error" >&2
+			status=1
+		fi
+	fi
 	rm -rf "$T"
+	exit "$status"
 }
 trap web_cleanup EXIT
 trap 'exit 1' INT TERM HUP
