@@ -9,12 +9,13 @@ name=web_openapi
 $PY -c 'import jsonschema, yaml' 2>/dev/null ||
 	fail "python3-jsonschema and python3-yaml are missing (scripts/install-deps)"
 PORT=$(web_port)
-set -- $(web_hash admin-pw maria-pw)
+set -- $(web_hash admin-pw maria-pw olga-pw)
 cat >"$T/c.yaml" <<EOF2
-tenants: [{name: demo}]
+tenants: [{name: demo}, {name: other}]
 queues:
   - {name: chat, tenant: demo, web_chat: true}
   - {name: callbacks, tenant: demo}
+  - {name: sales, tenant: other, web_chat: true}
 agents:
   - {name: agent1, tenant: demo, queues: [chat], capacity: {chat: 2}}
 dialing: {allow: [_3XXXXXXXXX]}
@@ -26,6 +27,10 @@ rotas:
       - {name: marco, number: "3331234502"}
     duty: {mon-sun: [anna]}
     escalation: [marco]
+  - name: night
+    tenant: other
+    people: [{name: olga, number: "3331234509"}]
+    duty: {mon-sun: [olga]}
 email:
   mailboxes:
     # no IMAP server: the reply route's answers, not the mail, are tested
@@ -40,6 +45,7 @@ users:
   - {name: admin, password_hash: "$1", role: administrator, tenants: [demo]}
   - {name: maria, password_hash: "$2", role: agent, tenants: [demo],
      agent: agent1}
+  - {name: olga, password_hash: "$3", role: administrator, tenants: [other]}
 EOF2
 web_start "$T/c.yaml"
 $PY tests/integration/web/openapi_check.py "http://127.0.0.1:$PORT" || fail "see above"

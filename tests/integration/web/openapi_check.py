@@ -123,6 +123,52 @@ def call(method, path, token=None, body=None, headers=None, want=None):
         return {}
 
 
+def tenants_apart(admin):
+    """A user of tenant other (olga) and one of demo (admin) see nothing
+    of each other: every object of the other tenant answers 404 (or is
+    left out of a list), as one that does not exist."""
+    olga = call("POST", "/api/v1/login",
+                body={"user": "olga", "password": "olga-pw"},
+                want=200)["token"]
+    theirs = call("POST", "/api/v1/contacts", olga,
+                  {"tenant": "other", "queue": "sales", "channel": "app"},
+                  want=201)["id"]
+    for method, path, body in (
+            ("GET", "/api/v1/contacts/%d" % theirs, None),
+            ("GET", "/api/v1/contacts/%d/journal" % theirs, None),
+            ("DELETE", "/api/v1/contacts/%d" % theirs, None),
+            ("GET", "/api/v1/queues/other/sales", None),
+            ("GET", "/api/v1/rotas/other/night", None),
+            ("PUT", "/api/v1/rotas/other/night/overrides/2099-01-01",
+             {"duty": ["olga"]}),
+            ("POST", "/api/v1/contacts", {"tenant": "other",
+                                          "queue": "sales",
+                                          "channel": "chat"}),
+            ("GET", "/api/v1/reports/queues?from=2026-01-01T00:00:00Z"
+             "&to=2026-01-01T01:00:00Z&tenant=other", None)):
+        call(method, path, admin, body, want=404)
+    for path, key in (("/api/v1/tenants", "tenants"),
+                      ("/api/v1/rotas", "rotas"), ("/api/v1/users", "users"),
+                      ("/api/v1/queues", "queues"), ("/api/v1/flows", "flows"),
+                      ("/api/v1/contacts", "contacts")):
+        for who, tok, foreign in (("admin", admin, "other"),
+                                  ("olga", olga, "demo")):
+            rows = call("GET", path, tok, want=200).get(key, [])
+            text = json.dumps(rows)
+            if ('"tenant": "%s"' % foreign in text or
+                    '"name": "%s"' % foreign in text or
+                    (key == "users" and
+                     ("olga" if who == "admin" else "maria") in text)):
+                failures.append("%s sees tenant %s in %s: %s" %
+                                (who, foreign, path, text[:200]))
+    # the audit of olga's tenant is not demo's administrator's to read
+    call("PUT", "/api/v1/rotas/other/night/overrides/2099-01-02", olga,
+         {"duty": ["olga"]}, want=200)
+    audit = json.dumps(call("GET", "/api/v1/audit", admin, want=200))
+    if "night" in audit:
+        failures.append("demo's administrator reads other's audit")
+
+
 def main():
     admin = call("POST", "/api/v1/login",
                  body={"user": "admin", "password": "admin-pw"},
@@ -237,6 +283,7 @@ def main():
     call("GET", "/api/v1/audit", maria, want=403)
     call("GET", "/metrics", want=200)
     call("POST", "/api/v1/logout", maria, want=200)
+    tenants_apart(admin)
     missing = sorted((t, m) for t, ops in DOC["paths"].items()
                      for m in ops if m in ("get", "put", "post", "delete",
                                            "patch")
