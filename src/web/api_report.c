@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 
 struct report_query {
 	char from[64], to[64], interval[8], sl[16], short_abandon[16];
+	char format[8]; /* "" or "json": JSON; "csv" */
 	char tenant[CONFIG_NAME_MAX], queue[CONFIG_NAME_MAX];
 };
 
@@ -41,6 +43,7 @@ static char *slot(struct report_query *q, const char *name, size_t len,
 	    KEY("short_abandon", short_abandon),
 	    KEY("tenant", tenant),
 	    KEY("queue", queue),
+	    KEY("format", format),
 #undef KEY
 	};
 
@@ -174,6 +177,75 @@ static void visible_only(const struct web *w, const struct config_user *u,
 	}
 }
 
+/* The CSV of one tenant's report appended to mb, its header line only
+ * when first; 0 or an errno after a 503 in r. */
+static int csv_tenant(struct web *w, struct report_params *p,
+                      const char *tenant, bool first, struct mbuf *mb,
+                      struct web_reply *r)
+{
+	struct report *rep = NULL;
+	char err[600], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int e;
+
+	p->tenant = tenant;
+	e = report_compute(w->store, p, &rep, err, sizeof(err));
+	if (e) {
+		web_reply_error(r, 503, "store-unavailable", "%s", err);
+		return e;
+	}
+	f = open_memstream(&text, &len);
+	e = f ? report_csv(rep, f) : ENOMEM;
+	if (f && fclose(f))
+		e = EIO;
+	report_free(rep);
+	if (!e) {
+		const char *body = text;
+		if (!first) /* the header once, at the top */
+			body = strchr(text, '\n') ? strchr(text, '\n') + 1 : "";
+		e = mbuf_write_str(mb, body);
+	}
+	free(text);
+	if (e)
+		web_reply_error(r, 500, "internal",
+		                "the CSV could not be made");
+	return e;
+}
+
+/*
+ * format=csv: RFC 4180, a header line, the rows of the user's tenants
+ * only (one report per tenant the user may see, or the one asked for).
+ */
+static void csv_answer(struct web *w, const struct web_call *call,
+                       struct report_params *p, struct web_reply *r)
+{
+	const struct config_user *u = call->user;
+	struct mbuf *mb = mbuf_alloc(4096);
+	bool first = true;
+
+	if (!mb) {
+		web_reply_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	if (p->tenant) {
+		if (csv_tenant(w, p, p->tenant, true, mb, r))
+			goto fail;
+	} else {
+		for (unsigned i = 0; i < u->ntenants; i++, first = false)
+			if (csv_tenant(w, p, u->tenants[i].name, first, mb, r))
+				goto fail;
+	}
+	mb->pos = 0;
+	mem_deref(r->body);
+	r->body = mb;
+	r->status = 200;
+	r->ctype = "text/csv; charset=utf-8";
+	return;
+fail:
+	mem_deref(mb);
+}
+
 /* The queue report, or with agents the agent report, of the query. */
 static void report_answer(struct web *w, struct web_call *call,
                           struct web_reply *r, bool agents)
@@ -197,6 +269,15 @@ static void report_answer(struct web *w, struct web_call *call,
 		return;
 	}
 	(void)store_flush(w->store); /* up to this moment; failures: later */
+	if (!strcmp(q.format, "csv")) {
+		csv_answer(w, call, &p, r);
+		return;
+	}
+	if (*q.format && strcmp(q.format, "json")) {
+		web_reply_error(r, 400, "bad-query",
+		                "query 'format' must be json or csv");
+		return;
+	}
 	if (report_compute(w->store, &p, &rep, err, sizeof(err))) {
 		web_reply_error(r, 503, "store-unavailable", "%s", err);
 		return;
