@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "desk/desk.h"
 #include "email/email.h"
+#include "members/members.h"
 #include "store/store.h"
 #include "voice/voice.h"
 #include "web/web.h"
@@ -40,6 +41,7 @@ static struct desk *desk; /* contacts that are not calls; the ledger */
 static int store_failing; /* the last flush's error, 0 when fine */
 static struct tmr retention_tmr;
 static struct email *email;         /* mailboxes in, answers out */
+static struct members *members;     /* agents moved between queues */
 static struct config_hold *current; /* the configuration in force */
 
 static void on_signal(int sig)
@@ -260,6 +262,21 @@ static int desk_start(void)
 	return 0;
 }
 
+/* The supervisors' moves of agents between queues, on top of the file:
+ * before the desk's recovery puts contacts back in line. */
+static int members_start(void)
+{
+	int err = members_alloc(&members, engine, store);
+
+	if (err) {
+		log_event(LOG_ERROR, "members.load-failed", "error=\"%s\"",
+		          store ? store_errmsg(store) : strerror(err));
+		return err;
+	}
+	members_apply(members);
+	return 0;
+}
+
 /* Load, check and apply the configuration to a new engine. */
 static int start(const char *path)
 {
@@ -284,6 +301,8 @@ static int start(const char *path)
 	config_errors_free(&errs);
 	if (!err)
 		err = store_start(config_hold_cfg(current));
+	if (!err)
+		err = members_start();
 	return err ? err : desk_start();
 }
 
@@ -312,6 +331,7 @@ static int reload(const char *path)
 	if (!next)
 		return ENOMEM;
 	err = config_apply(cfg, engine, &errs);
+	members_apply(members); /* a reload never undoes a supervisor's move */
 	config_errors_print(&errs, stderr);
 	if (voice && voice_params_from_config(&vp, cfg, engine)) {
 		err |= voice_reload(voice, &vp, next);
@@ -439,6 +459,7 @@ static int web_start(void)
 	    .desk = desk,
 	    .store = store,
 	    .email = email,
+	    .members = members,
 	    .cfg = cfg,
 	    .reload = reload_api,
 	    .pages = cfg->http_pages,
@@ -596,6 +617,7 @@ int cmd_run(int argc, char **argv)
 	if (start(path)) {
 		acd_free(engine);
 		desk_free(desk);
+		members_free(members);
 		if (store)
 			store_close(store);
 		config_hold_unref(current);
@@ -611,6 +633,7 @@ int cmd_run(int argc, char **argv)
 	          (int)stop_signal);
 	acd_free(engine); /* its last events reach the journal */
 	desk_free(desk);
+	members_free(members);
 	if (store && store_close(store))
 		log_event(LOG_ERROR, "store.close-failed", "pending-lost=yes");
 	config_hold_unref(current);

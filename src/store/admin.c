@@ -1,7 +1,9 @@
 /*
  * admin.c - what people change at run time and the audit of it (the
- * rotas' overrides), and what agents recorded (dispositions) for reports. Rare writes that someone waits for: each is its own
- * transaction, committed before the caller answers, with its audit row.
+ * rotas' overrides, agents moved between queues), and what agents
+ * recorded (dispositions) for reports. Rare writes that someone waits
+ * for: each is its own transaction, committed before the caller
+ * answers, with its audit row.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,37 +30,19 @@ static int exec_texts(struct store *s, const char *sql, const char *const *v,
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int store_rota_override(struct store *s, const char *tenant, const char *rota,
-                        const char *date, const char *duty, const char *user)
+/* Run the statement sql with v (n texts) and an audit row, in one
+ * transaction committed before this returns, after what was buffered. */
+static int change_audited(struct store *s, const char *what, const char *sql,
+                          const char *const *v, int n,
+                          const char *const audit[5])
 {
-	char object[200];
-	const char *set[] = {tenant, rota, date, duty, user};
-	const char *clear[] = {tenant, rota, date};
-	const char *audit[] = {
-	    user, tenant, duty ? "rota-override-set" : "rota-override-cleared",
-	    object, duty};
-	int rc, err;
+	int rc, err = store_flush(s);
 
-	if (!s || !tenant || !rota || !date || !user || !s->run)
-		return EINVAL;
-	err = store_flush(s); /* what came before is written first */
 	if (err)
 		return err;
-	snprintf(object, sizeof(object), "rota %s/%s %s", tenant, rota, date);
 	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = duty ? exec_texts(
-		                s,
-		                "INSERT OR REPLACE INTO rota_overrides "
-		                "(tenant, rota, date, duty, user, wall_ms) "
-		                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-		                set, 5)
-		          : exec_texts(
-		                s,
-		                "DELETE FROM rota_overrides WHERE tenant = "
-		                "?1 AND rota = ?2 AND date = ?3 AND ?4 "
-		                "IS NOT NULL",
-		                clear, 3);
+		rc = exec_texts(s, sql, v, n);
 	if (rc == SQLITE_OK)
 		rc = exec_texts(
 		    s,
@@ -68,12 +52,103 @@ int store_rota_override(struct store *s, const char *tenant, const char *rota,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		err = store_fail(s, "rota override", rc);
+		err = store_fail(s, what, rc);
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return err;
 	}
 	return 0;
+}
+
+int store_rota_override(struct store *s, const char *tenant, const char *rota,
+                        const char *date, const char *duty, const char *user)
+{
+	char object[200];
+	const char *set[] = {tenant, rota, date, duty, user};
+	const char *audit[] = {
+	    user, tenant, duty ? "rota-override-set" : "rota-override-cleared",
+	    object, duty};
+
+	if (!s || !tenant || !rota || !date || !user || !s->run)
+		return EINVAL;
+	snprintf(object, sizeof(object), "rota %s/%s %s", tenant, rota, date);
+	if (!duty)
+		return change_audited(
+		    s, "rota override",
+		    "DELETE FROM rota_overrides WHERE tenant = "
+		    "?1 AND rota = ?2 AND date = ?3",
+		    set, 3, audit);
+	return change_audited(s, "rota override",
+	                      "INSERT OR REPLACE INTO rota_overrides "
+	                      "(tenant, rota, date, duty, user, wall_ms) "
+	                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                      set, 5, audit);
+}
+
+int store_member_override(struct store *s, const struct store_member *m,
+                          const char *user)
+{
+	char object[200], prio[24], detail[40];
+	const char *set[] = {m->tenant, m->agent,
+	                     m->queue,  m->member > 0 ? "1" : "0",
+	                     prio,      user};
+	const char *audit[] = {user, m->tenant,
+	                       m->member > 0   ? "member-added"
+	                       : m->member < 0 ? "member-restored"
+	                                       : "member-removed",
+	                       object, m->member > 0 ? detail : NULL};
+
+	if (!s || !m->tenant || !m->agent || !m->queue || !user || !s->run)
+		return EINVAL;
+	snprintf(object, sizeof(object), "agent %s/%s queue %s", m->tenant,
+	         m->agent, m->queue);
+	snprintf(prio, sizeof(prio), "%d", m->priority);
+	snprintf(detail, sizeof(detail), "priority %d", m->priority);
+	if (m->member < 0)
+		return change_audited(
+		    s, "member override",
+		    "DELETE FROM member_overrides WHERE "
+		    "tenant = ?1 AND agent = ?2 AND queue = ?3",
+		    set, 3, audit);
+	return change_audited(
+	    s, "member override",
+	    "INSERT OR REPLACE INTO member_overrides (tenant, "
+	    "agent, queue, member, priority, user, wall_ms) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    set, 6, audit);
+}
+
+int store_member_overrides(struct store *s, store_member_h *h, void *arg)
+{
+	static const char sql[] =
+	    "SELECT tenant, agent, queue, member, priority, user, wall_ms "
+	    "FROM member_overrides ORDER BY tenant, agent, queue";
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if (!s || !h)
+		return EINVAL;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_ERROR && !s->run)
+		return 0; /* read-only, a file from before schema 10: none */
+	if (rc != SQLITE_OK)
+		return store_fail(s, "read member overrides", rc);
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_member m = {
+		    .tenant = (const char *)sqlite3_column_text(st, 0),
+		    .agent = (const char *)sqlite3_column_text(st, 1),
+		    .queue = (const char *)sqlite3_column_text(st, 2),
+		    .member = sqlite3_column_int(st, 3) ? 1 : 0,
+		    .priority = sqlite3_column_int(st, 4),
+		    .user = (const char *)sqlite3_column_text(st, 5),
+		    .wall_ms = sqlite3_column_int64(st, 6),
+		};
+		ret = h(&m, arg);
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = store_fail(s, "read member overrides", rc);
+	sqlite3_finalize(st);
+	return ret;
 }
 
 int store_rota_overrides(struct store *s, const char *tenant, const char *rota,

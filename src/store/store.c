@@ -109,6 +109,13 @@ static const char *const migrations[] = {
     " INSERT OR IGNORE INTO email_ids SELECT c.tenant, NEW.client_id,"
     " NEW.contact, NEW.wall_ms FROM contacts c WHERE c.key = NEW.contact"
     " AND c.channel = 'email' AND c.tenant IS NOT NULL; END;",
+    /* 10: agents moved between queues at run time by a supervisor: in
+     * (member 1, at priority) or out (member 0) of a queue, whatever the
+     * file says, until cleared; reapplied after every reload. */
+    "CREATE TABLE member_overrides (tenant TEXT NOT NULL,"
+    " agent TEXT NOT NULL, queue TEXT NOT NULL, member INTEGER NOT NULL,"
+    " priority INTEGER NOT NULL, user TEXT, wall_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (tenant, agent, queue)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
@@ -343,6 +343,30 @@ typedef int(store_override_h)(const char *date, const char *duty,
 int store_rota_overrides(struct store *s, const char *tenant, const char *rota,
                          const char *first, const char *last,
                          store_override_h *h, void *arg);
+
+/** An agent moved in or out of a queue at run time. */
+struct store_member {
+	const char *tenant, *agent, *queue;
+	int member;   /* 1: in the queue, 0: out of it, -1: clear (the file) */
+	int priority; /* in the queue, when member is 1 */
+	const char *user; /* read back: who made it */
+	int64_t wall_ms;  /* read back: when */
+};
+
+/**
+ * Set (m->member 1 or 0) or clear (-1) the run-time membership of agent
+ * m->agent in queue m->queue, and audit it under user
+ * (member-added, member-removed, member-restored), in one transaction
+ * committed before this returns. Returns 0 or an errno.
+ */
+int store_member_override(struct store *s, const struct store_member *m,
+                          const char *user);
+
+/** Receives each membership override; non-zero stops the walk. */
+typedef int(store_member_h)(const struct store_member *m, void *arg);
+
+/** Every membership override, by tenant, agent, queue. */
+int store_member_overrides(struct store *s, store_member_h *h, void *arg);
 
 /** Receives one disposition count; non-zero stops the walk. */
 typedef int(store_disposition_h)(const char *tenant, const char *queue,

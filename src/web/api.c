@@ -110,14 +110,6 @@ static bool agent_visible(const struct web *w, const struct config_user *u,
 	return u->role != CONFIG_ROLE_AGENT || u->agent.index == i;
 }
 
-static json_t *agent_json(const struct web *w, const struct config_agent *a,
-                          uint32_t id)
-{
-	return json_pack("{s:s,s:s,s:s}", "tenant", a->tenant.name, "name",
-	                 a->name, "state",
-	                 acd_agent_state_name(acd_agent_state(w->acd, id)));
-}
-
 void web_api_agents(struct web *w, struct web_call *call, struct web_reply *r)
 {
 	json_t *list = json_array();
@@ -125,8 +117,8 @@ void web_api_agents(struct web *w, struct web_call *call, struct web_reply *r)
 		uint32_t id = agent_id(w, &w->cfg->agents[i]);
 		if (id == ACD_NONE || !agent_visible(w, call->user, i))
 			continue;
-		json_array_append_new(list,
-		                      agent_json(w, &w->cfg->agents[i], id));
+		json_array_append_new(
+		    list, web_agent_json(w, &w->cfg->agents[i], id));
 	}
 	web_reply_json(r, 200, json_pack("{s:o}", "agents", list));
 }
@@ -205,7 +197,7 @@ static void presence_set(struct web *w, const struct web_call *call, size_t i,
 		web_audit(w, call->user->name, a->tenant.name, "agent-state",
 		          a->name,
 		          acd_agent_state_name(acd_agent_state(w->acd, id)));
-	web_reply_json(r, 200, agent_json(w, a, id));
+	web_reply_json(r, 200, web_agent_json(w, a, id));
 }
 
 void web_api_agent_state(struct web *w, struct web_call *call,

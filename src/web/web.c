@@ -161,6 +161,7 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	w->desk = env->desk;
 	w->agent_grace_ms = env->agent_grace_ms ? env->agent_grace_ms : 30000;
 	w->email = env->email;
+	w->members = env->members;
 	w->store = env->store;
 	w->cfg = env->cfg;
 	w->reload = env->reload;

@@ -31,6 +31,7 @@ struct web_env {
 	struct store *store;      /* NULL: no journal to read */
 	const char *certificate;  /* PEM key + chain: HTTPS; NULL or "": HTTP */
 	struct email *email;      /* NULL: e-mail answers 409 */
+	struct members *members;  /* NULL: agents cannot be moved (409) */
 	const struct config *cfg; /* users, tenants, queues, agents, flows */
 	web_reload_h *reload;     /* POST /api/v1/reload; NULL: 409 */
 	void *reload_arg;

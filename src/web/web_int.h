@@ -104,7 +104,8 @@ struct web {
 	struct web_rate chat_rate[WEB_CHAT_RATE_N];
 	struct store *store; /* NULL: no journal to read */
 	struct voice *voice;
-	struct email *email; /* NULL: e-mail answers 409 */
+	struct email *email;     /* NULL: e-mail answers 409 */
+	struct members *members; /* NULL: agents are not moved (409) */
 	const struct config *cfg;
 	web_reload_h *reload;
 	void *reload_arg;
@@ -462,6 +463,10 @@ web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,
 web_route_h web_api_report_queues, web_api_report_agents;
 
 /* ---- api.c and metrics.c: the routes ---- */
+web_route_h web_api_agent_queue_put, web_api_agent_queue_delete;
+/** An agent as the API shows it: state, skills, queues (api_member.c). */
+json_t *web_agent_json(const struct web *w, const struct config_agent *a,
+                       uint32_t id);
 web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,
     web_api_emergency, web_api_reload, web_api_metrics;
 

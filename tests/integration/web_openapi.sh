@@ -18,6 +18,7 @@ queues:
   - {name: sales, tenant: other, web_chat: true}
 agents:
   - {name: agent1, tenant: demo, queues: [chat], capacity: {chat: 2}}
+  - {name: o1, tenant: other, queues: [sales]}
 dialing: {allow: [_3XXXXXXXXX]}
 rotas:
   - name: oncall

@@ -141,6 +141,8 @@ def tenants_apart(admin):
             ("DELETE", "/api/v1/contacts/%d" % theirs, None),
             ("GET", "/api/v1/queues/other/sales", None),
             ("GET", "/api/v1/rotas/other/night", None),
+            ("PUT", "/api/v1/agents/other/o1/queues/sales",
+             {"member": False}),
             ("PUT", "/api/v1/rotas/other/night/overrides/2099-01-01",
              {"duty": ["olga"]}),
             ("POST", "/api/v1/contacts", {"tenant": "other",
@@ -152,6 +154,7 @@ def tenants_apart(admin):
     for path, key in (("/api/v1/tenants", "tenants"),
                       ("/api/v1/rotas", "rotas"), ("/api/v1/users", "users"),
                       ("/api/v1/queues", "queues"), ("/api/v1/flows", "flows"),
+                      ("/api/v1/agents", "agents"),
                       ("/api/v1/contacts", "contacts")):
         for who, tok, foreign in (("admin", admin, "other"),
                                   ("olga", olga, "demo")):
@@ -191,6 +194,23 @@ def main():
          {"state": "ready"}, want=200)
     call("PUT", "/api/v1/agents/demo/agent1/state", maria,
          {"state": "asleep"}, want=400)
+    # a supervisor's move of agent1 into a queue, and back to the file
+    call("PUT", "/api/v1/agents/demo/agent1/queues/chat", maria,
+         {"member": True}, want=403)
+    call("PUT", "/api/v1/agents/demo/agent1/queues/nothing", admin,
+         {"member": True}, want=404)
+    call("PUT", "/api/v1/agents/demo/agent1/queues/chat", admin,
+         {"member": 1}, want=400)
+    call("PUT", "/api/v1/agents/demo/agent1/queues/chat", admin,
+         {"member": True, "priority": 3}, want=200)
+    call("DELETE", "/api/v1/agents/demo/agent1/queues/chat", admin, want=200)
+    call("DELETE", "/api/v1/agents/demo/agent1/queues/chat", admin, want=409)
+    call("DELETE", "/api/v1/agents/demo/agent1/queues/chat", maria, want=403)
+    call("DELETE", "/api/v1/agents/demo/nobody/queues/chat", admin, want=404)
+    call("PUT", "/api/v1/agents/demo/agent1/queues/chat", admin,
+         {"member": True, "x": 1}, want=400)
+    call("PUT", "/api/v1/agents/demo/agent1/queues/chat", admin,
+         {"member": True, "pad": "x" * 70000}, want=413)
     call("GET", "/api/v1/events", admin, want=400)  # not a handshake
     # contacts: a chat offered to agent1, handled through the API
     c = call("POST", "/api/v1/contacts", admin,
