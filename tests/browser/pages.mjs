@@ -83,7 +83,7 @@ async function main() {
 	await wall.getByLabel('User').fill('sup');
 	await wall.getByLabel('Password').fill('sup-pw');
 	await wall.getByRole('button', { name: 'Sign in' }).click();
-	const queueRow = wall.getByRole('row', { name: /information/ });
+	const queueRow = wall.getByRole('table', { name: 'Queues' }).getByRole('row', { name: /information/ });
 	await queueRow.waitFor();
 	const agentRow = wall.locator('#agents tr[data-agent="demo/agent1"]');
 	await agentRow.locator('td.state', { hasText: 'Ready' }).waitFor();
@@ -218,9 +218,67 @@ async function main() {
 	await screenshot('end');
 	ok('not ready with a reason, on the desktop and the wallboard');
 
+	await supervise(wall, agent, agentRow);
 	await admin();
 
 	if (problems.length) throw new Error(`the pages reported:\n  ${problems.join('\n  ')}`);
+}
+
+// The supervisor's acts on the wallboard: agent1 forced ready (its
+// desktop follows at once), moved from information to vaccines and
+// information given back, the hotline's emergency mode on and off with
+// the keyboard; each read back through the API.
+async function supervise(wall, agent, agentRow) {
+	const get = (path) => wall.evaluate(async (p) => (await fetch(p)).json(), path);
+	await agentRow.getByLabel('State to set for agent1').selectOption('ready');
+	await agentRow.getByRole('button', { name: 'Set the state of agent1' }).click();
+	await agent.locator('#state-now', { hasText: 'State: Ready' }).waitFor();
+	await agentRow.locator('td.state', { hasText: 'Ready' }).waitFor();
+	ok('the supervisor set agent1 ready on the wallboard: its desktop shows it at once');
+
+	const ready = (queue) => wall.locator(`#queues tr[data-queue="demo/${queue}"] td`).nth(5);
+	await agentRow.locator('td.queues', { hasText: /^information$/ }).waitFor();
+	await agentRow.getByRole('button', { name: 'Move agent1 between queues' }).click();
+	const dialog = wall.getByRole('dialog', { name: 'Queues of agent1' });
+	await dialog.getByLabel('information', { exact: true }).uncheck();
+	await dialog.getByLabel('vaccines', { exact: true }).check();
+	await dialog.getByRole('button', { name: 'Apply' }).click();
+	await dialog.waitFor({ state: 'hidden' });
+	await agentRow.locator('td.queues', { hasText: /^vaccines \(moved by sup\)$/ }).waitFor();
+	await ready('vaccines').filter({ hasText: /^1$/ }).waitFor();
+	await ready('information').filter({ hasText: /^0$/ }).waitFor();
+	let a1 = (await get('/api/v1/agents')).agents.find((a) => a.name === 'agent1');
+	const q = Object.fromEntries(a1.queues.map((x) => [x.name, x]));
+	if (q.information.member !== false || q.vaccines.member !== true || q.vaccines.changed_by !== 'sup')
+		throw new Error(`agent1's queues after the move: ${JSON.stringify(a1.queues)}`);
+	await screenshot('moved');
+	// information back to the file, with the keyboard
+	await agentRow.getByRole('button', { name: 'Move agent1 between queues' }).focus();
+	await wall.keyboard.press('Enter');
+	await dialog.getByRole('button', { name: 'Back to the file for information' }).focus();
+	await wall.keyboard.press('Enter');
+	await dialog.waitFor({ state: 'hidden' });
+	await agentRow.locator('td.queues', { hasText: /^information, vaccines \(moved by sup\)$/ }).waitFor();
+	await ready('information').filter({ hasText: /^1$/ }).waitFor();
+	a1 = (await get('/api/v1/agents')).agents.find((a) => a.name === 'agent1');
+	if (JSON.stringify(a1.queues.find((x) => x.name === 'information')) !==
+		'{"name":"information","member":true,"priority":0,"source":"file"}')
+		throw new Error(`information after the restore: ${JSON.stringify(a1.queues)}`);
+	ok('agent1 moved from information to vaccines (the queues count it at once), information given back to the file with the keyboard');
+
+	const region = wall.getByRole('region', { name: 'Emergency switch' });
+	const toggle = region.getByRole('button', { name: 'Emergency mode of hotline' });
+	if ((await toggle.getAttribute('aria-pressed')) !== 'false') throw new Error('the hotline starts in emergency');
+	await toggle.focus();
+	await wall.keyboard.press('Enter');
+	await region.getByRole('button', { name: 'Emergency mode of hotline', pressed: true }).waitFor();
+	await region.getByText('hotline: emergency on').waitFor();
+	if (!(await get('/api/v1/flows')).flows[0].emergency) throw new Error('the API does not show the emergency on');
+	await screenshot('emergency');
+	await wall.keyboard.press('Enter'); // the focus stays on the switch
+	await region.getByRole('button', { name: 'Emergency mode of hotline', pressed: false }).waitFor();
+	if ((await get('/api/v1/flows')).flows[0].emergency) throw new Error('the API still shows the emergency on');
+	ok("the hotline's emergency mode switched on and off with the keyboard, the API agreeing");
 }
 
 // The supervisor on the administration page: who is on call, tomorrow
@@ -284,8 +342,9 @@ async function admin() {
 	await cfg.getByText(/^Read-only here: the configuration file owns/).waitFor();
 	await cfg.getByRole('table', { name: 'Queues' }).getByRole('row', { name: /information/ })
 		.getByRole('cell', { name: 'booked, info-given, no-answer' }).waitFor();
-	await cfg.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /agent1/ })
-		.getByRole('cell', { name: 'Not ready' }).waitFor();
+	const agentCfg = cfg.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /agent1/ });
+	await agentCfg.getByRole('cell', { name: 'Ready', exact: true }).waitFor();
+	await agentCfg.getByRole('cell', { name: 'information, vaccines (moved in by sup)' }).waitFor();
 	await cfg.getByRole('table', { name: 'Tenants' }).getByRole('row', { name: /demo/ }).waitFor();
 	await cfg.getByRole('table', { name: 'Skills' }).getByText('None.').waitFor();
 	// users are for administrators: the supervisor's 403 is said in the table
@@ -301,9 +360,16 @@ async function admin() {
 	await act.getByRole('cell', { name: 'Rota day changed' }).waitFor();
 	await act.getByRole('cell', { name: 'sup', exact: true }).waitFor();
 	await act.getByRole('cell', { name: 'marco', exact: true }).waitFor();
-	if ((await log.count()) !== 3) throw new Error(`the audit log shows ${await log.count()} acts, not 3`);
+	// and the wallboard's: agent1 forced ready, moved, given back; the
+	// emergency on and off
+	for (const [what, object] of [['Agent moved into a queue', 'agent demo/agent1 queue vaccines'],
+		['Agent moved out of a queue', 'agent demo/agent1 queue information'],
+		["Agent's queue back to the file", 'agent demo/agent1 queue information'],
+		['Emergency switched on', 'hotline'], ['Emergency switched off', 'hotline']])
+		await log.filter({ hasText: object }).getByRole('cell', { name: what }).first().waitFor();
+	if ((await log.count()) !== 9) throw new Error(`the audit log shows ${await log.count()} acts, not 9`);
 	if (await adm.getByRole('button', { name: 'Older acts' }).isVisible())
-		throw new Error('"Older acts" offered under a page of 3');
+		throw new Error('"Older acts" offered under a page of 9');
 	// in Italian too
 	await adm.getByLabel('Language').selectOption('it');
 	await adm.getByRole('table', { name: 'Atti amministrativi, dal più recente' })

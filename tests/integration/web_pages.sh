@@ -6,9 +6,9 @@
 # gets the offer at once, accepts, that messages cross both ways, that a
 # second chat runs beside the first, that the wallboard shows the chats
 # and the agent busy, and that finish and wrap-up done end them with a
-# disposition and notes; then a
-# supervisor changes tomorrow's on-call person on the administration
-# page. First curl checks the file server's headers.
+# disposition and notes; the supervisor forces the agent's state, moves
+# it between queues and switches the emergency mode on the wallboard;
+# then changes tomorrow's on-call person on the administration page. First curl checks the file server's headers.
 # Screenshots go to BUILD/test-output/web_pages/ (kept; the path is
 # printed).
 # Usage (from the repository root): sh tests/integration/web_pages.sh BIN
@@ -45,6 +45,8 @@ mkdir -p "$OUT" || fail "cannot make $OUT"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
 	fail "no free port"
 BASE="http://127.0.0.1:$PORT"
+SIP_PORT=$(python3 -c 'import socket; s = socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+	fail "no free port"
 
 # An argon2id hash through libsodium itself (cheap parameters: a test).
 hash() {
@@ -67,6 +69,8 @@ tenants: [{name: demo}]
 queues:
   - {name: information, tenant: demo, web_chat: true, wrapup: 5m,
      offer_timeout: 60s, dispositions: [booked, info-given, no-answer]}
+  # where the supervisor moves agent1 on the wallboard
+  - {name: vaccines, tenant: demo, web_chat: true}
 agents:
   - {name: agent1, tenant: demo, queues: [information], capacity: {chat: 2}}
 # The on-call rota of the administration page: Anna every day; the
@@ -79,6 +83,23 @@ rotas:
       - {name: anna, number: "3331234501"}
       - {name: marco, number: "3331234502"}
     duty: {mon-sun: [anna]}
+# A phone line whose emergency mode the supervisor switches on and off
+# on the wallboard (no call is made here: voice_emergency.sh has them).
+sip:
+  listen: [{transport: udp, address: "127.0.0.1:$SIP_PORT"}]
+  rtp_ports: $SIP_PORT-$((SIP_PORT + 10))
+numbers: [{number: "800", tenant: demo, flow: hotline}]
+prompts: {cache: "$T/prompts"}
+flows:
+  - name: hotline
+    tenant: demo
+    language: en
+    start: welcome
+    nodes:
+      welcome: [{queue: information}]
+    emergency:
+      message: {text: "Emergency line."}
+      queue: information
 http:
   listen: "127.0.0.1:$PORT"
   pages: "$ROOT/web"

@@ -214,18 +214,34 @@ async function readConfig() {
 	drawConfig();
 }
 
+// "health 4, language-it 5": the file's skills and proficiencies.
+function agentSkills(a) {
+	return a.skills?.length ? a.skills.map((k) => `${k.name} ${k.proficiency}`).join(', ') : '—';
+}
+
+// The queues the agent answers now; one a supervisor moved it into or
+// out of (on the wallboard) says so, since a reload keeps it.
+function agentQueues(a) {
+	const q = (a.queues || []).map((x) => {
+		if (x.source !== 'override') return x.name;
+		return t(x.member ? 'cfg.movedin' : 'cfg.movedout', { queue: x.name, user: x.changed_by || '' });
+	});
+	return q.length ? q.join(', ') : '—';
+}
+
 function drawConfig() {
 	const c = admin.config;
 	if (!c) return;
 	const list = (j, key, row) => {
-		if (j.error) return [el('tr', {}, el('td', { colspan: '4', class: 'empty' }, message(j.error)))];
+		if (j.error) return [el('tr', {}, el('td', { colspan: '5', class: 'empty' }, message(j.error)))];
 		return j[key].map(row);
 	};
 	const none = t('wall.none');
 	fill($('cfg-tenants'), list(c.tenants, 'tenants', (x) => el('tr', {}, ...cells(x.name, x.timezone))), none);
 	fill($('cfg-users'), list(c.users, 'users', (u) =>
 		el('tr', {}, ...cells(u.name, t(`role.${u.role}`), u.tenants.join(', '), u.agent || '—'))), none);
-	fill($('cfg-agents'), list(c.agents, 'agents', (a) => el('tr', {}, ...cells(a.name, a.tenant, t(`st.${a.state}`)))), none);
+	fill($('cfg-agents'), list(c.agents, 'agents', (a) =>
+		el('tr', {}, ...cells(a.name, a.tenant, t(`st.${a.state}`), agentSkills(a), agentQueues(a)))), none);
 	fill($('cfg-queues'), list(c.queues, 'queues', (q) =>
 		el('tr', {}, ...cells(q.name, q.tenant, q.dispositions?.length ? q.dispositions.join(', ') : t('cfg.anyCode')))), none);
 	fill($('cfg-skills'), list(c.skills, 'skills', (k) => el('tr', {}, ...cells(k))), none);

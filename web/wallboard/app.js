@@ -17,6 +17,9 @@ const REREAD_MS = 500;
 
 const board = {
 	tenants: 1,
+	role: 'agent',
+	lang: 0, // bumped on a language change: the rows are built again
+	flows: [], // {tenant, name, emergency}: supervisors only
 	queues: new Map(), // "tenant/name" -> queue, with oldestAt
 	agents: new Map(), // "tenant/name" -> {state, since}
 	contacts: [],
@@ -40,6 +43,8 @@ function percent(v) {
 
 // ---- reading -----------------------------------------------------------
 
+const supervisor = () => board.role === 'supervisor' || board.role === 'administrator';
+
 async function readQueues() {
 	const j = await api('GET', '/api/v1/queues');
 	const now = Date.now();
@@ -56,6 +61,12 @@ async function readAgents() {
 		next.set(key, { ...a, since: old && old.state === a.state ? old.since : now });
 	}
 	board.agents = next;
+}
+
+async function readFlows() {
+	if (!supervisor()) return;
+	const j = await api('GET', '/api/v1/flows');
+	board.flows = j.flows;
 }
 
 async function readContacts() {
@@ -89,7 +100,7 @@ function soon(contacts) {
 async function sync() {
 	try {
 		showError(null);
-		await Promise.all([readQueues(), readAgents(), readContacts(), readChart()]);
+		await Promise.all([readQueues(), readAgents(), readContacts(), readChart(), readFlows()]);
 		draw();
 	} catch (e) {
 		showError(e);
@@ -138,20 +149,185 @@ function drawContacts() {
 	$('contacts').tBodies[0].replaceChildren(...rows);
 }
 
+// The queues an agent answers now; a supervisor's move is marked.
+function agentQueues(a) {
+	const names = (a.queues || []).filter((q) => q.member).map((q) =>
+		q.source === 'override' ? t('wall.moved', { queue: q.name, user: q.changed_by || '' }) : q.name);
+	return names.length ? names.join(', ') : '—';
+}
+
+function stateControl(a) {
+	const select = el('select', { class: 'force', 'aria-label': t('wall.forcestate', { agent: a.name }) },
+		...['ready', 'not-ready', 'offline'].map((s) => el('option', { value: s }, t(`st.${s}`))));
+	select.value = a.state === 'ready' || a.state === 'offline' ? a.state : 'not-ready';
+	return el('span', { class: 'row' }, select,
+		el('button', {
+			type: 'button',
+			class: 'secondary',
+			'aria-label': t('wall.forceset', { agent: a.name }),
+			onclick: () => forceState(board.agents.get(`${a.tenant}/${a.name}`) || a, select.value),
+		}, t('wall.set')),
+		el('button', {
+			type: 'button',
+			class: 'secondary',
+			'aria-label': t('wall.moveagent', { agent: a.name }),
+			onclick: () => openMove(board.agents.get(`${a.tenant}/${a.name}`) || a),
+		}, t('wall.move')));
+}
+
+// The agents' rows are kept and updated in place, so that a supervisor
+// choosing a state in a row does not lose the choice (or the focus)
+// when the clock or an event draws the table again.
+const agentRows = new Map(); // "tenant/name" -> {tr, cells, control}
+
+function agentRow(key, a) {
+	let r = agentRows.get(key);
+	if (r && r.lang === board.lang) return r;
+	const cells = { state: cell('', 'state'), since: cell('', 'num'), queues: cell('', 'queues') };
+	const control = supervisor() ? el('td', {}, stateControl(a)) : null;
+	const tr = el('tr', { 'data-agent': key }, el('th', { scope: 'row' }, label(a.tenant, a.name)),
+		cells.state, cells.since, cells.queues, control);
+	r = { tr, cells, control, lang: board.lang, state: null };
+	agentRows.set(key, r);
+	return r;
+}
+
 function drawAgents() {
 	const now = Date.now();
-	const rows = [...board.agents.values()].map((a) =>
-		el('tr', { 'data-agent': `${a.tenant}/${a.name}`, 'data-state': a.state },
-			el('th', { scope: 'row' }, label(a.tenant, a.name)),
-			cell(t(`st.${a.state}`), 'state'),
-			cell(clock(now - a.since), 'num')));
-	$('agents').tBodies[0].replaceChildren(...rows);
+	const body = $('agents').tBodies[0];
+	const rows = [];
+	for (const [key, a] of board.agents) {
+		const r = agentRow(key, a);
+		r.tr.dataset.state = a.state;
+		r.cells.state.textContent = t(`st.${a.state}`);
+		r.cells.since.textContent = clock(now - a.since);
+		r.cells.queues.textContent = agentQueues(a);
+		const select = r.control && r.control.querySelector('select');
+		if (select && r.state !== a.state && document.activeElement !== select)
+			select.value = a.state === 'ready' || a.state === 'offline' ? a.state : 'not-ready';
+		r.state = a.state;
+		rows.push(r.tr);
+	}
+	for (const key of agentRows.keys()) if (!board.agents.has(key)) agentRows.delete(key);
+	const same = rows.length === body.children.length && rows.every((tr, i) => body.children[i] === tr);
+	if (!same) body.replaceChildren(...rows);
 }
+
+let flowsDrawn = ''; // what the list shows: drawn again only on a change
+
+function drawFlows() {
+	$('emergency').hidden = !supervisor() || !board.flows.length;
+	const now = JSON.stringify([board.lang, board.flows]);
+	if (now === flowsDrawn) return;
+	flowsDrawn = now;
+	const items = board.flows.map((f) =>
+		el('li', { 'data-flow': `${f.tenant}/${f.name}`, 'data-emergency': f.emergency ? 'on' : 'off' },
+			el('span', { class: 'flow-state' }, `${label(f.tenant, f.name)}: ${t(f.emergency ? 'wall.emergencyon' : 'wall.emergencyoff')}`),
+			el('button', {
+				type: 'button',
+				class: f.emergency ? 'secondary' : 'reject',
+				'aria-pressed': f.emergency ? 'true' : 'false',
+				'aria-label': t('wall.emergencyfor', { flow: f.name }),
+				onclick: () => switchEmergency(f, !f.emergency),
+			}, t(f.emergency ? 'wall.emergencyswitchoff' : 'wall.emergencyswitchon'))));
+	$('flows').replaceChildren(...items);
+}
+
+// ---- a supervisor's acts --------------------------------------------------
+
+async function forceState(a, state) {
+	$('agent-error').textContent = '';
+	try {
+		const body = state === 'not-ready' ? { state, reason: 'supervisor' } : { state };
+		await api('PUT', `/api/v1/agents/${enc(a.tenant)}/${enc(a.name)}/state`, body);
+		await readAgents();
+		draw();
+	} catch (e) {
+		$('agent-error').textContent = t('error.generic', { message: e.message });
+	}
+}
+
+async function switchEmergency(f, on) {
+	$('emergency-error').textContent = '';
+	try {
+		const j = await api('POST', `/api/v1/flows/${enc(f.tenant)}/${enc(f.name)}/emergency`, { on });
+		f.emergency = j.emergency;
+		drawFlows();
+		$('flows').querySelector(`[data-flow="${f.tenant}/${f.name}"] button`)?.focus();
+	} catch (e) {
+		$('emergency-error').textContent = t('error.generic', { message: e.message });
+	}
+}
+
+const enc = encodeURIComponent;
+let moving = null; // the agent whose queues the dialog shows
+
+// One line per queue of the agent's tenant: ticked if it answers it now;
+// "Back to the file" where a supervisor's move stands.
+function openMove(a) {
+	moving = a;
+	$('move-h').textContent = t('wall.movetitle', { agent: a.name });
+	$('move-error').textContent = '';
+	const mine = new Map((a.queues || []).map((q) => [q.name, q]));
+	const items = [...board.queues.values()].filter((q) => q.tenant === a.tenant).map((q) => {
+		const m = mine.get(q.name);
+		const id = `move-${q.name}`;
+		return el('li', { class: 'row' },
+			el('input', { type: 'checkbox', id, name: q.name, checked: !!(m && m.member), 'data-was': m && m.member ? '1' : '0' }),
+			el('label', { for: id }, q.name),
+			m && m.source === 'override'
+				? el('button', {
+					type: 'button',
+					class: 'secondary',
+					'aria-label': t('wall.restorefor', { queue: q.name }),
+					onclick: () => restore(q.name),
+				}, t('wall.restore'))
+				: null);
+	});
+	$('move-queues').replaceChildren(...items);
+	$('move').showModal();
+	$('move-queues').querySelector('input')?.focus();
+}
+
+async function afterMove() {
+	await Promise.all([readAgents(), readQueues()]);
+	draw();
+}
+
+async function restore(queue) {
+	try {
+		await api('DELETE', `/api/v1/agents/${enc(moving.tenant)}/${enc(moving.name)}/queues/${enc(queue)}`);
+		$('move').close();
+		await afterMove();
+	} catch (e) {
+		$('move-error').textContent = t('error.generic', { message: e.message });
+	}
+}
+
+async function applyMove(ev) {
+	ev.preventDefault();
+	const a = moving;
+	try {
+		for (const box of $('move-queues').querySelectorAll('input[type=checkbox]')) {
+			if ((box.dataset.was === '1') === box.checked) continue;
+			await api('PUT', `/api/v1/agents/${enc(a.tenant)}/${enc(a.name)}/queues/${enc(box.name)}`,
+				{ member: box.checked });
+		}
+		$('move').close();
+		await afterMove();
+	} catch (e) {
+		$('move-error').textContent = t('error.generic', { message: e.message });
+	}
+}
+
+$('move-form').addEventListener('submit', applyMove);
+$('move-cancel').addEventListener('click', () => $('move').close());
 
 function draw() {
 	drawQueues();
 	drawContacts();
 	drawAgents();
+	drawFlows();
 }
 
 // ---- the chart of the last hours ---------------------------------------------
@@ -241,6 +417,8 @@ function onEvent(m) {
 
 function signedIn(session) {
 	board.tenants = session.tenants.length;
+	board.role = session.role;
+	for (const n of document.querySelectorAll('.sup-only')) n.hidden = !supervisor();
 	$('board').hidden = false;
 	$('board-note').hidden = session.role !== 'agent';
 	events = new Events(`wallboard-${session.user}`, onEvent, sync, (open) => {
@@ -257,6 +435,7 @@ function signedOut() {
 	$('board').hidden = true;
 	board.queues.clear();
 	board.agents.clear();
+	agentRows.clear();
 	board.contacts = [];
 }
 
@@ -267,10 +446,14 @@ setInterval(() => {
 }, 1000);
 
 setInterval(() => {
-	if (!$('board').hidden) readChart().catch((e) => showError(e));
+	if (!$('board').hidden) {
+		readChart().catch((e) => showError(e));
+		readFlows().then(drawFlows).catch((e) => showError(e)); // switched elsewhere
+	}
 }, 60000);
 
 onLanguage(() => {
+	board.lang++;
 	translate(document);
 	if (!$('board').hidden) {
 		draw();
