@@ -89,6 +89,13 @@ static void agent_answered(struct agent_leg *al)
 		          call->from, call->number);
 		return;
 	}
+	if (al->direct) { /* transferred to this agent: no engine offer */
+		bridge(call, al);
+		log_event(LOG_INFO, "call.bridged",
+		          "contact=%" PRIu64 " agent=%s transfer=direct",
+		          call->contact, acd_agent_name(v->acd, al->agent));
+		return;
+	}
 	err = acd_offer_accept(v->acd, call->contact, al->agent);
 
 	if (err) { /* another phone or agent won: this one hangs up */
@@ -129,6 +136,7 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 	struct call *call = al->call;
 	struct voice *v = call->v;
 	uint32_t agent = al->agent;
+	bool direct = al->direct;
 
 	(void)err;
 	(void)msg;
@@ -145,6 +153,11 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 	mem_deref(al);
 	if (agent == ACD_NONE) { /* the forward failed */
 		flow_forward_failed(call);
+		return;
+	}
+	if (direct) { /* nobody of a transfer's target answered */
+		if (!agent_still_ringing(call, agent))
+			flow_forward_failed(call);
 		return;
 	}
 	/* every phone of this agent refused or failed: the offer fails */
@@ -223,14 +236,14 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 
 /* A registered phone, reached where it registered from (NAT). */
 static int dial_binding(struct call *call, uint32_t agent,
-                        const struct binding *b)
+                        const struct binding *b, struct agent_leg **alp)
 {
 	struct dial d = {.trunk = NULL};
 
 	snprintf(d.uri, sizeof(d.uri), "%s", b->uri);
 	re_snprintf(d.route, sizeof(d.route), "sip:%J;lr%s", &b->src,
 	            b->tp == SIP_TRANSP_TCP ? ";transport=tcp" : "");
-	return leg_dial(call, agent, &d, NULL);
+	return leg_dial(call, agent, &d, alp);
 }
 
 static const struct config_trunk *trunk_out(const struct call *call)
@@ -299,7 +312,7 @@ void call_ring_agent(struct call *call, uint32_t agent)
 
 	if (ph) {
 		for (struct le *le = ph->bindings.head; le; le = le->next)
-			rung += dial_binding(call, agent, le->data) == 0;
+			rung += dial_binding(call, agent, le->data, NULL) == 0;
 		/* no phone registered: the agent's mobile, if they have one */
 		if (!rung && ph->p.outside[0])
 			rung +=
@@ -311,6 +324,33 @@ void call_ring_agent(struct call *call, uint32_t agent)
 	          acd_agent_name(v->acd, agent), rung);
 	if (!rung)
 		acd_offer_reject(v->acd, call->contact, agent);
+}
+
+int call_ring_direct(struct call *call, uint32_t agent)
+{
+	struct voice *v = call->v;
+	struct phone *ph = phone_of_agent(v, agent);
+	unsigned rung = 0;
+
+	for (struct le *le = ph ? ph->bindings.head : NULL; le; le = le->next) {
+		struct agent_leg *al = NULL;
+
+		if (!dial_binding(call, agent, le->data, &al)) {
+			al->direct = true;
+			rung++;
+		}
+	}
+	log_event(rung ? LOG_INFO : LOG_WARN,
+	          rung ? "call.ringing" : "call.agent-unreachable",
+	          "contact=%" PRIu64 " agent=%s phones=%u transfer=direct",
+	          call->contact, acd_agent_name(v->acd, agent), rung);
+	if (!rung)
+		return EBUSY;
+	call->direct = true;
+	call->direct_agent = agent;
+	/* not offered anything else while the transfer rings and talks */
+	acd_agent_presence(v->acd, agent, ACD_PRESENCE_NOT_READY, "transfer");
+	return 0;
 }
 
 void call_stop_agent(struct call *call, uint32_t agent)
@@ -342,6 +382,11 @@ static void call_destructor(void *arg)
 		mem_deref(call->agent);
 	}
 	flow_stop(call);
+	/* a transfer's target took no other contact meanwhile: now it may */
+	if (call->direct &&
+	    acd_agent_state(v->acd, call->direct_agent) == ACD_AGENT_NOT_READY)
+		acd_agent_presence(v->acd, call->direct_agent,
+		                   ACD_PRESENCE_READY, NULL);
 	mem_deref(call->oncall);
 	call_moh_put(call->moh);
 	call->player = mem_deref(call->player);
@@ -703,10 +748,12 @@ static void tick_once(struct voice *v)
 		le = le->next; /* the call may end below */
 		if (call->oncall && call->state == CALL_FORWARDING)
 			oncall_media(call); /* screening prompts */
-		if (call->state == CALL_BRIDGED || !call->player ||
-		    !call->established)
+		if ((call->state == CALL_BRIDGED && !call->held) ||
+		    !call->player || !call->established)
 			continue;
 		call_media_frame(call);
+		if (call->held && call->agent)
+			call_silence(&call->agent->leg);
 		if (call->state == CALL_CLOSING &&
 		    !media_player_busy(call->player))
 			flow_finished(call);

@@ -35,6 +35,7 @@ struct agent_leg {
 	struct leg leg;
 	uint32_t agent;
 	bool answered;
+	bool direct;           /* a transfer to this agent: no engine offer */
 	const char *person;    /* a rota's person (ACD_NONE agent), or NULL */
 	struct screen *screen; /* that person being screened, or NULL */
 };
@@ -61,6 +62,11 @@ struct call {
 	struct oncall *oncall; /* a rota's number: its people called */
 	struct vtimer announce;
 	uint64_t started;
+	bool held;        /* on hold by the agent: music, no bridge */
+	uint64_t held_at; /* tmr_jiffies() the hold began */
+	uint64_t held_ms; /* earlier holds of this call, in total */
+	bool direct;      /* transferred to direct_agent (set not ready) */
+	uint32_t direct_agent;
 };
 
 /** The sipsess connection handler: a new INVITE. */
@@ -93,8 +99,20 @@ int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
                           struct agent_leg **alp);
 /** Bridge the caller to al, one of the call's legs; the others stop. */
 void call_bridge_leg(struct call *call, struct agent_leg *al);
+/**
+ * Ring agent's registered phones for a transfer, outside the engine's
+ * offers: the first to answer is bridged; the agent is not ready
+ * ("transfer") until the call ends. Returns EBUSY when no phone could be
+ * rung.
+ */
+int call_ring_direct(struct call *call, uint32_t agent);
 /** Stop ringing the agent (offer timed out or withdrawn). */
 void call_stop_agent(struct call *call, uint32_t agent);
 struct call *call_by_contact(const struct voice *v, uint64_t contact);
+/** The caller's music when an agent holds the call (control.c): the
+ * music they waited on, else the "default" music, else ringing. */
+void call_hold_music(struct call *call);
+/** Send 20 ms of silence to a leg (an agent holding the call). */
+void call_silence(struct leg *leg);
 
 #endif

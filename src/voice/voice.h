@@ -120,4 +120,48 @@ void voice_free(struct voice *v);
 void voice_engine_event(struct voice *v, const struct acd_event *ev);
 void voice_stats(const struct voice *v, struct voice_stats *st);
 
+/* ---- call controls (control.c, docs/voice.md) ---- */
+
+/** A live call as the API shows it. */
+struct voice_call_info {
+	bool bridged;           /* talking to someone */
+	bool held;              /* on hold now */
+	uint64_t held_for_ms;   /* this hold so far */
+	uint64_t held_total_ms; /* every hold of this call, this one too */
+};
+/** The call of an engine contact: 0, or ENOENT when it has none. */
+int voice_call_info(const struct voice *v, uint64_t contact,
+                    struct voice_call_info *ci);
+/**
+ * Hold (the caller hears the music they waited on, the agent silence)
+ * or resume the call of contact, and tell the engine. Returns 0; ENOENT
+ * (no call), EPROTO (not talking to an agent of the engine), EALREADY
+ * (already in that state).
+ */
+int voice_call_hold(struct voice *v, uint64_t contact, bool hold);
+/** Hang up both sides; the contact ends (wrap-up). Errors as above. */
+int voice_call_hangup(struct voice *v, uint64_t contact);
+
+enum voice_target { VOICE_TO_QUEUE = 0, VOICE_TO_AGENT, VOICE_TO_NUMBER };
+
+/** Where a blind transfer sends the caller. */
+struct voice_transfer {
+	enum voice_target to;
+	uint32_t id;        /* the queue's or agent's engine id */
+	int priority;       /* in the target queue */
+	const char *number; /* an outside number (VOICE_TO_NUMBER) */
+};
+/**
+ * Blind transfer: the agent's leg is hung up and the agent goes to
+ * wrap-up; the caller waits on music for a queue (same contact), rings
+ * an agent's phones, or an outside number through the outbound trunk.
+ * Returns 0; ENOENT, EPROTO as above; ENOENT also for a target of
+ * another tenant; EBUSY (the agent is not ready or has no phone);
+ * ENXIO (nobody is logged in to the queue); EPERM (dialing.allow
+ * refuses the number: nothing is dialled); ENODEV
+ * (no outbound trunk); EINVAL.
+ */
+int voice_call_transfer(struct voice *v, uint64_t contact,
+                        const struct voice_transfer *t);
+
 #endif

@@ -147,6 +147,7 @@ static json_t *live_json(const struct web *w, const struct desk_contact *c)
 		json_object_set_new(j, "estimated_wait_ms",
 		                    json_integer((json_int_t)ewt));
 	}
+	web_call_json(w, c, j);
 	return j;
 }
 
@@ -649,6 +650,11 @@ static void action_reply(struct web *w, struct web_reply *r, int err,
 		                what);
 		return;
 	}
+}
+
+void web_contact_reply(struct web *w, struct web_reply *r, uint64_t key)
+{
+	action_reply(w, r, 0, key, NULL);
 }
 
 enum action { ACCEPT, REJECT, FINISH, WRAPUP_DONE };

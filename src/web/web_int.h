@@ -387,6 +387,18 @@ web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
     web_api_contact_finish, web_api_contact_wrapup_done,
     web_api_contact_withdraw;
 
+/** The answer of an act on contact key: it as it is now, live or ended
+ * (the store flushed first: an end the client heard of stays). */
+void web_contact_reply(struct web *w, struct web_reply *r, uint64_t key);
+
+/* ---- api_call.c: the controls of a live call ---- */
+struct desk_contact;
+web_route_h web_api_call_hold, web_api_call_resume, web_api_call_hangup,
+    web_api_call_transfer;
+/** Add the "call" object of a live phone call to its contact's JSON. */
+void web_call_json(const struct web *w, const struct desk_contact *c,
+                   json_t *j);
+
 /* ---- api_email.c: answering e-mails ---- */
 web_route_h web_api_contact_reply;
 

@@ -230,6 +230,13 @@ def main():
          {"client_id": "a1", "body": "Salve"}, want=200)
     call("GET", "/api/v1/contacts/%d/messages?after=0" % cid, maria,
          want=200)
+    # call controls: a chat is no phone call (voice_calls.sh has calls)
+    for act in ("hold", "resume", "hangup"):
+        call("POST", "/api/v1/contacts/%d/%s" % (cid, act), maria, want=409)
+    call("POST", "/api/v1/contacts/%d/transfer" % cid, admin,
+         {"queue": "chat"}, want=409)
+    call("POST", "/api/v1/contacts/99999/transfer", admin,
+         {"queue": "chat"}, want=404)
     # e-mail answers: only to an e-mail contact (a chat is none)
     call("POST", "/api/v1/contacts/%d/reply" % cid, maria,
          {"client_id": "r1", "body": "Salve"}, want=404)

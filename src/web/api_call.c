@@ -1,0 +1,275 @@
+/*
+ * api_call.c - the controls of a live call through the API (docs/api.md,
+ * docs/voice.md): hold, resume, hang up and blind transfer. Allowed to
+ * the agent talking in the call and to the supervisors and
+ * administrators of its tenant (their acts are audited); a contact of
+ * another tenant answers 404 as one that does not exist.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "desk/desk.h"
+#include "voice/voice.h"
+#include "web/web_int.h"
+
+#define NUMBER_MAX 33 /* digits of an outside number, as phones' mobiles */
+
+void web_call_json(const struct web *w, const struct desk_contact *c, json_t *j)
+{
+	struct voice_call_info ci;
+
+	if (c->channel != ACD_CH_VOICE || !w->voice ||
+	    voice_call_info(w->voice, c->contact, &ci))
+		return;
+	json_object_set_new(
+	    j, "call",
+	    json_pack("{s:b,s:b,s:I,s:I}", "bridged", ci.bridged, "held",
+	              ci.held, "held_for_ms", (json_int_t)ci.held_for_ms,
+	              "held_total_ms", (json_int_t)ci.held_total_ms));
+}
+
+/* The engine id of an agent user's agent, ACD_NONE when unknown. */
+static uint32_t own_agent(const struct web *w, const struct config_user *u)
+{
+	const struct config_agent *a = &w->cfg->agents[u->agent.index];
+	uint32_t t = acd_tenant_find(w->acd, a->tenant.name);
+
+	return t == ACD_NONE ? ACD_NONE : acd_agent_find(w->acd, t, a->name);
+}
+
+/* The live call the user may act on, or NULL after an error in r. */
+static const struct desk_contact *
+call_of(struct web *w, const struct web_call *call, struct web_reply *r)
+{
+	const char *p = call->params[0];
+	const struct config_user *u = call->user;
+	const struct desk_contact *c = NULL;
+	char *end;
+	unsigned long long key;
+
+	errno = 0;
+	key = strtoull(p, &end, 10);
+	if (w->desk && *p >= '1' && *p <= '9' && !*end && !errno)
+		c = desk_find(w->desk, (uint64_t)key);
+	if (!c ||
+	    !web_user_tenant(w->cfg, u, acd_tenant_name(w->acd, c->tenant))) {
+		web_reply_error(r, 404, "not-found", "no live contact %s", p);
+		return NULL;
+	}
+	if (u->role == CONFIG_ROLE_AGENT &&
+	    (c->agent == ACD_NONE || c->agent != own_agent(w, u))) {
+		web_reply_error(r, 403, "forbidden",
+		                "contact %s is not a call of agent '%s'", p,
+		                w->cfg->agents[u->agent.index].name);
+		return NULL;
+	}
+	if (c->channel != ACD_CH_VOICE || !w->voice) {
+		web_reply_error(r, 409, "not-a-call",
+		                "contact %s is a %s, not a phone call", p,
+		                acd_channel_name(c->channel));
+		return NULL;
+	}
+	return c;
+}
+
+/* What is known of the contact before the act, which may end it. */
+struct acted {
+	uint64_t key;
+	const char *tenant; /* the engine's name */
+};
+
+static struct acted acted_of(const struct web *w, const struct desk_contact *c)
+{
+	struct acted a = {c->key, acd_tenant_name(w->acd, c->tenant)};
+
+	return a;
+}
+
+/* After the act: the log line, the audit (a supervisor's), the answer. */
+static void done(struct web *w, const struct web_call *call,
+                 struct web_reply *r, struct acted a, const char *action,
+                 const char *detail, int err)
+{
+	uint64_t key = a.key;
+	const char *tenant = a.tenant;
+	char object[32];
+
+	switch (err) {
+	case 0:
+		break;
+	case EALREADY:
+		web_reply_error(
+		    r, 409, "state-refused",
+		    "the call of contact %" PRIu64 " is already %s", key,
+		    strcmp(action, "call-hold") ? "talking" : "on hold");
+		return;
+	case EBUSY:
+		web_reply_error(r, 409, "agent-busy",
+		                "the agent is not ready or has no phone "
+		                "registered: the call stays where it is");
+		return;
+	case ENXIO:
+		web_reply_error(r, 409, "queue-unstaffed",
+		                "nobody is logged in to that queue: the call "
+		                "stays where it is");
+		return;
+	case ENODEV:
+		web_reply_error(r, 409, "no-trunk",
+		                "tenant '%s' has no outbound trunk to dial "
+		                "through",
+		                tenant);
+		return;
+	case EPERM:
+		web_reply_error(r, 403, "number-not-allowed",
+		                "%s is not allowed by dialing.allow: nothing "
+		                "was dialled",
+		                detail);
+		return;
+	default:
+		web_reply_error(r, 409, "state-refused",
+		                "contact %" PRIu64
+		                " is not a call connected to "
+		                "an agent",
+		                key);
+		return;
+	}
+	log_event(LOG_INFO, "http.call-control",
+	          "contact=%" PRIu64 " action=%s user=%s tenant=%s target=%s",
+	          key, action, call->user->name, tenant, detail ? detail : "-");
+	snprintf(object, sizeof(object), "contact %" PRIu64, key);
+	if (call->user->role != CONFIG_ROLE_AGENT)
+		web_audit(w, call->user->name, tenant, action, object, detail);
+	web_contact_reply(w, r, key);
+}
+
+static void hold(struct web *w, struct web_call *call, struct web_reply *r,
+                 bool on)
+{
+	const struct desk_contact *c = call_of(w, call, r);
+	struct acted a;
+	int err;
+
+	if (!c)
+		return;
+	a = acted_of(w, c);
+	err = voice_call_hold(w->voice, c->contact, on);
+	done(w, call, r, a, on ? "call-hold" : "call-resume", NULL, err);
+}
+
+void web_api_call_hold(struct web *w, struct web_call *call,
+                       struct web_reply *r)
+{
+	hold(w, call, r, true);
+}
+
+void web_api_call_resume(struct web *w, struct web_call *call,
+                         struct web_reply *r)
+{
+	hold(w, call, r, false);
+}
+
+void web_api_call_hangup(struct web *w, struct web_call *call,
+                         struct web_reply *r)
+{
+	const struct desk_contact *c = call_of(w, call, r);
+	struct acted a;
+	int err;
+
+	if (!c)
+		return;
+	a = acted_of(w, c);
+	err = voice_call_hangup(w->voice, c->contact); /* c may end here */
+	done(w, call, r, a, "call-hangup", NULL, err);
+}
+
+/* "+390612345678", "0612345678", "*75": what a trunk may be asked. */
+static bool number_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= NUMBER_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] >= '0' && s[i] <= '9') && !(i == 0 && s[i] == '+') &&
+		    s[i] != '*' && s[i] != '#')
+			return false;
+	return true;
+}
+
+/* The body's one target into t; false after a 400 or 404 in r. */
+static bool target_parse(const struct web *w, const struct desk_contact *c,
+                         json_t *obj, struct voice_transfer *t,
+                         const char **namep, struct web_reply *r)
+{
+	const char *queue, *agent, *number;
+
+	if (!web_field_string(r, obj, "queue", false, CONFIG_NAME_MAX,
+	                      &queue) ||
+	    !web_field_string(r, obj, "agent", false, CONFIG_NAME_MAX,
+	                      &agent) ||
+	    !web_field_string(r, obj, "number", false, NUMBER_MAX, &number))
+		return false;
+	if (!!queue + !!agent + !!number != 1) {
+		web_reply_error(r, 400, "bad-field",
+		                "give one of 'queue', 'agent' or 'number'");
+		return false;
+	}
+	t->priority = c->priority;
+	if (number) {
+		t->to = VOICE_TO_NUMBER;
+		t->number = *namep = number;
+		if (number_ok(number))
+			return true;
+		web_reply_error(r, 400, "bad-field",
+		                "field 'number' must be digits (a leading +, "
+		                "* and # allowed)");
+		return false;
+	}
+	t->to = queue ? VOICE_TO_QUEUE : VOICE_TO_AGENT;
+	*namep = queue ? queue : agent;
+	t->id = queue ? acd_queue_find(w->acd, c->tenant, queue)
+	              : acd_agent_find(w->acd, c->tenant, agent);
+	if (t->id != ACD_NONE)
+		return true;
+	web_reply_error(r, 404, "not-found", "no %s '%s' in tenant '%s'",
+	                queue ? "queue" : "agent", *namep,
+	                acd_tenant_name(w->acd, c->tenant));
+	return false;
+}
+
+void web_api_call_transfer(struct web *w, struct web_call *call,
+                           struct web_reply *r)
+{
+	static const char *const keys[] = {"queue", "agent", "number", NULL};
+	const struct desk_contact *c = call_of(w, call, r);
+	struct voice_transfer t = {.number = NULL};
+	const char *name = NULL;
+	char detail[80];
+	struct acted a;
+	json_t *obj;
+	int err;
+
+	if (!c || !(obj = web_body_object(call, r, keys)))
+		return;
+	a = acted_of(w, c);
+	if (target_parse(w, c, obj, &t, &name, r)) {
+		snprintf(detail, sizeof(detail), "%s %s",
+		         t.to == VOICE_TO_QUEUE   ? "queue"
+		         : t.to == VOICE_TO_AGENT ? "agent"
+		                                  : "number",
+		         name);
+		err = voice_call_transfer(w->voice, c->contact, &t);
+		if (err == EPERM)
+			log_event(LOG_WARN, "http.transfer-refused",
+			          "contact=%" PRIu64 " number=%s user=%s "
+			          "reason=not-in-allow-list",
+			          a.key, name, call->user->name);
+		done(w, call, r, a, "call-transfer",
+		     err == EPERM ? name : detail, err);
+	}
+	json_decref(obj);
+}
