@@ -281,6 +281,14 @@ void desk_engine_event(struct desk *d, const struct acd_event *ev)
 		c->agent = ACD_NONE;
 		(void)save(d, c, ACD_CONTACT_WAITING);
 		break;
+	case ACD_EV_CONTACT_QUEUED:
+		/* after a transfer: the event above names the queue it left,
+		 * this one the queue it now waits in */
+		if (c->queue != ev->queue) {
+			c->queue = ev->queue;
+			(void)save(d, c, ACD_CONTACT_WAITING);
+		}
+		break;
 	case ACD_EV_CALLBACK_SCHEDULED:
 		c->channel = ACD_CH_CALLBACK;
 		c->hosted = true; /* the caller may hang up: the desk has it */

@@ -3,7 +3,8 @@
 # users maria = agent1 and bob = agent2, olga of another tenant), a
 # music-on-hold file whose bytes are known, an outbound trunk to a
 # provider port, and curl helpers. Agents: agent1 in information (813),
-# agent2 in health, agent3 in sales (814); wrap-up 30 s.
+# agent2 in health, agent3 in sales (814), agent4 in backoffice (nobody
+# calls it: a transfer's target); wrap-up 30 s.
 
 command -v curl >/dev/null || fail "curl is not installed (scripts/install-deps)"
 
@@ -54,11 +55,13 @@ queues:
   - {name: information, tenant: demo, offer_timeout: 8s, wrapup: 30s}
   - {name: health, tenant: demo, offer_timeout: 8s, wrapup: 30s}
   - {name: sales, tenant: demo, offer_timeout: 8s, wrapup: 30s}
+  - {name: backoffice, tenant: demo, offer_timeout: 8s, wrapup: 30s}
   - {name: elsewhere, tenant: other}
 agents:
   - {name: agent1, tenant: demo, password: demo, static: true, queues: [information]}
   - {name: agent2, tenant: demo, password: demo, static: true, queues: [health]}
   - {name: agent3, tenant: demo, password: demo, static: true, queues: [sales]}
+  - {name: agent4, tenant: demo, password: demo, static: true, queues: [backoffice]}
 sip:
   listen:
     - {transport: udp, address: "127.0.0.1:$SIP_PORT"}
@@ -103,13 +106,14 @@ EOF
 		fail "harness: the test configuration is refused: $(cat "$T/check.err")"
 }
 
-# calls_phone ID USER: an agent's phone answering with answer_bye.xml
-# (it talks until the daemon sends BYE, and logs that BYE in $T/ID.log).
+# calls_phone ID USER [SCENARIO]: an agent's phone answering with
+# SCENARIO, by default answer_bye.xml (it talks until the daemon sends
+# BYE, and logs that BYE in $T/ID.log).
 calls_phone() {
 	vt_credentials "$T/$1.csv" "$2" demo
 	[ -f "$T/agent.pcap" ] ||
 		$VT_TOOL pcapxor /usr/share/sip-tester/g711a.pcap "$T/agent.pcap"
-	sed "s|@AGENT_PCAP@|$T/agent.pcap|g" "$VT/answer_bye.xml" >"$T/$1-answer.xml"
+	sed "s|@AGENT_PCAP@|$T/agent.pcap|g" "$VT/${3:-answer_bye.xml}" >"$T/$1-answer.xml"
 	vt_sipp "$1" 127.0.0.1 -sf "$VT/register.xml" -oocsf "$T/$1-answer.xml" \
 		-aa -inf "$T/$1.csv" -m 1 -d 90000 -timeout 90s
 	phone_pid=$sipp_pid
