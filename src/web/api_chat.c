@@ -108,8 +108,9 @@ static uint64_t key_param(const struct web_call *call)
 	return v;
 }
 
-/* A new message of chat c: a "chat-message" event for the supervisors
- * and the chat's agent, whose pages then fetch it. */
+/* A new message of chat c (seq), or its sender typing (seq 0): a
+ * "chat-message" or "chat-typing" event for the supervisors and the
+ * chat's agent, whose pages then fetch the message. */
 static void message_told(struct web *w, const struct desk_contact *c,
                          uint64_t seq, const char *sender)
 {
@@ -121,6 +122,7 @@ static void message_told(struct web *w, const struct desk_contact *c,
 	    .key = c->key,
 	    .message = seq,
 	    .sender = sender,
+	    .typing = !seq,
 	};
 	struct timespec ts;
 
@@ -435,6 +437,9 @@ void web_api_chat_read(struct web *w, struct web_call *call,
 		return;
 	if (v.live) {
 		place_json(w, v.live, j);
+		json_object_set_new(
+		    j, "agent_typing",
+		    json_boolean(web_typing_agent_now(w, v.key)));
 	} else {
 		json_object_set_new(j, "state", json_string("ended"));
 		json_object_set_new(j, "outcome", json_string(v.outcome));
@@ -508,6 +513,25 @@ void web_api_chat_write(struct web *w, struct web_call *call,
 			message_told(w, v.live, seq, "visitor");
 	}
 	json_decref(obj);
+}
+
+/* POST /api/v1/chats/{id}/typing: the visitor types; the agent's
+ * desktop is told (at most every 2 s). */
+void web_api_chat_typing(struct web *w, struct web_call *call,
+                         struct web_reply *r)
+{
+	struct visit v;
+
+	if (!visitor_of(w, call, r, &v))
+		return;
+	if (!v.live) {
+		web_reply_error(r, 409, "state-refused",
+		                "the conversation is over");
+		return;
+	}
+	if (v.live->agent != ACD_NONE && web_typing_visitor(w, v.key))
+		message_told(w, v.live, 0, "visitor");
+	web_reply_json(r, 200, json_pack("{s:b}", "typing", 1));
 }
 
 /* DELETE /api/v1/chats/{id}: the visitor leaves. */
@@ -613,4 +637,26 @@ void web_api_contact_write(struct web *w, struct web_call *call,
 			message_told(w, c, seq, "agent");
 	}
 	json_decref(obj);
+}
+
+/* POST /api/v1/contacts/{id}/typing: the agent handling the chat types;
+ * the visitor's widget says so for the next 6 s. */
+void web_api_contact_typing(struct web *w, struct web_call *call,
+                            struct web_reply *r)
+{
+	const struct desk_contact *c;
+	uint32_t agent;
+
+	if (!chat_ready(w, r) || !(c = staff_chat(w, call, r, &agent)))
+		return;
+	if (agent == ACD_NONE || c->channel != ACD_CH_CHAT) {
+		web_reply_error(r, 403, "forbidden",
+		                "only the agent handling a chat types in it");
+		return;
+	}
+	if (web_typing_agent(w, c->key)) {
+		web_reply_error(r, 503, "no-memory", "try again");
+		return;
+	}
+	web_reply_json(r, 200, json_pack("{s:b}", "typing", 1));
 }

@@ -233,7 +233,8 @@ int web_feed_append_chat(struct web_feed *f, const struct acd *acd,
 	e.tenant = n->tenant;
 	e.queue = ACD_NONE; /* no queue figures: nothing for colleagues */
 	e.agent = n->agent;
-	obj = head(acd, "chat-message", e.seq, wall_ms, n->tenant);
+	obj = head(acd, n->typing ? "chat-typing" : "chat-message", e.seq,
+	           wall_ms, n->tenant);
 	if (obj) {
 		set_name(obj, "queue", acd_queue_name(acd, n->queue));
 		if (n->agent != ACD_NONE)
@@ -243,8 +244,10 @@ int web_feed_append_chat(struct web_feed *f, const struct acd *acd,
 		json_object_set_new(obj, "key",
 		                    json_integer((json_int_t)n->key));
 		json_object_set_new(obj, "channel", json_string("chat"));
-		json_object_set_new(obj, "message",
-		                    json_integer((json_int_t)n->message));
+		if (!n->typing)
+			json_object_set_new(
+			    obj, "message",
+			    json_integer((json_int_t)n->message));
 		set_name(obj, "sender", n->sender);
 	}
 	err = dump(obj, &e.full, &e.full_len);

@@ -26,6 +26,7 @@ static void web_destructor(void *arg)
 	w->sock = mem_deref(w->sock);
 	web_sessions_flush(w);
 	w->sessions = mem_deref(w->sessions);
+	web_typing_flush(w);
 	w->websock = mem_deref(w->websock);
 	w->feed = mem_deref(w->feed);
 	web_hooks_free(w);
@@ -167,6 +168,8 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	w->reload = env->reload;
 	w->reload_arg = env->reload_arg;
 	err = web_sessions_init(w);
+	if (!err)
+		err = web_typing_init(w);
 	if (!err)
 		err = web_feed_alloc(&w->feed, WEB_FEED_MAX);
 	if (!err)

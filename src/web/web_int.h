@@ -109,6 +109,8 @@ struct web {
 	const struct config *cfg;
 	web_reload_h *reload;
 	void *reload_arg;
+	struct hash *typing; /* struct typing, by chat key (typing.c) */
+	size_t ntyping;
 	struct hash *sessions; /* struct web_session, by token */
 	size_t nsessions;
 	struct web_throttle throttle[WEB_THROTTLE_N];
@@ -282,6 +284,7 @@ struct web_chat_note {
 	uint64_t contact, key;         /* the engine's id, the contact's key */
 	uint64_t message;              /* its seq in the conversation */
 	const char *sender;            /* "visitor" or "agent" */
+	bool typing; /* a "chat-typing" event: sender types (no message) */
 };
 /**
  * A "chat-message" event: seen by the tenant's supervisors and
@@ -469,7 +472,18 @@ web_route_h web_api_rotas, web_api_rota, web_api_rota_override_set,
 
 /* ---- api_chat.c ---- */
 web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,
-    web_api_chat_leave, web_api_contact_messages, web_api_contact_write;
+    web_api_chat_leave, web_api_contact_messages, web_api_contact_write,
+    web_api_chat_typing, web_api_contact_typing;
+
+/* ---- typing.c: "is typing…" in a web chat ---- */
+int web_typing_init(struct web *w);
+void web_typing_flush(struct web *w);
+/** The agent of chat key types now: told to the visitor for 6 s. */
+int web_typing_agent(struct web *w, uint64_t key);
+bool web_typing_agent_now(const struct web *w, uint64_t key);
+/** The visitor of chat key types: true when the agent is to be told
+ * (at most once every 2 s per chat). */
+bool web_typing_visitor(struct web *w, uint64_t key);
 
 /* ---- api_report.c: the reports (docs/reports.md) ---- */
 web_route_h web_api_report_queues, web_api_report_agents;

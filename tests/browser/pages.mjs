@@ -110,11 +110,20 @@ async function main() {
 	await visitor.getByRole('status').filter({ hasText: 'You are chatting with an operator.' }).waitFor();
 	ok(`the offer reached the desktop ${offerMs} ms after the visitor opened the chat; accepted`);
 
+	// ---- "is typing…" both ways, before the first words cross
+	await visitor.getByLabel('Your message').fill('Hello');
+	await chat.getByText('Ada is typing…').waitFor();
+	await chat.getByLabel('Message to Ada').fill('Good');
+	await visitor.getByText('The operator is typing…').waitFor();
+	ok('"is typing…" shown both ways: Ada to the agent, the operator to Ada');
+
 	// ---- messages both ways
 	await visitor.getByLabel('Your message').fill('Hello, I need to book a vaccine.');
 	await visitor.getByRole('button', { name: 'Send' }).click();
 	await chat.getByRole('log', { name: 'Messages with Ada' })
 		.getByText('Hello, I need to book a vaccine.').waitFor();
+	// her message came: she no longer "is typing"
+	await agent.waitForFunction(() => document.querySelector('article.chat p.typing').textContent === '');
 	const box = chat.getByLabel('Message to Ada');
 	await box.fill('Good morning Ada, which day suits you?');
 	await box.press('Enter');

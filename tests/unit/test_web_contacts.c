@@ -505,7 +505,6 @@ static json_int_t say(struct cfx *f, const char *path, const char *token,
 		         r.body ? (char *)r.body->buf : "");
 	j = wfx_json(&r);
 	seq = jint(j, "seq");
-	fprintf(stderr, "DBG %.*s\n", (int)r.body->end, (char *)r.body->buf);
 	json_decref(j);
 	web_reply_reset(&r);
 	return seq;
@@ -578,6 +577,102 @@ static void test_chat_conversation(void **state)
 	web_reply_reset(&r);
 }
 
+/* The newest event of the feed, if it is a "chat-typing" of sender. */
+static bool typing_told(struct cfx *f, uint64_t *seen, const char *sender)
+{
+	uint64_t last = web_feed_last(f->w.web->feed);
+	const struct web_feed_entry *e = web_feed_at(f->w.web->feed, last);
+	char want[64];
+	bool told;
+
+	if (last == *seen || !e)
+		return false;
+	*seen = last;
+	snprintf(want, sizeof(want), "\"sender\":\"%s\"", sender);
+	told = strstr(e->full, "\"type\":\"chat-typing\"") &&
+	       strstr(e->full, want) && !strstr(e->full, "\"message\"");
+	return told;
+}
+
+/* Whether the visitor's read says the agent types. */
+static bool agent_typing(struct cfx *f, const char *path, const char *token)
+{
+	struct web_reply r = {0};
+	json_t *j;
+	bool typing;
+
+	visit(f, "GET", path, token, NULL, &r);
+	assert_int_equal(r.status, 200);
+	j = wfx_json(&r);
+	typing = json_is_true(json_object_get(j, "agent_typing"));
+	json_decref(j);
+	web_reply_reset(&r);
+	return typing;
+}
+
+/* "Is typing…" both ways: the visitor's reaches the agent's feed (at
+ * most every 2 s), the agent's the visitor's reads (for 6 s). */
+static void test_chat_typing(void **state)
+{
+	struct cfx *f = *state;
+	struct web_reply r = {0};
+	char token[65], vpath[64], apath[64], cpath[64];
+	uint64_t id = open_chat(f, token), seen = 0;
+
+	snprintf(vpath, sizeof(vpath), "/api/v1/chats/%llu/typing",
+	         (unsigned long long)id);
+	snprintf(apath, sizeof(apath), "/api/v1/contacts/%llu/typing",
+	         (unsigned long long)id);
+	snprintf(cpath, sizeof(cpath), "/api/v1/chats/%llu",
+	         (unsigned long long)id);
+	/* nobody handles it yet: nothing to tell; the agent may not type */
+	(void)typing_told(f, &seen, "visitor");
+	visit(f, "POST", vpath, token, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_false(typing_told(f, &seen, "visitor"));
+	post(f, apath, f->maria, NULL, 404, "not-found");
+	visit(f, "POST", vpath, "0000", NULL, &r);
+	assert_int_equal(r.status, 404);
+	wfx_call(&f->w, "PUT", "/api/v1/agents/demo/agent1/state", f->maria,
+	         "{\"state\":\"ready\"}", &r);
+	assert_int_equal(r.status, 200);
+	snprintf(cpath, sizeof(cpath), "/api/v1/contacts/%llu/accept",
+	         (unsigned long long)id);
+	post(f, cpath, f->maria, NULL, 200, NULL);
+	snprintf(cpath, sizeof(cpath), "/api/v1/chats/%llu",
+	         (unsigned long long)id);
+	(void)typing_told(f, &seen, "visitor");
+
+	/* the visitor types: one event, then none for 2 s */
+	visit(f, "POST", vpath, token, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(typing_told(f, &seen, "visitor"));
+	f->w.web->now_ms += 1500;
+	visit(f, "POST", vpath, token, NULL, &r);
+	assert_false(typing_told(f, &seen, "visitor"));
+	f->w.web->now_ms += 600;
+	visit(f, "POST", vpath, token, NULL, &r);
+	assert_true(typing_told(f, &seen, "visitor"));
+
+	/* the agent types: the visitor reads it for 6 s */
+	assert_false(agent_typing(f, cpath, token));
+	post(f, apath, f->sup, NULL, 403, "forbidden");
+	assert_false(agent_typing(f, cpath, token));
+	post(f, apath, f->maria, NULL, 200, NULL);
+	assert_true(agent_typing(f, cpath, token));
+	f->w.web->now_ms += 5000;
+	assert_true(agent_typing(f, cpath, token));
+	f->w.web->now_ms += 1500;
+	assert_false(agent_typing(f, cpath, token));
+
+	/* the visitor left: typing is refused */
+	visit(f, "DELETE", cpath, token, NULL, &r);
+	assert_int_equal(r.status, 200);
+	visit(f, "POST", vpath, token, NULL, &r);
+	assert_int_equal(r.status, 409);
+	web_reply_reset(&r);
+}
+
 /* Only public queues, only with the right token, and not too many. */
 static void test_chat_refusals(void **state)
 {
@@ -633,6 +728,7 @@ int main(void)
 	    T(test_contact_agent_flow),
 	    T(test_contact_callback_and_withdraw),
 	    T(test_chat_conversation),
+	    T(test_chat_typing),
 	    T(test_chat_refusals),
 	};
 #undef T

@@ -41,7 +41,7 @@
 			lessMinute: 'less than a minute', oneMinute: 'about 1 minute', minutes: 'about {n} minutes',
 			sending: 'sending…', failed: 'not sent', busy: 'All our operators are busy: please try again later.',
 			error: 'The chat is not available now: please try again.', opening: 'Opening the chat…',
-			log: 'Conversation',
+			log: 'Conversation', typing: 'The operator is typing…',
 		},
 		it: {
 			launch: 'Chatta con noi', title: 'Chatta con noi', close: 'Chiudi la finestra della chat',
@@ -53,7 +53,7 @@
 			lessMinute: 'meno di un minuto', oneMinute: 'circa 1 minuto', minutes: 'circa {n} minuti',
 			sending: 'invio…', failed: 'non inviato', busy: 'Tutti gli operatori sono occupati: riprova più tardi.',
 			error: 'La chat non è disponibile ora: riprova.', opening: 'Apertura della chat…',
-			log: 'Conversazione',
+			log: 'Conversazione', typing: "L'operatore sta scrivendo…",
 		},
 		es: {
 			launch: 'Chatee con nosotros', title: 'Chatee con nosotros', close: 'Cerrar la ventana del chat',
@@ -65,7 +65,7 @@
 			lessMinute: 'menos de un minuto', oneMinute: 'alrededor de 1 minuto', minutes: 'alrededor de {n} minutos',
 			sending: 'enviando…', failed: 'no enviado', busy: 'Todos nuestros agentes están ocupados: inténtelo más tarde.',
 			error: 'El chat no está disponible ahora: inténtelo de nuevo.', opening: 'Abriendo el chat…',
-			log: 'Conversación',
+			log: 'Conversación', typing: 'El agente está escribiendo…',
 		},
 	};
 	const lang = (script.dataset.lang || document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
@@ -74,6 +74,7 @@
 	const KEY = `centralino-chat:${base}:${tenant}:${queue}`;
 	const POLL_MS = 1000;
 	const POLL_MAX_MS = 8000;
+	const TYPING_EVERY_MS = 2500; // the visitor's "typing" sent this often at most
 
 	// ---- state kept across reloads ------------------------------------
 	let chat = null; // {id, token, outbox: [{client_id, body}], open}
@@ -121,12 +122,13 @@
 		el('button', { type: 'submit' }, L.start), startError);
 	const status = el('p', { class: 'cw-status', role: 'status' });
 	const log = el('ol', { class: 'cw-log', role: 'log', 'aria-label': L.log });
+	const typingNote = el('p', { class: 'cw-typing', 'aria-live': 'polite' });
 	const msgInput = el('textarea', { id: id('msg'), rows: '2', maxlength: '4000' });
 	const sendBtn = el('button', { type: 'submit' }, L.send);
 	const msgForm = el('form', { class: 'cw-compose' }, el('label', { for: id('msg') }, L.message), msgInput, sendBtn);
 	const endBtn = el('button', { type: 'button', class: 'cw-end' }, L.end);
 	const againBtn = el('button', { type: 'button', class: 'cw-again', hidden: true }, L.again);
-	const chatView = el('div', { class: 'cw-chat', hidden: true }, status, log, msgForm, el('div', { class: 'cw-row' }, endBtn, againBtn));
+	const chatView = el('div', { class: 'cw-chat', hidden: true }, status, log, typingNote, msgForm, el('div', { class: 'cw-row' }, endBtn, againBtn));
 	const panel = el('section', { id: id('panel'), class: 'cw-panel', role: 'dialog', 'aria-labelledby': id('title'), hidden: true },
 		el('div', { class: 'cw-head' }, el('h2', { id: id('title') }, L.title), closeBtn),
 		startForm, chatView);
@@ -215,6 +217,7 @@
 
 	function finish() {
 		ended = true;
+		typingNote.textContent = '';
 		status.textContent = L.ended;
 		msgForm.hidden = true;
 		endBtn.hidden = true;
@@ -258,6 +261,7 @@
 			if (r.status === 200) {
 				showMessages(r.body.messages);
 				showPlace(r.body);
+				typingNote.textContent = r.body.agent_typing ? L.typing : '';
 				ok = flushed;
 			} else if (r.status === 404) {
 				finish(); // the token no longer opens it
@@ -311,6 +315,15 @@
 		poll(); // sends now, then reads
 	}
 
+	// The agent sees "typing…" while the visitor writes: one short
+	// request now and then, its answer not awaited by anything.
+	let typingSent = 0;
+	function typing() {
+		if (!chat || ended || !msgInput.value || Date.now() - typingSent < TYPING_EVERY_MS) return;
+		typingSent = Date.now();
+		call('POST', `/api/v1/chats/${chat.id}/typing`).catch(() => {});
+	}
+
 	async function end() {
 		if (!chat) return;
 		try {
@@ -349,6 +362,7 @@
 	});
 	startForm.addEventListener('submit', start);
 	msgForm.addEventListener('submit', send);
+	msgInput.addEventListener('input', typing);
 	msgInput.addEventListener('keydown', (e) => {
 		if (e.key === 'Enter' && !e.shiftKey) send(e);
 	});

@@ -230,6 +230,9 @@ def main():
          {"client_id": "a1", "body": "Salve"}, want=200)
     call("GET", "/api/v1/contacts/%d/messages?after=0" % cid, maria,
          want=200)
+    call("POST", "/api/v1/contacts/%d/typing" % cid, maria, want=200)
+    call("POST", "/api/v1/contacts/%d/typing" % cid, admin, want=403)
+    call("POST", "/api/v1/contacts/99999/typing", maria, want=404)
     # call controls: a chat is no phone call (voice_calls.sh has calls)
     for act in ("hold", "resume", "hangup"):
         call("POST", "/api/v1/contacts/%d/%s" % (cid, act), maria, want=409)
@@ -263,9 +266,14 @@ def main():
          {"client_id": "v1", "body": "Buongiorno"}, headers=vt, want=201)
     call("GET", "/api/v1/chats/%d?after=0" % ch["id"], None, headers=vt,
          want=200)
+    call("POST", "/api/v1/chats/%d/typing" % ch["id"], None, headers=vt,
+         want=200)
+    call("POST", "/api/v1/chats/%d/typing" % ch["id"], None, want=404)
     call("GET", "/api/v1/chats/%d" % ch["id"], None, want=404)
     call("DELETE", "/api/v1/chats/%d" % ch["id"], None, headers=vt,
          want=200)
+    call("POST", "/api/v1/chats/%d/typing" % ch["id"], None, headers=vt,
+         want=409)
     call("GET", "/api/v1/reports/queues?from=2026-01-01T00:00:00Z"
          "&to=2026-01-01T01:00:00Z&interval=30", admin, want=200)
     call("GET", "/api/v1/reports/queues", maria, want=403)
