@@ -87,7 +87,7 @@ rotas:
 # on the wallboard (no call is made here: voice_emergency.sh has them).
 sip:
   listen: [{transport: udp, address: "127.0.0.1:$SIP_PORT"}]
-  rtp_ports: $SIP_PORT-$((SIP_PORT + 10))
+  rtp_ports: $((SIP_PORT / 2 * 2 + 2))-$((SIP_PORT / 2 * 2 + 12))
 numbers: [{number: "800", tenant: demo, flow: hotline}]
 prompts: {cache: "$T/prompts"}
 flows:
