@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/config.h"
@@ -120,6 +121,7 @@ int voice_call_info(const struct voice *v, uint64_t contact,
 	ci->held = call->held;
 	ci->held_for_ms = call->held ? now - call->held_at : 0;
 	ci->held_total_ms = call->held_ms + ci->held_for_ms;
+	snprintf(ci->from, sizeof(ci->from), "%s", call->from);
 	return 0;
 }
 

@@ -128,6 +128,7 @@ struct voice_call_info {
 	bool held;              /* on hold now */
 	uint64_t held_for_ms;   /* this hold so far */
 	uint64_t held_total_ms; /* every hold of this call, this one too */
+	char from[64];          /* the caller's number ("" hidden) */
 };
 /** The call of an engine contact: 0, or ENOENT when it has none. */
 int voice_call_info(const struct voice *v, uint64_t contact,

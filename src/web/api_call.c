@@ -27,9 +27,10 @@ void web_call_json(const struct web *w, const struct desk_contact *c, json_t *j)
 		return;
 	json_object_set_new(
 	    j, "call",
-	    json_pack("{s:b,s:b,s:I,s:I}", "bridged", ci.bridged, "held",
+	    json_pack("{s:b,s:b,s:I,s:I,s:s}", "bridged", ci.bridged, "held",
 	              ci.held, "held_for_ms", (json_int_t)ci.held_for_ms,
-	              "held_total_ms", (json_int_t)ci.held_total_ms));
+	              "held_total_ms", (json_int_t)ci.held_total_ms, "from",
+	              ci.from));
 }
 
 /* The engine id of an agent user's agent, ACD_NONE when unknown. */

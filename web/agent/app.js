@@ -1,7 +1,8 @@
 // app.js - the agent desktop (docs/pages.md): sign in, ready / not
 // ready, the offers pushed over the events WebSocket, accept or reject,
 // the chats (several at once, up to the agent's capacity), finish and
-// wrap-up with a disposition code and notes.
+// wrap-up with a disposition code and notes; on a phone call, hold,
+// resume, blind transfer (to a queue, an agent or a number) and hang up.
 //
 // Nothing is polled: the events socket says when something changed.
 // Contact events carry the engine's id of a contact, the API its key,
@@ -24,6 +25,7 @@ const desk = {
 	stateSince: Date.now(),
 	contacts: new Map(), // key -> contact (GET /api/v1/contacts)
 	dispositions: new Map(), // "tenant/queue" -> the queue's codes ([]: any)
+	queues: [], // {tenant, name}: where a call can be transferred
 	chats: new Map(), // key -> chat view
 	announced: new Set(), // offers already announced
 };
@@ -155,12 +157,17 @@ function drawContacts() {
 	for (const c of live) {
 		let view = desk.chats.get(c.id);
 		if (!view) {
-			view = chatView(c);
+			view = c.channel === 'voice' ? callView(c) : chatView(c);
 			desk.chats.set(c.id, view);
 			$('chats').append(view.root);
 			if (c.channel === 'chat') fetchMessages(view);
 		}
 		view.contact = c;
+		if (view.call) {
+			// the held time as the daemon counts it, moved on by the clock
+			view.heldSince = c.call?.held ? Date.now() - c.call.held_for_ms : null;
+			view.heldBefore = c.call ? c.call.held_total_ms - c.call.held_for_ms : 0;
+		}
 		drawChatState(view);
 	}
 	$('chats-empty').hidden = live.length > 0;
@@ -222,6 +229,10 @@ function wrapupFields(view, c, id) {
 }
 
 function relabel(view) {
+	if (view.call) {
+		relabelCall(view);
+		return;
+	}
 	const name = view.name;
 	view.log.setAttribute('aria-label', t('chat.log', { name }));
 	view.inputLabel.textContent = t('chat.input', { name });
@@ -244,6 +255,10 @@ function relabel(view) {
 }
 
 function drawChatState(view) {
+	if (view.call) {
+		drawCallState(view);
+		return;
+	}
 	const wrapup = view.contact.state === 'wrapup';
 	view.root.dataset.state = view.contact.state;
 	view.status.textContent = wrapup ? t('chat.wrapup') : t('chat.connected', { time: clock(Date.now() - view.since) });
@@ -362,6 +377,145 @@ async function sendMessage(view) {
 	li.querySelector('.pending-state').textContent = t('chat.failed');
 }
 
+// ---- one phone call ------------------------------------------------------
+
+function callerOf(c) {
+	return c.call?.from || t('call.unknown');
+}
+
+function callView(c) {
+	const id = `call-${c.id}`;
+	const view = { key: c.id, contact: c, call: true, name: callerOf(c), since: Date.now(), heldSince: null, heldBefore: 0 };
+	const act = (what, body) => () => callAct(view, what, body);
+	view.heading = el('h3', { id: `${id}-h` });
+	view.status = el('p', { class: 'chat-status call-status', role: 'status' });
+	view.hold = el('button', { type: 'button', class: 'hold', onclick: act('hold') });
+	view.resume = el('button', { type: 'button', class: 'resume', onclick: act('resume') });
+	view.hangup = el('button', { type: 'button', class: 'hangup', onclick: act('hangup') });
+	view.transfer = el('button', { type: 'button', class: 'transfer', 'aria-expanded': 'false', 'aria-controls': `${id}-xfer`,
+		onclick: () => showTransfer(view, view.form.hidden) });
+	transferForm(view, id);
+	view.root = el('article', { class: 'chat call', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
+		view.heading, view.status,
+		el('div', { class: 'row call-actions' }, view.hold, view.resume, view.transfer, view.hangup),
+		view.form);
+	relabelCall(view);
+	return view;
+}
+
+// Transfer: to a queue of my tenant (a picker), an agent or a number.
+function transferForm(view, id) {
+	view.kind = el('select', { id: `${id}-kind` },
+		el('option', { value: 'queue' }), el('option', { value: 'agent' }), el('option', { value: 'number' }));
+	view.kindLabel = el('label', { for: `${id}-kind` });
+	view.queue = el('select', { id: `${id}-queue` });
+	view.queueLabel = el('label', { for: `${id}-queue` });
+	view.agentName = el('input', { id: `${id}-agent`, maxlength: '63', autocomplete: 'off' });
+	view.agentLabel = el('label', { for: `${id}-agent` });
+	view.number = el('input', { id: `${id}-number`, type: 'tel', maxlength: '32', autocomplete: 'off', pattern: '[+]?[0-9*#]+' });
+	view.numberLabel = el('label', { for: `${id}-number` });
+	view.go = el('button', { type: 'submit' });
+	view.cancel = el('button', { type: 'button', onclick: () => showTransfer(view, false) });
+	view.fields = {
+		queue: el('span', { class: 'field' }, view.queueLabel, view.queue),
+		agent: el('span', { class: 'field' }, view.agentLabel, view.agentName),
+		number: el('span', { class: 'field' }, view.numberLabel, view.number),
+	};
+	view.kind.addEventListener('change', () => drawTransferKind(view));
+	view.form = el('form', { id: `${id}-xfer`, class: 'transfer-form row', hidden: true,
+		onsubmit: (e) => { e.preventDefault(); transferGo(view); } },
+	view.kindLabel, view.kind, view.fields.queue, view.fields.agent, view.fields.number, view.go, view.cancel);
+	view.form.addEventListener('keydown', (e) => {
+		if (e.key === 'Escape') showTransfer(view, false);
+	});
+	fillQueues(view);
+	drawTransferKind(view);
+}
+
+function fillQueues(view) {
+	const mine = desk.queues.filter((q) => q.tenant === view.contact.tenant && q.name !== view.contact.queue);
+	view.queue.replaceChildren(...mine.map((q) => el('option', { value: q.name }, q.name)));
+}
+
+function drawTransferKind(view) {
+	for (const [k, f] of Object.entries(view.fields)) f.hidden = k !== view.kind.value;
+}
+
+function showTransfer(view, open) {
+	view.form.hidden = !open;
+	view.transfer.setAttribute('aria-expanded', String(open));
+	if (open) {
+		fillQueues(view);
+		view.kind.focus();
+	} else {
+		view.transfer.focus();
+	}
+}
+
+async function transferGo(view) {
+	const kind = view.kind.value;
+	const value = kind === 'queue' ? view.queue.value : kind === 'agent' ? view.agentName.value.trim() : view.number.value.trim();
+	if (!value) {
+		showError(new Error(t('call.transferEmpty')));
+		return;
+	}
+	if (await callAct(view, 'transfer', { [kind]: value })) announce(t('call.transferred', { target: value }));
+}
+
+async function callAct(view, what, body) {
+	showError(null);
+	try {
+		await api('POST', `/api/v1/contacts/${view.key}/${what}`, body);
+		if (what === 'hold') announce(t('call.heldNow', { number: view.name }));
+		if (what === 'resume') announce(t('call.resumedNow', { number: view.name }));
+		await refreshContacts();
+		return true;
+	} catch (e) {
+		showError(e.code === 'number-not-allowed' ? new Error(t('call.notAllowed')) : e);
+		await refreshContacts();
+		return false;
+	}
+}
+
+function relabelCall(view) {
+	const number = view.name;
+	view.heading.textContent = t('call.with', { number });
+	view.hold.textContent = t('call.hold');
+	view.hold.setAttribute('aria-label', t('call.holdLabel', { number }));
+	view.resume.textContent = t('call.resume');
+	view.resume.setAttribute('aria-label', t('call.resumeLabel', { number }));
+	view.hangup.textContent = t('call.hangup');
+	view.hangup.setAttribute('aria-label', t('call.hangupLabel', { number }));
+	view.transfer.textContent = t('call.transfer');
+	view.transfer.setAttribute('aria-label', t('call.transferLabel', { number }));
+	view.kindLabel.textContent = t('call.transferTo');
+	const kinds = { queue: 'call.toQueue', agent: 'call.toAgent', number: 'call.toNumber' };
+	for (const o of view.kind.options) o.textContent = t(kinds[o.value]);
+	view.queueLabel.textContent = t('call.queue');
+	view.agentLabel.textContent = t('call.agent');
+	view.numberLabel.textContent = t('call.number');
+	view.go.textContent = t('call.transferGo');
+	view.cancel.textContent = t('call.cancel');
+	drawCallState(view);
+}
+
+function drawCallState(view) {
+	const c = view.contact;
+	const wrapup = c.state === 'wrapup';
+	const held = view.heldSince !== null && !wrapup;
+	view.root.dataset.state = wrapup ? 'wrapup' : held ? 'held' : c.state;
+	if (wrapup) view.status.textContent = t('call.wrapup');
+	else if (held) {
+		const now = Date.now() - view.heldSince;
+		view.status.textContent = t('call.heldFor', { time: clock(now), total: clock(view.heldBefore + now) });
+	} else view.status.textContent = t('call.talking', { time: clock(Date.now() - view.since) });
+	view.hold.hidden = wrapup || held;
+	view.resume.hidden = wrapup || !held;
+	view.hangup.hidden = wrapup;
+	view.transfer.hidden = wrapup;
+	if (wrapup && !view.form.hidden) view.form.hidden = true;
+}
+
 // ---- events ---------------------------------------------------------------
 
 function onEvent(m) {
@@ -387,6 +541,7 @@ async function readDispositions() {
 	try {
 		const j = await api('GET', '/api/v1/queues');
 		desk.dispositions = new Map(j.queues.map((q) => [`${q.tenant}/${q.name}`, q.dispositions || []]));
+		desk.queues = j.queues.map((q) => ({ tenant: q.tenant, name: q.name }));
 	} catch (e) {
 		if (e.status !== 401) showError(e);
 	}

@@ -24,6 +24,7 @@ PY
 }
 
 # calls_config: $T/c.yaml; sets HTTP_PORT, PROVIDER_PORT (a sipp block).
+# With CALLS_PAGES (a folder) the daemon serves the pages from it.
 calls_config() {
 	vt_block
 	HTTP_PORT=$vt_base
@@ -49,6 +50,8 @@ PY
 	hashes=$(calls_hash sup-pw maria-pw bob-pw olga-pw) ||
 		fail "cannot hash passwords with libsodium"
 	set -- $hashes
+	pages_line=""
+	[ -z "${CALLS_PAGES:-}" ] || pages_line="  pages: \"$CALLS_PAGES\""
 	cat >"$T/c.yaml" <<EOF
 tenants: [{name: demo}, {name: other}]
 queues:
@@ -95,6 +98,7 @@ flows:
     nodes: {wait: [{queue: sales}]}
 http:
   listen: "127.0.0.1:$HTTP_PORT"
+$pages_line
 users:
   - {name: sup, password_hash: "$1", role: supervisor, tenants: [demo]}
   - {name: maria, password_hash: "$2", role: agent, tenants: [demo], agent: agent1}

@@ -1,0 +1,149 @@
+// calls.mjs - the browser side of tests/integration/web_calls.sh: maria
+// (agent1) on the agent desktop in Debian's Chromium (playwright-core)
+// while a sipp caller talks to her sipp phone through the daemon. She
+// puts the call on hold, resumes it with the keyboard, opens and closes
+// the transfer form, reads the controls in Italian, and hangs up; each
+// state is checked on the page and through the API (the page's own
+// session). Controls are found by role and accessible name; every wait
+// is on a page state, never a sleep.
+// Usage: node calls.mjs http://127.0.0.1:PORT OUTDIR READY_FILE
+import { writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const [BASE, OUT, READY] = process.argv.slice(2);
+const WAIT = 15000;
+const started = Date.now();
+const NUMBER = '0612345678'; // the caller of tests/integration/voice/caller.xml
+
+if (!BASE || !OUT || !READY) {
+	console.error('usage: node calls.mjs BASE OUTDIR READY_FILE');
+	process.exit(2);
+}
+
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const problems = [];
+let shot = 0;
+
+function ok(what) {
+	console.log(`ok   web_calls: ${what} (${Date.now() - started} ms)`);
+}
+
+async function screenshot(page, name) {
+	shot++;
+	await page.screenshot({ path: `${OUT}/${String(shot).padStart(2, '0')}-${name}.png`, fullPage: true });
+}
+
+// The call as the API shows it to the page's session.
+async function callState(page) {
+	return page.evaluate(async () => {
+		const r = await fetch('/api/v1/contacts', { credentials: 'same-origin' });
+		const j = await r.json();
+		return j.contacts.find((c) => c.channel === 'voice') || null;
+	});
+}
+
+async function until(page, what, test) {
+	const end = Date.now() + WAIT;
+	for (;;) {
+		const c = await callState(page);
+		if (test(c)) return c;
+		if (Date.now() > end) throw new Error(`${what}: the API says ${JSON.stringify(c)}`);
+		await page.waitForTimeout(100); // polling the API for a condition
+	}
+}
+
+async function main() {
+	const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+	context.setDefaultTimeout(WAIT);
+	const page = await context.newPage();
+	page.on('console', (m) => {
+		if (m.type() === 'error' && !/status of (401|404|409)/.test(m.text()))
+			problems.push(`console: ${m.text()}`);
+	});
+	page.on('pageerror', (e) => problems.push(e.message));
+	await page.goto(`${BASE}/agent/`);
+	await page.getByLabel('User').fill('maria');
+	await page.getByLabel('Password').fill('maria-pw');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.getByText('Signed in as maria').waitFor();
+	writeFileSync(READY, 'signed in\n'); // the shell starts the caller now
+	ok('maria signed in; the caller may dial');
+
+	const card = page.getByRole('article', { name: `Call from ${NUMBER}` });
+	await card.waitFor({ timeout: 30000 });
+	await card.getByRole('status').filter({ hasText: 'Talking for' }).waitFor();
+	await screenshot(page, 'talking');
+	ok('the call appears on the desktop, talking');
+
+	// Hold with the mouse: the page and the API say held
+	await card.getByRole('button', { name: `Put the call from ${NUMBER} on hold` }).click();
+	await card.getByRole('status').filter({ hasText: 'On hold for' }).waitFor();
+	await until(page, 'hold', (c) => c?.call?.held === true);
+	await page.locator('#announce', { hasText: 'is on hold' }).waitFor();
+	await card.getByText(/On hold for 0:0[1-9]/).waitFor(); // the held time moves on
+	await screenshot(page, 'held');
+	ok('Hold: the card says on hold (its time moving), the API says held');
+
+	// Resume with the keyboard
+	const resume = card.getByRole('button', { name: `Resume the call from ${NUMBER}` });
+	await resume.focus();
+	await page.keyboard.press('Enter');
+	await card.getByRole('status').filter({ hasText: 'Talking for' }).waitFor();
+	const c = await until(page, 'resume', (x) => x?.call?.held === false);
+	if (c.call.held_total_ms < 1000) throw new Error(`held time not counted: ${JSON.stringify(c.call)}`);
+	ok('Resume with the keyboard: talking again, the held time counted');
+
+	// The transfer form: keyboard in, the tenant's other queues, Escape out
+	const transfer = card.getByRole('button', { name: `Transfer the call from ${NUMBER}` });
+	await transfer.focus();
+	await page.keyboard.press('Enter');
+	const kind = card.getByLabel('Transfer to');
+	await kind.waitFor();
+	if (!(await kind.evaluate((e) => e === document.activeElement))) throw new Error('the transfer form did not take the focus');
+	const queues = await card.getByLabel('Queue', { exact: true }).locator('option').allTextContents();
+	if (!queues.includes('health') || queues.includes('information') || queues.includes('elsewhere'))
+		throw new Error(`the transfer's queues: ${queues}`);
+	await kind.selectOption('number');
+	await card.getByLabel('Number').waitFor();
+	await screenshot(page, 'transfer-form');
+	await page.keyboard.press('Escape');
+	await kind.waitFor({ state: 'hidden' });
+	if (!(await transfer.evaluate((e) => e === document.activeElement))) throw new Error('Escape did not give the focus back');
+	ok('Transfer… opens a form by keyboard, with the tenant\'s other queues; Escape closes it');
+
+	// Italian, then back
+	await page.getByLabel('Language').selectOption('it');
+	await page.getByRole('article', { name: `Chiamata da ${NUMBER}` })
+		.getByRole('button', { name: `Metti in attesa la chiamata da ${NUMBER}` }).waitFor();
+	await screenshot(page, 'italian');
+	await page.getByLabel('Lingua').selectOption('en');
+	await card.waitFor();
+	ok('the controls read in Italian');
+
+	// Hang up: the card goes to wrap-up; the API says wrap-up
+	await card.getByRole('button', { name: `Hang up the call from ${NUMBER}` }).click();
+	await card.getByRole('status').filter({ hasText: 'Wrap-up' }).waitFor();
+	await until(page, 'hang-up', (x) => x?.state === 'wrapup');
+	if (await card.getByRole('button', { name: /Hold|Hang up/ }).count()) {
+		const visible = await card.getByRole('button', { name: /Hold|Hang up/ }).first().isVisible();
+		if (visible) throw new Error('call buttons still shown in wrap-up');
+	}
+	await screenshot(page, 'wrapup');
+	ok('Hang up: the card and the API say wrap-up');
+}
+
+try {
+	await main();
+	if (problems.length) throw new Error(problems.join('\n'));
+	console.log(`web_calls: screenshots in ${OUT}`);
+} catch (e) {
+	console.error(`FAIL web_calls: ${e.message}`);
+	process.exitCode = 1;
+} finally {
+	await browser.close();
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# web_calls: the call controls of the agent desktop in a real browser.
+# The daemon serves the pages and takes calls; agent1's phone is a sipp
+# UAS (digest-registered) and maria, agent1's user, has the desktop open
+# in Debian's Chromium (tests/browser/calls.mjs, playwright-core). A sipp
+# caller dials 813 and reaches agent1; in the browser maria clicks Hold,
+# resumes with the keyboard, opens the transfer form, reads it in
+# Italian and hangs up. Then the shell checks what the peers got: both
+# legs a BYE, agent1 in wrap-up, the journal (held, resumed, wrap-up).
+# Screenshots go to BUILD/test-output/web_calls/.
+# Usage (from the repository root): sh tests/integration/web_calls.sh BIN
+name=web_calls
+. tests/integration/voice/lib.sh
+. tests/integration/voice/calls.sh
+
+command -v node >/dev/null || fail "node is not installed (scripts/install-deps)"
+[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is not installed (scripts/install-deps)"
+[ -f node_modules/playwright-core/package.json ] ||
+	fail "node_modules/playwright-core is missing: run scripts/install-deps (npm ci)"
+OUT=$(dirname "$bin")/test-output/web_calls
+rm -rf "$OUT"
+mkdir -p "$OUT" || fail "cannot make $OUT"
+
+CALLS_PAGES=$(pwd)/web calls_config
+vt_start
+wait_for_log "event=http.listening" 10 || fail "the API is not listening"
+calls_phone phone1 agent1
+sup=$(login sup sup-pw)
+
+# the browser signs in, then says so; the caller dials once it has
+timeout 120 node tests/browser/calls.mjs "http://127.0.0.1:$HTTP_PORT" "$OUT" \
+	"$T/browser.ready" >"$T/browser.out" 2>&1 &
+browser_pid=$!
+vt_pids="$vt_pids $browser_pid"
+wait_for_file "$T/browser.ready" 30 ||
+	{ cat "$T/browser.out" >&2; fail "the browser did not sign in"; }
+vt_caller caller caller.xml 813 -timeout 90s
+wait_pid "$browser_pid" 100
+cat "$T/browser.out"
+[ "$vt_status" -eq 0 ] || fail "the browser test failed (screenshots in $OUT)"
+
+vt_sipp_wait "$caller_pid" caller 10 "the caller did not get a BYE when maria hung up"
+wait_for_log "BYE received from the daemon" 5 "$T/phone1.log" ||
+	fail "agent1's phone did not get a BYE when maria hung up"
+wait_for_log "event=call.ended .*reason=api-hangup" 5 || fail "no call.ended reason=api-hangup"
+[ "$(agent_state "$sup" agent1)" = wrap-up ] || fail "agent1 is not in wrap-up"
+key=$(grep -m1 -o 'event=http.call-control contact=[0-9]*' "$T/daemon.log" | sed 's/.*=//')
+want 200 "$sup" GET "/api/v1/contacts/$key/journal"
+types=$(field "' '.join(e['type'] for e in j['events'] if e['type'] != 'agent-state')")
+echo "$types" | grep -q "contact-connected contact-held contact-resumed contact-wrapup" ||
+	fail "the journal of contact $key: $types"
+[ "$(count_log 'event=http.call-control .*user=maria')" -eq 3 ] ||
+	fail "maria's hold, resume and hang-up are not all in the log"
+cp "$T/daemon.log" "$OUT/daemon.log"
+ok "hold, resume, hang-up from the desktop: BYE to both legs, wrap-up, journal; screenshots in $OUT"
+vt_alive || fail "the daemon died"
+echo "$name: ok"
