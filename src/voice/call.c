@@ -165,6 +165,12 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 		acd_offer_reject(v->acd, call->contact, agent);
 }
 
+/* The agent's phone transfers the call itself (blind, RFC 3515). */
+static void agent_refer_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	call_refer(arg, sip, msg);
+}
+
 static int agent_offer_h(struct mbuf **descp, const struct sip_msg *msg,
                          void *arg)
 {
@@ -225,7 +231,8 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 		    "centralino", routev, d->route[0] ? 1 : 0,
 		    "application/sdp", offer, trunk_auth, (void *)d->trunk,
 		    false, agent_offer_h, agent_answer_h, NULL, agent_estab_h,
-		    NULL, NULL, agent_close_h, al, NULL);
+		    NULL, agent_refer_h, agent_close_h, al,
+		    "Allow: INVITE, ACK, BYE, CANCEL, INFO, REFER, NOTIFY\r\n");
 	mem_deref(offer);
 	if (err)
 		mem_deref(al);
@@ -246,7 +253,7 @@ static int dial_binding(struct call *call, uint32_t agent,
 	return leg_dial(call, agent, &d, alp);
 }
 
-static const struct config_trunk *trunk_out(const struct call *call)
+const struct config_trunk *call_trunk_out(const struct call *call)
 {
 	const struct config *cfg = call->cfg;
 	const char *name = acd_tenant_name(call->v->acd, call->tenant);
@@ -284,7 +291,7 @@ int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
 		          number, call->contact);
 		return EPERM;
 	}
-	t = trunk_out(call);
+	t = call_trunk_out(call);
 	if (!t) {
 		log_event(LOG_WARN, "dial.refused",
 		          "number=%s reason=no-outbound-trunk", number);

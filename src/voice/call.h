@@ -13,6 +13,7 @@
 #include "voice/vtimer.h"
 
 struct voice;
+struct config_trunk;
 struct flow_run;
 struct media_clip;
 struct media_player;
@@ -106,6 +107,16 @@ void call_bridge_leg(struct call *call, struct agent_leg *al);
  * rung.
  */
 int call_ring_direct(struct call *call, uint32_t agent);
+/** The outbound trunk of the call's tenant, or NULL. */
+const struct config_trunk *call_trunk_out(const struct call *call);
+/**
+ * A REFER from al's phone (control.c): a blind transfer to the queue,
+ * agent or outside number that the Refer-To's user part names. Replies
+ * 202 and NOTIFY when it is done, or an error (403, 404, 486, 503)
+ * leaving the call as it was.
+ */
+void call_refer(struct agent_leg *al, struct sip *sip,
+                const struct sip_msg *msg);
 /** Stop ringing the agent (offer timed out or withdrawn). */
 void call_stop_agent(struct call *call, uint32_t agent);
 struct call *call_by_contact(const struct voice *v, uint64_t contact);

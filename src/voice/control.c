@@ -172,10 +172,6 @@ static int to_queue(struct call *call, uint32_t queue, int priority)
 	uint32_t from = call->agent->agent;
 	int err;
 
-	if (acd_queue_tenant(v->acd, queue) != call->tenant)
-		return ENOENT;
-	if (!staffed(v, queue))
-		return ENXIO; /* the caller would only hear the fallback */
 	agent_release(call);
 	call->state = CALL_QUEUED;
 	/* the engine offers it at once, maybe before this returns: the
@@ -203,15 +199,7 @@ static int to_agent(struct call *call, uint32_t agent)
 {
 	struct voice *v = call->v;
 	uint32_t from = call->agent->agent;
-	struct phone *ph = phone_of_agent(v, agent);
-	int err;
-
-	if (acd_agent_tenant(v->acd, agent) != call->tenant)
-		return ENOENT;
-	if (agent == from || !ph || !ph->bindings.head ||
-	    acd_agent_state(v->acd, agent) != ACD_AGENT_READY)
-		return EBUSY;
-	err = call_ring_direct(call, agent);
+	int err = call_ring_direct(call, agent);
 	if (err)
 		return err;
 	agent_release(call);
@@ -224,8 +212,7 @@ static int to_agent(struct call *call, uint32_t agent)
 	return 0;
 }
 
-/* An outside number through the outbound trunk: refused (EPERM) unless
- * dialing.allow allows it, and nothing else changes then. */
+/* An outside number through the outbound trunk (checked already). */
 static int to_number(struct call *call, const char *number)
 {
 	struct voice *v = call->v;
@@ -233,7 +220,7 @@ static int to_number(struct call *call, const char *number)
 	int err = call_dial_outside(call, ACD_NONE, number);
 
 	if (err)
-		return err == ENOENT ? ENODEV : err; /* no outbound trunk */
+		return err;
 	agent_release(call);
 	call->state = CALL_FORWARDING;
 	(void)acd_contact_end(v->acd, call->contact); /* the agent: wrap-up */
@@ -243,19 +230,31 @@ static int to_number(struct call *call, const char *number)
 	return 0;
 }
 
-int voice_call_transfer(struct voice *v, uint64_t contact,
-                        const struct voice_transfer *t)
+/*
+ * What a transfer to t would answer, before anything is done: ENOENT (a
+ * target of another tenant), ENXIO (nobody in the queue: the caller
+ * would only hear its fallback), EBUSY (the agent is not ready or has no
+ * phone), EPERM (dialing.allow refuses the number, logged), ENODEV (no
+ * outbound trunk), EINVAL; 0 when it can go ahead.
+ */
+static int transfer_check(struct call *call, const struct voice_transfer *t)
 {
-	int err;
-	struct call *call = agent_call(v, contact, &err);
+	struct voice *v = call->v;
+	struct phone *ph;
 
-	if (!call)
-		return err;
 	switch (t->to) {
 	case VOICE_TO_QUEUE:
-		return to_queue(call, t->id, t->priority);
+		if (acd_queue_tenant(v->acd, t->id) != call->tenant)
+			return ENOENT;
+		return staffed(v, t->id) ? 0 : ENXIO;
 	case VOICE_TO_AGENT:
-		return to_agent(call, t->id);
+		if (acd_agent_tenant(v->acd, t->id) != call->tenant)
+			return ENOENT;
+		ph = phone_of_agent(v, t->id);
+		if (t->id == call->agent->agent || !ph || !ph->bindings.head ||
+		    acd_agent_state(v->acd, t->id) != ACD_AGENT_READY)
+			return EBUSY;
+		return 0;
 	case VOICE_TO_NUMBER:
 		if (!t->number || !t->number[0])
 			return EINVAL;
@@ -263,10 +262,123 @@ int voice_call_transfer(struct voice *v, uint64_t contact,
 			log_event(LOG_WARN, "dial.refused",
 			          "number=%s reason=not-in-allow-list "
 			          "contact=%" PRIu64 " via=transfer",
-			          t->number, contact);
+			          t->number, call->contact);
 			return EPERM;
 		}
-		return to_number(call, t->number);
+		return call_trunk_out(call) ? 0 : ENODEV;
 	}
 	return EINVAL;
+}
+
+static int transfer(struct call *call, const struct voice_transfer *t)
+{
+	int err = transfer_check(call, t);
+
+	if (err)
+		return err;
+	switch (t->to) {
+	case VOICE_TO_QUEUE:
+		return to_queue(call, t->id, t->priority);
+	case VOICE_TO_AGENT:
+		return to_agent(call, t->id);
+	default:
+		return to_number(call, t->number);
+	}
+}
+
+int voice_call_transfer(struct voice *v, uint64_t contact,
+                        const struct voice_transfer *t)
+{
+	int err;
+	struct call *call = agent_call(v, contact, &err);
+
+	return call ? transfer(call, t) : err;
+}
+
+/* ---- REFER from the agent's phone ------------------------------------ */
+
+/* The Refer-To's user part as a target of the call's tenant: a queue's
+ * name, an agent's name, else an outside number. */
+static int refer_target(struct call *call, const struct sip_msg *msg,
+                        char *user, size_t size, struct voice_transfer *t)
+{
+	const struct sip_hdr *hdr = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+	struct acd *acd = call->v->acd;
+	struct sip_addr addr;
+
+	if (!hdr || sip_addr_decode(&addr, &hdr->val) ||
+	    !pl_isset(&addr.uri.user) || addr.uri.user.l >= size)
+		return EBADMSG;
+	pl_strcpy(&addr.uri.user, user, size);
+	memset(t, 0, sizeof(*t));
+	t->id = acd_queue_find(acd, call->tenant, user);
+	if (t->id != ACD_NONE) {
+		t->to = VOICE_TO_QUEUE;
+		return 0;
+	}
+	t->id = acd_agent_find(acd, call->tenant, user);
+	t->to = t->id != ACD_NONE ? VOICE_TO_AGENT : VOICE_TO_NUMBER;
+	t->number = user;
+	return 0;
+}
+
+/* The end of the implicit subscription (RFC 3515): how it went. */
+static void refer_notify(struct agent_leg *al, const char *frag)
+{
+	struct sip_dialog *dlg = sipsess_dialog(al->leg.sess);
+
+	if (dlg)
+		(void)sip_drequestf(
+		    NULL, al->call->v->sip, true, "NOTIFY", dlg, 0, NULL, NULL,
+		    NULL, NULL,
+		    "Event: refer\r\n"
+		    "Subscription-State: terminated;"
+		    "reason=noresource\r\n"
+		    "Content-Type: message/sipfrag;version=2.0\r\n"
+		    "Content-Length: %zu\r\n"
+		    "\r\n%s",
+		    strlen(frag), frag);
+}
+
+void call_refer(struct agent_leg *al, struct sip *sip,
+                const struct sip_msg *msg)
+{
+	static const uint16_t codes[] = {[EPERM] = 403,
+	                                 [ENOENT] = 404,
+	                                 [EBUSY] = 486,
+	                                 [ENXIO] = 486,
+	                                 [ENODEV] = 503};
+	struct call *call = al->call;
+	struct voice_transfer t;
+	char user[64];
+	int err;
+
+	if (call->agent != al || al->agent == ACD_NONE ||
+	    call->state != CALL_BRIDGED ||
+	    acd_contact_state(call->v->acd, call->contact) !=
+	        ACD_CONTACT_CONNECTED) {
+		sip_reply(sip, msg, 403, "Forbidden");
+		return;
+	}
+	if (refer_target(call, msg, user, sizeof(user), &t)) {
+		sip_reply(sip, msg, 400, "Bad Refer-To");
+		return;
+	}
+	err = transfer_check(call, &t);
+	log_event(err ? LOG_WARN : LOG_INFO, "call.refer",
+	          "contact=%" PRIu64 " agent=%s target=%s error=%d",
+	          call->contact, acd_agent_name(call->v->acd, al->agent), user,
+	          err);
+	if (err) { /* refused before anything is done: the call stays */
+		sip_reply(sip, msg,
+		          (size_t)err < sizeof(codes) / sizeof(codes[0]) &&
+		                  codes[err]
+		              ? codes[err]
+		              : 500,
+		          "Transfer Refused");
+		return;
+	}
+	sip_reply(sip, msg, 202, "Accepted");
+	refer_notify(al, "SIP/2.0 200 OK\r\n");
+	(void)transfer(call, &t); /* the agent's leg goes: BYE */
 }

@@ -30,7 +30,7 @@ provider_pid=$sipp_pid
 calls_phone phone1 agent1
 calls_phone phone2 agent2
 calls_phone phone3 agent3
-calls_phone phone4 agent4 answer.xml
+calls_phone phone4 agent4 "$VT/answer.xml"
 
 sup=$(login sup sup-pw)
 olga=$(login olga olga-pw)

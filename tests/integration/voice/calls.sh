@@ -117,7 +117,7 @@ calls_phone() {
 	vt_credentials "$T/$1.csv" "$2" demo
 	[ -f "$T/agent.pcap" ] ||
 		$VT_TOOL pcapxor /usr/share/sip-tester/g711a.pcap "$T/agent.pcap"
-	sed "s|@AGENT_PCAP@|$T/agent.pcap|g" "$VT/${3:-answer_bye.xml}" >"$T/$1-answer.xml"
+	sed "s|@AGENT_PCAP@|$T/agent.pcap|g" "${3:-$VT/answer_bye.xml}" >"$T/$1-answer.xml"
 	vt_sipp "$1" 127.0.0.1 -sf "$VT/register.xml" -oocsf "$T/$1-answer.xml" \
 		-aa -inf "$T/$1.csv" -m 1 -d 90000 -timeout 90s
 	phone_pid=$sipp_pid
