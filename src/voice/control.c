@@ -21,6 +21,8 @@
 #include "voice/flow.h"
 #include "voice/voice_int.h"
 
+#define TRANSFER_RING_MS 30000 /* an agent's phones ring for a transfer */
+
 /* The call of contact, talking to an agent of the engine; NULL with
  * *errp ENOENT (no such call) or EPROTO (not talking to an agent). */
 static struct call *agent_call(struct voice *v, uint64_t contact, int *errp)
@@ -193,15 +195,32 @@ static int to_queue(struct call *call, uint32_t queue, int priority)
  * not offer the target another contact meanwhile, only an agent that is
  * ready may be the target, and it is set not ready ("transfer") while
  * its phones ring; it goes ready again when the call ends or nobody
- * answers (flow_forward_failed: the caller is told and hung up).
+ * answers within TRANSFER_RING_MS (flow_forward_failed: the caller is
+ * hung up).
  */
+/* Nobody of the target answered in time: the caller is hung up. */
+static void direct_timeout(void *arg)
+{
+	struct call *call = arg;
+
+	log_event(LOG_INFO, "call.transfer-unanswered",
+	          "contact=%" PRIu64 " agent=%s", call->contact,
+	          acd_agent_name(call->v->acd, call->direct_agent));
+	list_flush(&call->ringing); /* CANCEL */
+	flow_forward_failed(call);
+}
+
 static int to_agent(struct call *call, uint32_t agent)
 {
 	struct voice *v = call->v;
 	uint32_t from = call->agent->agent;
 	int err = call_ring_direct(call, agent);
+
 	if (err)
 		return err;
+	/* the bridge cancels it (the call's announce timer, idle now) */
+	vtimer_start(&v->vt, &call->announce, TRANSFER_RING_MS, direct_timeout,
+	             call);
 	agent_release(call);
 	call->state = CALL_FORWARDING;
 	(void)acd_contact_end(v->acd, call->contact); /* first agent: wrap-up */
