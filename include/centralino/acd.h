@@ -165,6 +165,17 @@ struct acd_contact_params {
 	acd_time_t not_before;    /* 0: at once. Callbacks in a window. */
 	const char *attributes;   /* "key=value;..." copied; may be NULL */
 	void *user;               /* the host's, returned in events */
+	/*
+	 * Last-agent routing, when preferred_wait > 0: offered first to
+	 * preferred_agent if they can take it now; reserved for them up to
+	 * preferred_wait ms (from entering the queue) while they are logged
+	 * in but busy; then, or at once if they are logged out or cannot
+	 * serve it, an ordinary contact at its place (docs/routing.md).
+	 * preferred_wait 0 (the default) means no preference: agent ids
+	 * start at 0, so the id alone could not say "none".
+	 */
+	uint32_t preferred_agent;
+	acd_time_t preferred_wait;
 };
 
 enum acd_event_type {
@@ -196,6 +207,8 @@ struct acd_decision {
 	unsigned waiting;    /* contacts the agent could have taken */
 	int64_t metric;      /* the strategy's figure for the chosen agent */
 	bool agent_first;    /* the agent became free and chose the contact */
+	bool preferred;      /* the contact's preferred agent (last agent);
+	                        the event's reason is then "preferred-agent" */
 };
 
 /**
@@ -401,7 +414,9 @@ void acd_totals(const struct acd *acd, struct acd_totals *t);
 
 /**
  * Verify the engine's invariants: no pool holds both a waiting contact and
- * an available agent, no agent is over capacity or holds two offers, every
+ * an available agent, no agent is available in a class where a contact is
+ * reserved for it (its preferred agent), no agent is over capacity or
+ * holds two offers, every
  * contact is where its state says, every count agrees with a recount.
  * Returns 0, or EFAULT with the first broken rule described in buf.
  * Costs a walk over everything: for tests and debugging.

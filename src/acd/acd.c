@@ -165,6 +165,7 @@ int acd_alloc(struct acd **acdp, acd_clock_h *clock, acd_event_h *event_h,
 	heap_init(&acd->timers);
 	idmap_init(&acd->names);
 	idmap_init(&acd->contacts);
+	idmap_init(&acd->prefs);
 	idmap_init(&acd->pools);
 	*acdp = acd;
 	return 0;
@@ -184,6 +185,7 @@ static void agent_free(struct agent *a)
 		free(a->members[i]);
 	free(a->members);
 	free(a->pms);
+	free(a->reserved);
 	free(a->skills);
 	free(a->name);
 	free(a);
@@ -226,6 +228,7 @@ void acd_free(struct acd *acd)
 	free(acd->events);
 	idmap_reset(&acd->names);
 	idmap_reset(&acd->contacts);
+	idmap_reset(&acd->prefs);
 	idmap_reset(&acd->pools);
 	free(acd);
 }

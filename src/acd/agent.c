@@ -37,6 +37,8 @@ int acd_agent_presence(struct acd *acd, uint32_t agent, enum acd_presence p,
 			contact_requeue(acd, c);
 	}
 	pool_presence_changed(acd, a, old);
+	if (p == ACD_PRESENCE_OFFLINE) /* what waited for it goes to others */
+		prefer_recheck(acd, a);
 	agent_state_update(acd, a);
 	agent_route(acd, a);
 	acd_leave(acd);
@@ -131,6 +133,7 @@ int acd_member_add(struct acd *acd, uint32_t agent, uint32_t queue,
 	}
 	acd_enter(acd);
 	pools_refresh_agent(acd, a, q);
+	prefer_recheck(acd, a);
 	agent_route(acd, a);
 	acd_leave(acd);
 	return 0;
@@ -158,6 +161,7 @@ int acd_member_remove(struct acd *acd, uint32_t agent, uint32_t queue)
 	else
 		free(m);
 	pools_refresh_agent(acd, a, q);
+	prefer_recheck(acd, a);
 	agent_route(acd, a);
 	acd_leave(acd);
 	return 0;
@@ -234,6 +238,7 @@ int acd_agent_skill_set(struct acd *acd, uint32_t agent, uint32_t skill,
 	acd_enter(acd);
 	for (size_t i = 0; i < a->nmembers; i++)
 		pools_refresh_agent(acd, a, a->members[i]->queue);
+	prefer_recheck(acd, a);
 	agent_route(acd, a);
 	acd_leave(acd);
 	return 0;
@@ -253,6 +258,7 @@ int acd_agent_capacity_set(struct acd *acd, uint32_t agent, enum acd_channel ch,
 	pools_count_agent(a, -1);
 	a->cap[acd_class_of(ch)] = (uint8_t)capacity;
 	pools_count_agent(a, +1);
+	prefer_recheck(acd, a);
 	agent_route(acd, a);
 	acd_leave(acd);
 	return 0;

@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "acd_int.h"
 
 struct check {
+	const struct acd *acd;
 	char *buf;
 	size_t size;
 	int err;
@@ -59,8 +61,63 @@ static bool check_pool(struct check *ck, const struct pool *p)
 	return true;
 }
 
+/*
+ * Contacts reserved for a as their preferred agent: each names a, waits,
+ * and a may serve its pool; and a is not available in a class where one
+ * waits for it (it would have taken it): the pools' invariant, for the
+ * contacts that wait for one agent.
+ */
+static bool check_reserved(struct check *ck, const struct agent *a)
+{
+	unsigned n = 0;
+
+	for (int cls = 0; a->reserved && cls < CLASS_COUNT; cls++) {
+		size_t k = ost_count(&a->reserved[cls]);
+		struct ost_node **v;
+
+		if (!k)
+			continue;
+		n += (unsigned)k;
+		if (a->presence == ACD_PRESENCE_READY && !a->offer &&
+		    agent_has_room(a, (enum acd_class)cls))
+			return fail(ck,
+			            "agent %s available with %zu contacts "
+			            "reserved for it in class %d",
+			            a->name, k, cls);
+		v = malloc(k * sizeof(*v));
+		if (!v)
+			continue;
+		k = ost_collect(&a->reserved[cls], v, k);
+		for (size_t i = 0; i < k && !ck->err; i++) {
+			const struct contact *c = (const struct contact *)v[i];
+
+			const struct preference *pf = contact_pref(ck->acd, c);
+
+			if (!c->reserved || !pf || pf->agent != a ||
+			    c->state != ACD_CONTACT_WAITING ||
+			    c->sig.cls != cls || !pm_find(a, c->pool))
+				fail(ck,
+				     "contact %llu reserved for %s "
+				     "out of step",
+				     (unsigned long long)c->id, a->name);
+		}
+		free(v);
+		if (ck->err)
+			return false;
+	}
+	if (n != a->nreserved)
+		return fail(ck, "agent %s: %u reserved contacts, counted %u",
+		            a->name, a->nreserved, n);
+	if (n && a->presence == ACD_PRESENCE_OFFLINE)
+		return fail(ck, "agent %s logged out with %u reserved", a->name,
+		            n);
+	return true;
+}
+
 static bool check_agent(struct check *ck, const struct agent *a)
 {
+	if (!check_reserved(ck, a))
+		return false;
 	for (int cls = 0; cls < CLASS_COUNT; cls++) {
 		if (a->active[cls] + a->wrapping[cls] > a->cap[cls])
 			return fail(ck, "agent %s over capacity in class %d",
@@ -85,15 +142,22 @@ static bool check_agent(struct check *ck, const struct agent *a)
 static bool check_contact(struct check *ck, const struct contact *c)
 {
 	bool in_tree = ost_contains(&c->on);
+	const struct preference *pf = contact_pref(ck->acd, c);
 
 	switch (c->state) {
 	case ACD_CONTACT_WAITING:
 		if (!in_tree || c->offers)
 			return fail(ck, "contact %llu waiting but not in pool",
 			            (unsigned long long)c->id);
+		/* a preference is either a reservation with its timer, or
+		 * spent: it never lingers on a contact in its pool */
+		if (c->reserved != c->preferred ||
+		    (c->preferred && (!pf || !heap_contains(&pf->t.hn))))
+			return fail(ck, "contact %llu: preference out of step",
+			            (unsigned long long)c->id);
 		break;
 	case ACD_CONTACT_OFFERED:
-		if (in_tree || !c->offers)
+		if (in_tree || !c->offers || c->preferred)
 			return fail(ck, "contact %llu offered: tree=%d",
 			            (unsigned long long)c->id, in_tree);
 		for (const struct offer *o = c->offers; o; o = o->next) {
@@ -144,7 +208,7 @@ static bool check_queue(struct check *ck, const struct queue *q)
 
 int acd_check(const struct acd *acd, char *buf, size_t size)
 {
-	struct check ck = {buf, size, 0};
+	struct check ck = {acd, buf, size, 0};
 
 	for (size_t i = 0; i < acd->nqueues && !ck.err; i++)
 		check_queue(&ck, acd->queues[i]);

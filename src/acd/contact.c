@@ -58,18 +58,31 @@ void contact_enter_pool(struct acd *acd, struct contact *c)
 	ost_insert(&c->pool->contacts, &c->on);
 }
 
-static void pool_leave(struct contact *c)
+void contact_leave_pool(struct acd *acd, struct contact *c)
 {
-	if (ost_contains(&c->on))
+	if (c->reserved)
+		prefer_unreserve(acd, c);
+	else if (ost_contains(&c->on))
 		ost_remove(&c->pool->contacts, &c->on);
+}
+
+void contact_place(struct acd *acd, struct contact *c)
+{
+	contact_enter_pool(acd, c);
+	if (c->pool->logged_in == 0)
+		contact_nobody(acd, c);
+	else
+		contact_route(acd, c);
 }
 
 void contact_leave_queue(struct acd *acd, struct contact *c)
 {
-	pool_leave(c);
+	contact_leave_pool(acd, c);
 	queue_list_del(c);
 	timer_stop(acd, &c->step_t);
 	timer_stop(acd, &c->wait_t);
+	if (c->preferred)
+		prefer_drop(acd, c);
 }
 
 void contact_free(struct acd *acd, struct contact *c)
@@ -104,6 +117,7 @@ void contacts_free_all(struct acd *acd)
 			free(o);
 		}
 		member_release(c->member);
+		free(contact_pref(acd, c));
 		free(c->attributes);
 		free(c);
 	}
@@ -206,12 +220,22 @@ static void step_arm(struct acd *acd, struct contact *c)
 		timer_stop(acd, &c->step_t);
 }
 
-/* Move a contact to the pool of its (changed) requirement. */
+/* Move a contact to the pool of its (changed) requirement. A reserved
+ * one stays with its agent while the agent may serve the new pool. */
 static void contact_move(struct acd *acd, struct contact *c, struct pool *p)
 {
 	bool waiting = ost_contains(&c->on);
+	struct pool *old = c->pool;
 
-	pool_leave(c);
+	if (c->reserved) {
+		c->pool = p;
+		if (pm_find(contact_pref(acd, c)->agent, p))
+			return;
+		c->pool = old;
+	}
+	contact_leave_pool(acd, c);
+	if (c->preferred)
+		prefer_drop(acd, c);
 	c->pool = p;
 	if (waiting)
 		contact_enter_pool(acd, c);
@@ -241,7 +265,7 @@ static void contact_escalate(struct acd *acd, struct contact *c, bool force)
 		ev->reason = force ? "step-due" : "nobody-logged-in";
 		step_arm(acd, c);
 	}
-	if (c->state != ACD_CONTACT_WAITING)
+	if (c->state != ACD_CONTACT_WAITING || c->reserved)
 		return;
 	if (c->pool->logged_in == 0)
 		contact_fallback(acd, c, ACD_FALLBACK_NOBODY);
@@ -324,11 +348,9 @@ static void contact_start(struct acd *acd, struct contact *c)
 	if (is_live(c) && q->p.max_wait > 0)
 		timer_start(acd, &c->wait_t, c->entered + q->p.max_wait,
 		            max_wait_fire);
-	contact_enter_pool(acd, c);
-	if (c->pool->logged_in == 0)
-		contact_nobody(acd, c);
-	else
-		contact_route(acd, c);
+	if (c->preferred && prefer_place(acd, c))
+		return;
+	contact_place(acd, c);
 }
 
 static void callback_due(struct acd *acd, struct timer *t)
@@ -351,7 +373,7 @@ int acd_contact_callback(struct acd *acd, uint64_t contact,
 	acd_enter(acd);
 	to_callback(acd, c);
 	if (not_before > acd_now(acd)) {
-		pool_leave(c);
+		contact_leave_pool(acd, c);
 		c->state = ACD_CONTACT_SCHEDULED;
 		timer_start(acd, &c->wait_t, not_before, callback_due);
 	}
@@ -394,6 +416,11 @@ static int contact_params_check(const struct acd *acd,
 	}
 	if (p->priority < -1000000 || p->priority > 1000000)
 		return EINVAL;
+	if (p->preferred_wait < 0 ||
+	    (p->preferred_wait > 0 &&
+	     acd_agent_tenant(acd, p->preferred_agent) !=
+	         acd_queue_tenant(acd, p->queue)))
+		return EINVAL; /* no such agent, or another tenant's */
 	return 0;
 }
 
@@ -448,6 +475,14 @@ int acd_contact_add(struct acd *acd, const struct acd_contact_params *p,
 		return ENOMEM;
 	c->pool = pool_get(acd, &c->sig);
 	if (!c->pool || idmap_put(&acd->contacts, c->id, c)) {
+		free(c->attributes);
+		free(c);
+		return ENOMEM;
+	}
+	if (p->preferred_wait > 0 &&
+	    prefer_new(acd, c, acd->agents[p->preferred_agent],
+	               c->entered + p->preferred_wait)) {
+		idmap_del(&acd->contacts, c->id);
 		free(c->attributes);
 		free(c);
 		return ENOMEM;

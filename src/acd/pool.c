@@ -314,7 +314,7 @@ void pool_free(struct acd *acd, struct pool *p)
 	free(p);
 }
 
-static struct pool_member *pm_find(const struct agent *a, const struct pool *p)
+struct pool_member *pm_find(const struct agent *a, const struct pool *p)
 {
 	for (size_t i = 0; i < a->npms; i++) {
 		if (a->pms[i]->pool == p)

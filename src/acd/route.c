@@ -74,7 +74,7 @@ void contact_key(struct contact *c)
 	c->on.key[2] = (int64_t)c->id;
 }
 
-static bool contact_before(const struct contact *a, const struct contact *b)
+bool contact_before(const struct contact *a, const struct contact *b)
 {
 	for (int i = 0; i < OST_KEYS; i++) {
 		if (a->on.key[i] != b->on.key[i])
@@ -122,16 +122,16 @@ static void offer_one(struct acd *acd, struct contact *c, struct agent *a,
 	ev->agent = a->id;
 	ev->decision = *d;
 	ev->decision.step = c->step;
+	if (d->preferred)
+		ev->reason = "preferred-agent";
 	acd->decisions++;
 	agent_state_update(acd, a);
 }
 
-static void offer_make(struct acd *acd, struct contact *c,
-                       struct pool_member **v, size_t n,
-                       const struct acd_decision *d)
+void offer_make(struct acd *acd, struct contact *c, struct pool_member **v,
+                size_t n, const struct acd_decision *d)
 {
-	if (ost_contains(&c->on))
-		ost_remove(&c->pool->contacts, &c->on);
+	contact_leave_pool(acd, c);
 	c->state = ACD_CONTACT_OFFERED;
 	for (size_t i = 0; i < n; i++)
 		offer_one(acd, c, v[i]->agent, d, v[i]);
@@ -222,6 +222,9 @@ void agent_route(struct acd *acd, struct agent *a)
 
 	pools_leave_all(a);
 	if (a->presence != ACD_PRESENCE_READY || a->offer)
+		return;
+	/* its reserved contacts before any other work (prefer.c) */
+	if (a->nreserved && prefer_offer(acd, a))
 		return;
 	c = best_contact(a, &nwaiting, &pm);
 	if (c) {

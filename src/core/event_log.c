@@ -20,13 +20,14 @@ static void log_offer(const struct acd *acd, const struct acd_event *ev,
 	log_event(LOG_INFO, acd_event_name(ev->type),
 	          "tenant=%s contact=%" PRIu64 " queue=%s agent=%s channel=%s "
 	          "wait_ms=%" PRId64 " strategy=%s step=%u candidates=%u "
-	          "waiting=%u by=%s",
+	          "waiting=%u by=%s%s",
 	          tenant, ev->contact, or_dash(acd_queue_name(acd, ev->queue)),
 	          or_dash(acd_agent_name(acd, ev->agent)),
 	          acd_channel_name(ev->channel), ev->wait,
 	          acd_strategy_name(d->strategy), d->step, d->candidates,
 	          d->waiting,
-	          d->agent_first ? "agent-freed" : "contact-arrived");
+	          d->agent_first ? "agent-freed" : "contact-arrived",
+	          d->preferred ? " reason=preferred-agent" : "");
 }
 
 void event_log(const struct acd *acd, const struct acd_event *ev)

@@ -56,6 +56,16 @@ static void offered(const struct store_journal_entry *e, char *buf, size_t size)
 	if (e->step)
 		snprintf(step, sizeof(step), ", after escalation step %u",
 		         e->step);
+	if (e->reason && !strcmp(e->reason, "preferred-agent")) {
+		snprintf(buf, size,
+		         "offered to %s, its preferred agent (who handled "
+		         "the conversation before), %s (waited %.1f s%s)",
+		         or (e->agent, "?"),
+		         e->agent_first ? "as soon as they were free"
+		                        : "free when it arrived",
+		         secs(e->wait), step);
+		return;
+	}
 	if (e->agent_first) {
 		snprintf(buf, size,
 		         "offered to %s, who became free and took the first "
@@ -126,6 +136,12 @@ void report_explain_line(const struct store_journal_entry *e, char *buf,
 	else if (!strcmp(t, "contact-abandoned"))
 		snprintf(buf, size, "the customer left after %.1f s in line",
 		         secs(e->wait));
+	else if (e->reason && !strncmp(e->reason, "preferred-", 10) &&
+	         !strcmp(t, "contact-escalated"))
+		snprintf(buf, size,
+		         "no longer reserved for %s (%s): in line for every "
+		         "agent, at its place",
+		         a, e->reason);
 	else if (!strcmp(t, "contact-escalated"))
 		snprintf(buf, size, "escalation step %u applied (%s)", e->step,
 		         or (e->reason, "?"));

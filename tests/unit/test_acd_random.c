@@ -1,8 +1,9 @@
 /*
  * test_acd_random.c - long random event sequences against the engine's
  * invariants: no agent over capacity or with two offers, no contact
- * connected twice, order within priority respected, nothing starves.
- * acd_check() runs after every step.
+ * connected twice, order within priority respected, nothing starves,
+ * contacts reserved for a preferred agent included. acd_check() runs
+ * after every step.
  */
 #include "acd_fixture.h"
 
@@ -24,6 +25,9 @@ struct model {
 	uint64_t missed[NAGENTS]; /* the contact each agent last missed */
 	uint64_t ncontacts;
 };
+
+/* Over all the runs: offers to a preferred agent, reservations ended. */
+static unsigned preferred_offers, preferred_released;
 
 static uint64_t rnd(struct model *m, uint64_t n)
 {
@@ -95,6 +99,11 @@ static void on_event(const struct acd_event *ev, void *arg)
 	struct model *m = arg;
 
 	fx_on_event(ev, m->f);
+	if (ev->type == ACD_EV_CONTACT_OFFERED && ev->decision.preferred)
+		preferred_offers++;
+	if (ev->type == ACD_EV_CONTACT_ESCALATED && ev->reason &&
+	    !strncmp(ev->reason, "preferred-", 10))
+		preferred_released++;
 	if (ev->contact >= MAXC)
 		return;
 	if (ev->type == ACD_EV_CONTACT_OFFERED && m->ordered)
@@ -185,6 +194,10 @@ static void add_contact(struct model *m)
 	}
 	if (p.channel == ACD_CH_CALLBACK)
 		p.virtual_start = m->f->now - (acd_time_t)rnd(m, 60000);
+	if (!m->ordered && rnd(m, 3) == 0) { /* last-agent routing */
+		p.preferred_agent = m->agents[rnd(m, NAGENTS)];
+		p.preferred_wait = 1 + (acd_time_t)rnd(m, 30000);
+	}
 	if (m->ncontacts + 1 >= MAXC)
 		return;
 	m->prio[m->ncontacts + 1] = p.priority;
@@ -313,6 +326,9 @@ static void test_random_multi_queue(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= 40; seed++)
 		run(seed * 7919, false, 3000);
+	/* the sequences went through last-agent routing, both ways */
+	assert_true(preferred_offers > 100);
+	assert_true(preferred_released > 100);
 }
 
 static void test_random_order_respected(void **state)
