@@ -14,6 +14,8 @@
 #define EMAIL_POLL_DEFAULT_MS    5000
 #define EMAIL_MESSAGE_DEFAULT    (25u << 20)
 #define EMAIL_ATTACHMENT_DEFAULT (10u << 20)
+#define EMAIL_LAST_AGENT_DEFAULT (10 * 60 * 1000)
+#define EMAIL_LAST_AGENT_MAX     (24 * 3600 * 1000)
 
 /* A scalar of printable characters that fits size, into dst. */
 static bool text(struct cctx *c, const struct cnode *v, const char *path,
@@ -152,6 +154,13 @@ static bool m_acknowledge(struct cctx *c, const struct cnode *v,
 	return cparse_bool(c, v, path, &MB(obj)->acknowledge);
 }
 
+static bool m_last_agent_wait(struct cctx *c, const struct cnode *v,
+                              const char *path, void *obj)
+{
+	return cparse_duration(c, v, path, EMAIL_LAST_AGENT_MAX,
+	                       &MB(obj)->last_agent_wait);
+}
+
 #define RULE(obj) ((struct config_email_rule *)(obj))
 
 static bool r_from(struct cctx *c, const struct cnode *v, const char *path,
@@ -254,6 +263,7 @@ static bool mailbox_parse(struct cctx *c, const struct cnode *v,
 	    {"smtp_user", m_smtp_user, false},
 	    {"smtp_password", m_smtp_password, false},
 	    {"acknowledge", m_acknowledge, false},
+	    {"last_agent_wait", m_last_agent_wait, false},
 	    {"rules", m_rules, false},
 	};
 	struct config_mailbox *m = item;
@@ -263,6 +273,7 @@ static bool mailbox_parse(struct cctx *c, const struct cnode *v,
 		return false;
 	m->loc = cnode_loc(v);
 	m->tenant.index = m->queue.index = SIZE_MAX;
+	m->last_agent_wait = EMAIL_LAST_AGENT_DEFAULT;
 	cfields_parse(c, v, path, fields, sizeof(fields) / sizeof(*fields), m);
 	if (cerrors(c) == before && m->acknowledge && !m->smtp[0])
 		cerr(c, v, path, "acknowledge needs an smtp server");

@@ -47,6 +47,9 @@ struct config_mailbox {
 	char address[CONFIG_EMAIL_TEXT_MAX]; /* the tenant's From address */
 	char display[CONFIG_EMAIL_TEXT_MAX]; /* its display name, or "" */
 	bool acknowledge;                    /* the automatic answer */
+	/* a follow-up waits this long for the agent who last answered the
+	 * thread (last-agent routing); 0: straight to the queue */
+	acd_time_t last_agent_wait;
 	struct config_email_rule *rules;
 	size_t nrules;
 	struct config_loc loc, name_loc;

@@ -322,9 +322,11 @@ static acd_time_t engine_time(struct desk *d, int64_t wall_ms)
 	return t > 0 ? t : 1;
 }
 
-/* Hand c to the engine with rq's requirements. */
+/* Hand c to the engine with rq's requirements and preference (rq may
+ * be NULL: a recovered contact has no preference). */
 static int enter(struct desk *d, struct desk_contact *c,
-                 const struct acd_skill_req *reqs, unsigned nreqs)
+                 const struct acd_skill_req *reqs, unsigned nreqs,
+                 const struct desk_request *rq)
 {
 	struct acd_contact_params p = {
 	    .channel = c->channel,
@@ -333,6 +335,9 @@ static int enter(struct desk *d, struct desk_contact *c,
 	    .nreqs = nreqs,
 	    .attributes = c->attributes,
 	    .user = c,
+	    .preferred_agent = rq ? rq->preferred_agent : 0,
+	    .preferred_wait =
+	        rq && rq->preferred_wait_ms > 0 ? rq->preferred_wait_ms : 0,
 	};
 	int err;
 
@@ -414,7 +419,7 @@ int desk_create(struct desk *d, const struct desk_request *rq, uint64_t *keyp)
 		contact_free(c);
 		return ENOMEM;
 	}
-	err = enter(d, c, rq->reqs, rq->nreqs);
+	err = enter(d, c, rq->reqs, rq->nreqs, rq);
 	if (err) {
 		contact_free(c);
 		return err;
@@ -479,7 +484,7 @@ static int recover_one(struct desk *d, const struct store_contact *sc)
 		contact_free(c);
 		return ENOMEM;
 	}
-	err = enter(d, c, reqs, nreqs);
+	err = enter(d, c, reqs, nreqs, NULL);
 	if (err)
 		contact_free(c);
 	else if (!d->entering_tracked && !d->entering_gone)

@@ -67,6 +67,11 @@ struct desk_request {
 	const char *attributes; /* may be NULL */
 	const char *payload;    /* JSON text, may be NULL */
 	const char *secret;     /* hash of a visitor's token, may be NULL */
+	/* last-agent routing: offered first to this agent, waiting up to
+	 * preferred_wait_ms for them (0: no preference); not kept across
+	 * a restart (docs/routing.md) */
+	uint32_t preferred_agent;
+	int64_t preferred_wait_ms;
 };
 
 int desk_alloc(struct desk **dp, const struct desk_params *p);

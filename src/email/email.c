@@ -147,6 +147,44 @@ static void route_of(const struct email *e, size_t mb,
 static void acknowledge(struct email *e, size_t mb, uint64_t key,
                         const struct email_mail *m, const char *language);
 
+struct last_agent {
+	char name[128];
+};
+
+static int last_agent_h(const struct store_message *m, void *arg)
+{
+	struct last_agent *la = arg;
+
+	if (!strcmp(m->sender, "agent") && m->agent)
+		snprintf(la->name, sizeof(la->name), "%s", m->agent);
+	return 0;
+}
+
+/* A follow-up of thread goes first to the agent who last answered it
+ * there, if that agent still exists (last-agent routing). */
+static void prefer_last_agent(struct email *e, size_t mb, uint64_t thread,
+                              struct desk_request *rq)
+{
+	const struct config_mailbox *b = &e->cfg->mailboxes[mb];
+	struct last_agent la = {""};
+	uint32_t agent;
+
+	if (!thread || b->last_agent_wait <= 0 ||
+	    store_messages_read(e->store, thread, 0, 0, last_agent_h, &la) ||
+	    !la.name[0])
+		return;
+	agent = acd_agent_find(e->acd, acd_queue_tenant(e->acd, rq->queue),
+	                       la.name);
+	if (agent == ACD_NONE)
+		return;
+	rq->preferred_agent = agent;
+	rq->preferred_wait_ms = b->last_agent_wait;
+	log_event(LOG_INFO, "email.last-agent",
+	          "mailbox=%s thread=%llu agent=%s wait_ms=%lld", b->name,
+	          (unsigned long long)thread, la.name,
+	          (long long)b->last_agent_wait);
+}
+
 /* A new contact for m; 0 or desk_create()'s errno. */
 static int contact_new(struct email *e, size_t mb, const struct email_mail *m,
                        const char *automatic, uint64_t thread, uint64_t *keyp)
@@ -163,6 +201,7 @@ static int contact_new(struct email *e, size_t mb, const struct email_mail *m,
 	if (rq.queue == ACD_NONE)
 		return ENOENT;
 	route_of(e, mb, m, language, &rq);
+	prefer_last_agent(e, mb, thread, &rq);
 	payload = payload_of(e, mb, m, language, automatic, thread);
 	if (!payload)
 		return ENOMEM;
