@@ -123,7 +123,8 @@ static int anonymise_contacts(struct store *s, const uint64_t *keys, size_t n,
 {
 	static const char sql[] =
 	    "UPDATE contacts SET payload = NULL, attributes = NULL, "
-	    "secret = NULL, notes = NULL, anonymised_ms = ?2 WHERE key = ?1";
+	    "secret = NULL, notes = NULL, customer = NULL, anonymised_ms = ?2 "
+	    "WHERE key = ?1";
 	static const char msgs[] =
 	    "UPDATE messages SET body = NULL, anonymised_ms = ?2 "
 	    "WHERE contact = ?1 AND anonymised_ms IS NULL";

@@ -16,6 +16,28 @@
  * from version i to i + 1. Append only; never edit one that has shipped,
  * since files in the field already ran it.
  */
+/* The customer of a contact row R (schema 11): the first of its
+ * payload's number, email or from, else the "from=" of its attributes;
+ * a number without its spaces, dashes, dots and brackets, an address in
+ * lower case. */
+#define CUSTOMER_CLEAN(x)                                                \
+	"nullif(lower(replace(replace(replace(replace(replace(trim(" x      \
+	"), ' ', ''), '-', ''), '.', ''), '(', ''), ')', '')), '')"
+#define CUSTOMER_JSON(R, f)                                              \
+	"CASE WHEN json_valid(" R ".payload) AND json_type(" R           \
+	".payload, '$." f "') = 'text' THEN json_extract(" R ".payload, '$." \
+	f "') END"
+#define CUSTOMER_ATTR(R)                                                 \
+	"CASE WHEN instr(';' || " R ".attributes, ';from=') > 0 THEN "    \
+	"substr(" R ".attributes, instr(';' || " R ".attributes, ';from=')" \
+	" + 5, instr(substr(" R ".attributes, instr(';' || " R             \
+	".attributes, ';from=') + 5) || ';', ';') - 1) END"
+#define CUSTOMER_OF(R)                                                   \
+	"coalesce(" CUSTOMER_CLEAN(CUSTOMER_JSON(R, "number")) ", "        \
+	"lower(trim(" CUSTOMER_JSON(R, "email") ")), "                      \
+	"lower(trim(" CUSTOMER_JSON(R, "from") ")), "                       \
+	CUSTOMER_CLEAN(CUSTOMER_ATTR(R)) ")"
+
 static const char *const migrations[] = {
     /* 1: runs, the journal, contacts for recovery. */
     "CREATE TABLE runs (run INTEGER PRIMARY KEY,"
@@ -116,6 +138,19 @@ static const char *const migrations[] = {
     " agent TEXT NOT NULL, queue TEXT NOT NULL, member INTEGER NOT NULL,"
     " priority INTEGER NOT NULL, user TEXT, wall_ms INTEGER NOT NULL,"
     " PRIMARY KEY (tenant, agent, queue)) WITHOUT ROWID;",
+    /* 11: who a contact's customer is, for their earlier contacts
+     * (src/store/customer.c): set by a trigger when the contact is first
+     * written, from its number, address or caller; earlier contacts
+     * filled in the same way; found by tenant and customer. */
+    "ALTER TABLE contacts ADD COLUMN customer TEXT;"
+    "CREATE INDEX contacts_customer ON contacts (tenant, customer, key)"
+    " WHERE customer IS NOT NULL;"
+    "CREATE TRIGGER contacts_customer AFTER INSERT ON contacts"
+    " WHEN NEW.customer IS NULL BEGIN"
+    " UPDATE contacts SET customer = " CUSTOMER_OF("NEW")
+    " WHERE key = NEW.key; END;"
+    "UPDATE contacts SET customer = " CUSTOMER_OF("contacts")
+    " WHERE anonymised_ms IS NULL;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
@@ -367,6 +367,28 @@ typedef int(store_member_h)(const struct store_member *m, void *arg);
 
 /** Every membership override, by tenant, agent, queue. */
 int store_member_overrides(struct store *s, store_member_h *h, void *arg);
+
+/** One earlier contact of a customer (strings valid in the callback). */
+struct store_history_row {
+	uint64_t key;
+	const char *channel, *queue;
+	int64_t created_ms, ended_ms; /* ended_ms 0: still open */
+	const char *outcome;          /* NULL while open */
+	const char *disposition, *notes, *agent; /* or NULL */
+	const char *customer;                    /* who, as recognised */
+};
+typedef int(store_history_h)(const struct store_history_row *r, void *arg);
+
+/**
+ * The contacts of the same customer as contact key (same tenant, made
+ * before it), newest first, at most max (0: 10). None when the contact's
+ * customer is not known. Returns 0, what h returned, or an errno.
+ */
+int store_customer_history(struct store *s, uint64_t key, size_t max,
+                           store_history_h *h, void *arg);
+
+/** Who the customer of contact key is ("" and ENOENT when unknown). */
+int store_customer_of(struct store *s, uint64_t key, char *out, size_t size);
 
 /** Receives one disposition count; non-zero stops the walk. */
 typedef int(store_disposition_h)(const char *tenant, const char *queue,

@@ -32,13 +32,13 @@ static json_t *queue_json(const struct web *w, const struct config_queue *q,
                           uint32_t id)
 {
 	struct acd_queue_stats st;
-	json_t *agents = json_object();
+	json_t *agents = json_object(), *j;
 	memset(&st, 0, sizeof(st));
 	(void)acd_queue_stats(w->acd, id, &st);
 	for (int s = 0; s < ACD_AGENT_STATE_COUNT; s++)
 		json_object_set_new(agents, acd_agent_state_name(s),
 		                    json_integer(st.agents[s]));
-	return json_pack(
+	j = json_pack(
 	    "{s:s,s:s,s:o,s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o,s:o}",
 	    "tenant", q->tenant.name, "name", q->name, "dispositions",
 	    dispositions_json(q), "waiting", (json_int_t)st.waiting,
@@ -52,6 +52,11 @@ static json_t *queue_json(const struct web *w, const struct config_queue *q,
 	    real_or_null(st.service_level), "asa_ms", real_or_null(st.asa_ms),
 	    "abandon_rate", real_or_null(st.abandon_rate), "aht_ms",
 	    real_or_null(st.aht_ms));
+	/* the counters are today's (src/web/today.c): since when */
+	if (j)
+		json_object_set_new(j, "since",
+		                    web_today_since_json(w, q->tenant.name));
+	return j;
 }
 
 /* The engine id of a configured queue, ACD_NONE when not applied. */

@@ -190,6 +190,23 @@ static uint32_t public_queue(const struct web *w, const char *tenant,
 }
 
 /* The visitor's data: name, topic, language, page; false after a 400. */
+/* An address a mail may go to: local@domain.tld, nothing a header
+ * could be bent with (spaces, controls, quotes, <>, commas). */
+bool web_email_valid(const char *a)
+{
+	const char *at = strchr(a, '@');
+	size_t n = strlen(a);
+
+	if (!at || at == a || strchr(at + 1, '@') || n > 254 ||
+	    !strchr(at + 1, '.') || at[1] == '.' || a[n - 1] == '.')
+		return false;
+	for (; *a; a++)
+		if ((unsigned char)*a <= ' ' || (unsigned char)*a >= 127 ||
+		    strchr("\"<>(),;:[]\\", *a))
+			return false;
+	return true;
+}
+
 static char *visitor_payload(struct web_reply *r, json_t *obj)
 {
 	static const char *const optional[] = {"topic", "language", "page"};
@@ -208,6 +225,16 @@ static char *visitor_payload(struct web_reply *r, json_t *obj)
 		if (v)
 			json_object_set_new(p, optional[i], json_string(v));
 	}
+	/* an address recognises a returning visitor and gets the transcript */
+	if (!web_field_string(r, obj, "email", false, 255, &v))
+		goto out;
+	if (v && !web_email_valid(v)) {
+		web_reply_error(r, 400, "bad-field",
+		                "field 'email' is not an e-mail address");
+		goto out;
+	}
+	if (v)
+		json_object_set_new(p, "email", json_string(v));
 	text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text)
 		goto nomem;
@@ -254,8 +281,9 @@ static bool chat_ready(const struct web *w, struct web_reply *r)
 void web_api_chat_open(struct web *w, struct web_call *call,
                        struct web_reply *r)
 {
-	static const char *const keys[] = {"tenant",   "queue", "name", "topic",
-	                                   "language", "page",  NULL};
+	static const char *const keys[] = {"tenant", "queue",    "name",
+	                                   "topic",  "language", "page",
+	                                   "email",  NULL};
 	struct desk_request rq = {.channel = ACD_CH_CHAT};
 	char token[CHAT_TOKEN_HEX + 1], hash[CHAT_HASH_HEX + 1];
 	unsigned char raw[CHAT_TOKEN_BYTES];

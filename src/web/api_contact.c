@@ -306,6 +306,68 @@ void web_api_contact_journal(struct web *w, struct web_call *call,
 	    json_pack("{s:I,s:o}", "id", (json_int_t)key, "events", list));
 }
 
+/* ---- the customer's earlier contacts ------------------------------------ */
+
+static int history_h(const struct store_history_row *h, void *arg)
+{
+	json_t **jp = arg, *e;
+
+	if (!json_object_get(*jp, "customer"))
+		json_object_set_new(*jp, "customer", json_string(h->customer));
+	e = json_pack("{s:I,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?}", "id",
+	              (json_int_t)h->key, "channel", h->channel, "queue",
+	              h->queue, "created", time_json(h->created_ms), "outcome",
+	              h->outcome, "agent", h->agent, "disposition",
+	              h->disposition, "notes", h->notes);
+	if (e && h->ended_ms)
+		json_object_set_new(e, "ended", time_json(h->ended_ms));
+	return json_array_append_new(json_object_get(*jp, "contacts"), e)
+	           ? ENOMEM
+	           : 0;
+}
+
+/* GET /api/v1/contacts/{id}/history: the same customer's earlier
+ * contacts, newest first (10), for the agent who has this one. */
+void web_api_contact_history(struct web *w, struct web_call *call,
+                             struct web_reply *r)
+{
+	const struct desk_contact *live;
+	json_t *j = contact_lookup(w, call, r, &live), *out;
+	uint64_t key;
+	int err;
+
+	if (!j)
+		return;
+	key = (uint64_t)json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	if (!w->store) {
+		web_reply_error(r, 409, "no-store",
+		                "this daemon keeps no contacts");
+		return;
+	}
+	out = json_pack("{s:I,s:[]}", "id", (json_int_t)key, "contacts");
+	(void)store_flush_quiet(w); /* the contact itself is written */
+	err = out ? store_customer_history(w->store, key, 10, history_h, &out)
+	          : ENOMEM;
+	if (err) {
+		json_decref(out);
+		web_reply_error(r, 503, "store-unavailable",
+		                "the contacts cannot be read now (%s)",
+		                strerror(err));
+		return;
+	}
+	if (!json_object_get(out, "customer")) {
+		char who[256];
+
+		json_object_set_new(
+		    out, "customer",
+		    store_customer_of(w->store, key, who, sizeof(who))
+		        ? json_null()
+		        : json_string(who));
+	}
+	web_reply_json(r, 200, out);
+}
+
 /* ---- creating a contact ---------------------------------------------- */
 
 /* The "channel" field: what an outside client may create. */

@@ -27,6 +27,7 @@ static void web_destructor(void *arg)
 	web_sessions_flush(w);
 	w->sessions = mem_deref(w->sessions);
 	web_typing_flush(w);
+	web_today_stop(w);
 	w->websock = mem_deref(w->websock);
 	w->feed = mem_deref(w->feed);
 	web_hooks_free(w);
@@ -171,6 +172,8 @@ int web_alloc(struct web **wp, const struct web_env *env)
 	if (!err)
 		err = web_typing_init(w);
 	if (!err)
+		err = web_today_config(w, 0);
+	if (!err)
 		err = web_feed_alloc(&w->feed, WEB_FEED_MAX);
 	if (!err)
 		err = web_hooks_config(w);
@@ -196,6 +199,8 @@ int web_alloc(struct web **wp, const struct web_env *env)
 		          "passwords=checked-on-the-loop");
 	if (!err)
 		web_lag_start(w);
+	if (!err) /* listening now: arms the midnight timer */
+		err = web_today_config(w, 0);
 	if (!err)
 		log_event(LOG_INFO, "http.listening",
 		          "address=%s tls=%s users=%zu pages=%s", env->listen,
@@ -214,6 +219,9 @@ void web_config(struct web *w, const struct config *cfg)
 	if (w && cfg) {
 		w->cfg = cfg;
 		web_subs_config(w);
+		if (web_today_config(w, 0))
+			log_event(LOG_ERROR, "queues.day-config-failed",
+			          "error=%s", strerror(ENOMEM));
 		if (web_hooks_config(w))
 			log_event(LOG_ERROR, "webhook.config-failed",
 			          "error=%s", strerror(ENOMEM));

@@ -109,6 +109,9 @@ struct web {
 	const struct config *cfg;
 	web_reload_h *reload;
 	void *reload_arg;
+	struct web_today *days; /* each tenant's day (today.c) */
+	size_t ndays;
+	struct tmr today_tmr;
 	struct hash *typing; /* struct typing, by chat key (typing.c) */
 	size_t ntyping;
 	struct hash *sessions; /* struct web_session, by token */
@@ -473,7 +476,27 @@ web_route_h web_api_rotas, web_api_rota, web_api_rota_override_set,
 /* ---- api_chat.c ---- */
 web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,
     web_api_chat_leave, web_api_contact_messages, web_api_contact_write,
-    web_api_chat_typing, web_api_contact_typing;
+    web_api_chat_typing, web_api_contact_typing, web_api_contact_history;
+
+/** Is a an address a mail may be sent to (no header tricks)? */
+bool web_email_valid(const char *a);
+
+/* ---- today.c: the queues' counters start again at local midnight ---- */
+struct web_today {
+	char tenant[CONFIG_NAME_MAX], timezone[CONFIG_NAME_MAX];
+	int64_t since_ms; /* the counters run since then (Unix ms) */
+	int64_t next_ms;  /* the next local midnight */
+};
+/** Each tenant's day from w->cfg, at now_ms (0: the clock); tenants
+ * kept keep their day. Arms the midnight timer once listening. ENOMEM. */
+int web_today_config(struct web *w, int64_t now_ms);
+/** Start the day of every tenant whose midnight is at or before now_ms:
+ * its queues' counters are reset. */
+void web_today_tick(struct web *w, int64_t now_ms);
+void web_today_stop(struct web *w);
+/** Since when tenant's counters run (Unix ms; 0: unknown tenant). */
+int64_t web_today_since(const struct web *w, const char *tenant);
+json_t *web_today_since_json(const struct web *w, const char *tenant);
 
 /* ---- typing.c: "is typing…" in a web chat ---- */
 int web_typing_init(struct web *w);

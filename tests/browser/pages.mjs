@@ -94,6 +94,7 @@ async function main() {
 	await visitor.getByRole('button', { name: 'Chat with us' }).click();
 	await visitor.getByLabel('Your name').fill('Ada');
 	await visitor.getByLabel('Topic').fill('vaccine booking');
+	await visitor.getByLabel('Your e-mail (optional)').fill('ada@example.org');
 	const t0 = Date.now();
 	await visitor.getByRole('button', { name: 'Start chat' }).click();
 	await visitor.getByRole('status').filter({ hasText: /operator|line/ }).waitFor();
@@ -168,6 +169,10 @@ async function main() {
 	await contactRow.getByRole('cell', { name: 'agent1' }).waitFor();
 	await wall.locator('#contacts tbody tr', { hasText: 'Bruno' }).getByRole('cell', { name: 'Connected' }).waitFor();
 	await agentRow.locator('td.state', { hasText: 'Busy' }).waitFor();
+	// both answered: the average speed of answer is a time, the counters
+	// say since when they run (the daemon started today)
+	await queueRow.locator('td.asa', { hasText: /^\d+:\d\d$/ }).waitFor();
+	await wall.locator('#queues-since', { hasText: /^Answered, abandoned, service level and ASA count since / }).waitFor();
 	// the chart of the last hours, read from the queue report: the chats
 	// offered so far are in it (it is read again when the events feed
 	// reconnects, and every minute: reload to read it now)
@@ -219,6 +224,24 @@ async function main() {
 		throw new Error(`Bruno's contact: ${JSON.stringify(bruno)}`);
 	ok('the dispositions and notes are recorded: booked with notes at wrap-up done (Ada), info-given at finish (Bruno)');
 
+	// ---- Ada comes back: her offer shows what happened last time
+	await visitor.getByRole('button', { name: 'Start a new chat' }).click();
+	await visitor.getByLabel('Your name').fill('Ada');
+	await visitor.getByLabel('Topic').fill('change my booking');
+	await visitor.getByLabel('Your e-mail (optional)').fill('Ada@Example.org');
+	await visitor.getByRole('button', { name: 'Start chat' }).click();
+	const back = agent.getByRole('listitem', { name: 'chat from Ada' });
+	const earlier = back.locator('details.history');
+	await earlier.getByText('Earlier contacts of ada@example.org: 1').click();
+	const line = earlier.getByRole('listitem');
+	await line.filter({ hasText: /chat · information · agent1 · booked — Booked for Tuesday morning\.$/ }).waitFor();
+	if ((await line.getAttribute('data-key')) !== adaKey) throw new Error(`the earlier contact is ${await line.getAttribute('data-key')}, not ${adaKey}`);
+	await screenshot('history');
+	await visitor.getByRole('button', { name: 'End chat' }).click();
+	await back.waitFor({ state: 'detached' });
+	await agent.locator('#state-now', { hasText: 'State: Ready' }).waitFor();
+	ok("Ada came back with her address in another case: her offer showed her earlier chat, its agent, disposition and notes; she left before it was answered");
+
 	// ---- not ready with a reason, shown on the wallboard
 	await agent.getByLabel('Reason').selectOption('lunch');
 	await agent.getByRole('button', { name: 'Not ready' }).click();
@@ -245,7 +268,7 @@ async function supervise(wall, agent, agentRow) {
 	await agentRow.locator('td.state', { hasText: 'Ready' }).waitFor();
 	ok('the supervisor set agent1 ready on the wallboard: its desktop shows it at once');
 
-	const ready = (queue) => wall.locator(`#queues tr[data-queue="demo/${queue}"] td`).nth(5);
+	const ready = (queue) => wall.locator(`#queues tr[data-queue="demo/${queue}"] td.num`).nth(6);
 	await agentRow.locator('td.queues', { hasText: /^information$/ }).waitFor();
 	await agentRow.getByRole('button', { name: 'Move agent1 between queues' }).click();
 	const dialog = wall.getByRole('dialog', { name: 'Queues of agent1' });

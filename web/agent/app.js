@@ -11,7 +11,7 @@
 // names the chat's key and the desktop reads what follows the last
 // message it has.
 import { api, ApiError, Events, clock, el } from '../common/api.js';
-import { t, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
+import { t, language, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
 import { setupSignIn } from '../common/signin.js';
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +28,7 @@ const desk = {
 	queues: [], // {tenant, name}: where a call can be transferred
 	chats: new Map(), // key -> chat view
 	announced: new Set(), // offers already announced
+	history: new Map(), // key -> the customer's earlier contacts (a promise)
 };
 
 let events = null;
@@ -121,6 +122,36 @@ function drawOffers() {
 	}
 }
 
+// ---- the customer's earlier contacts -----------------------------------------
+
+// GET /api/v1/contacts/{id}/history once per contact: who the customer
+// is (a number, an address) and their last ten contacts, newest first.
+function readHistory(key) {
+	if (!desk.history.has(key))
+		desk.history.set(key, api('GET', `/api/v1/contacts/${key}/history`).catch(() => null));
+	return desk.history.get(key);
+}
+
+function historyLine(x) {
+	const when = new Date(x.created).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
+	const parts = [when, t(`ch.${x.channel}`), x.queue, x.agent, x.disposition || x.outcome].filter(Boolean);
+	return parts.join(' · ') + (x.notes ? ` — ${x.notes}` : '');
+}
+
+// "Earlier contacts of ada@example.org: 2", opened to list them; shown
+// only when the customer is known and came before.
+function historyBlock(c) {
+	const box = el('details', { class: 'history', hidden: true });
+	readHistory(c.id).then((h) => {
+		if (!h || !h.contacts.length) return;
+		box.replaceChildren(
+			el('summary', {}, t('history.summary', { who: h.customer, n: h.contacts.length })),
+			el('ul', {}, ...h.contacts.map((x) => el('li', { 'data-key': x.id }, historyLine(x)))));
+		box.hidden = false;
+	});
+	return box;
+}
+
 function offerItem(c) {
 	const vars = { channel: channelOf(c), name: nameOf(c) };
 	const created = Date.parse(c.created) || Date.now();
@@ -139,7 +170,8 @@ function offerItem(c) {
 			c.data?.topic ? el('span', {}, t('offer.topic', { topic: c.data.topic })) : null,
 			el('span', {}, t('offer.queue', { queue: c.queue })),
 			el('span', { class: 'tick', 'data-since': created, 'data-text': 'offer.waiting' },
-				t('offer.waiting', { time: clock(Date.now() - created) }))),
+				t('offer.waiting', { time: clock(Date.now() - created) })),
+			historyBlock(c)),
 		el('div', { class: 'offer-actions' },
 			el('button', { type: 'button', class: 'accept', 'aria-label': t('offer.acceptLabel', vars), onclick: act('accept') }, t('offer.accept')),
 			el('button', { type: 'button', class: 'reject', 'aria-label': t('offer.rejectLabel', vars), onclick: act('reject') }, t('offer.reject'))));
@@ -171,6 +203,7 @@ function drawContacts() {
 		drawChatState(view);
 	}
 	$('chats-empty').hidden = live.length > 0;
+	for (const key of desk.history.keys()) if (!desk.contacts.has(key)) desk.history.delete(key);
 }
 
 // ---- one conversation ---------------------------------------------------
@@ -200,7 +233,7 @@ function chatView(c) {
 	view.heading = el('h3', { id: `${id}-h` }, t('chat.with', { name }));
 	view.topic = el('p', { class: 'topic' }, c.data?.topic ? t('offer.topic', { topic: c.data.topic }) : '');
 	view.root = el('article', { class: 'chat', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
-		view.heading, view.topic, view.status,
+		view.heading, view.topic, historyBlock(c), view.status,
 		c.channel === 'chat' ? view.log : null,
 		c.channel === 'chat' ? view.typing : null,
 		c.channel === 'chat' ? view.form : null,
@@ -396,7 +429,7 @@ function callView(c) {
 		onclick: () => showTransfer(view, view.form.hidden) });
 	transferForm(view, id);
 	view.root = el('article', { class: 'chat call', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
-		view.heading, view.status,
+		view.heading, historyBlock(c), view.status,
 		el('div', { class: 'row call-actions' }, view.hold, view.resume, view.transfer, view.hangup),
 		view.form);
 	relabelCall(view);

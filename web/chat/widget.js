@@ -34,6 +34,7 @@
 		en: {
 			launch: 'Chat with us', title: 'Chat with us', close: 'Close the chat window',
 			name: 'Your name', topic: 'Topic', start: 'Start chat', message: 'Your message',
+			email: 'Your e-mail (optional)', badEmail: 'That e-mail address does not look right.',
 			send: 'Send', end: 'End chat', again: 'Start a new chat', you: 'You', agent: 'Operator',
 			queued: 'You are number {position} in line. Estimated wait: {wait}.',
 			waiting: 'Waiting for an operator…', offered: 'An operator is about to answer.',
@@ -46,6 +47,7 @@
 		it: {
 			launch: 'Chatta con noi', title: 'Chatta con noi', close: 'Chiudi la finestra della chat',
 			name: 'Il tuo nome', topic: 'Argomento', start: 'Inizia la chat', message: 'Il tuo messaggio',
+			email: 'La tua e-mail (facoltativa)', badEmail: "L'indirizzo e-mail non sembra corretto.",
 			send: 'Invia', end: 'Termina la chat', again: 'Nuova chat', you: 'Tu', agent: 'Operatore',
 			queued: 'Sei il numero {position} in coda. Attesa stimata: {wait}.',
 			waiting: 'In attesa di un operatore…', offered: 'Un operatore sta per rispondere.',
@@ -58,6 +60,7 @@
 		es: {
 			launch: 'Chatee con nosotros', title: 'Chatee con nosotros', close: 'Cerrar la ventana del chat',
 			name: 'Su nombre', topic: 'Tema', start: 'Iniciar el chat', message: 'Su mensaje',
+			email: 'Su correo electrónico (opcional)', badEmail: 'Esa dirección de correo no parece correcta.',
 			send: 'Enviar', end: 'Terminar el chat', again: 'Nuevo chat', you: 'Usted', agent: 'Agente',
 			queued: 'Es el número {position} en la cola. Espera estimada: {wait}.',
 			waiting: 'Esperando a un agente…', offered: 'Un agente está a punto de responder.',
@@ -115,10 +118,12 @@
 	const closeBtn = el('button', { type: 'button', class: 'cw-close', 'aria-label': L.close }, '×');
 	const nameInput = el('input', { id: id('name'), autocomplete: 'name', maxlength: '120', required: true });
 	const topicInput = el('input', { id: id('topic'), maxlength: '200' });
+	const emailInput = el('input', { id: id('email'), type: 'email', autocomplete: 'email', maxlength: '254' });
 	const startError = el('p', { class: 'cw-error', role: 'alert' });
 	const startForm = el('form', { class: 'cw-start' },
 		el('label', { for: id('name') }, L.name), nameInput,
 		el('label', { for: id('topic') }, L.topic), topicInput,
+		el('label', { for: id('email') }, L.email), emailInput,
 		el('button', { type: 'submit' }, L.start), startError);
 	const status = el('p', { class: 'cw-status', role: 'status' });
 	const log = el('ol', { class: 'cw-log', role: 'log', 'aria-label': L.log });
@@ -285,13 +290,15 @@
 		try {
 			r = await call('POST', '/api/v1/chats', {
 				tenant, queue, name, topic: topicInput.value.trim() || undefined,
+				email: emailInput.value.trim() || undefined,
 				language: lang, page: location.href.slice(0, 255),
 			});
 		} catch (err) {
 			r = { status: 0 };
 		}
 		if (r.status !== 201) {
-			startError.textContent = r.status === 409 || r.status === 429 ? L.busy : L.error;
+			const badEmail = r.status === 400 && /'email'/.test(r.body?.error?.message || '');
+			startError.textContent = badEmail ? L.badEmail : r.status === 409 || r.status === 429 ? L.busy : L.error;
 			return;
 		}
 		chat = { id: r.body.id, token: r.body.token, outbox: [], open: true };

@@ -9,7 +9,7 @@
 // after the events that change them, at most twice a second however busy
 // the queues are. Times move on with the local clock.
 import { api, Events, clock, el } from '../common/api.js';
-import { t, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
+import { t, language, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
 import { setupSignIn } from '../common/signin.js';
 
 const $ = (id) => document.getElementById(id);
@@ -122,6 +122,7 @@ function drawQueues() {
 			cell(q.waiting, 'num big waiting'),
 			cell(oldest, 'num oldest'),
 			cell(percent(q.service_level), 'num sl'),
+			cell(typeof q.asa_ms === 'number' ? clock(q.asa_ms) : '—', 'num asa'),
 			cell(q.answered, 'num'),
 			cell(q.abandoned, 'num'),
 			cell(q.agents.ready, 'num'),
@@ -130,6 +131,12 @@ function drawQueues() {
 			cell(q.agents['not-ready'], 'num'));
 	});
 	$('queues').tBodies[0].replaceChildren(...rows);
+	// the counters are today's: since local midnight, or the daemon's
+	// start later that day (docs/api.md)
+	const since = [...new Set([...board.queues.values()].map((q) => q.since).filter(Boolean))];
+	$('queues-since').textContent = since.length === 1
+		? t('wall.countsince', { time: new Date(since[0]).toLocaleString(language(), { dateStyle: 'short', timeStyle: 'short' }) })
+		: since.length ? t('wall.countmidnight') : '';
 }
 
 function drawContacts() {

@@ -249,6 +249,8 @@ def main():
     call("POST", "/api/v1/contacts/%d/wrapup-done" % cid, maria, want=409)
     call("GET", "/api/v1/contacts/%d" % cid, admin, want=200)  # ended
     call("GET", "/api/v1/contacts/%d/journal" % cid, admin, want=200)
+    call("GET", "/api/v1/contacts/%d/history" % cid, maria, want=200)
+    call("GET", "/api/v1/contacts/99999/history", maria, want=404)
     # a callback, withdrawn
     cb = call("POST", "/api/v1/contacts", admin,
               {"tenant": "demo", "queue": "callbacks",
@@ -262,6 +264,8 @@ def main():
     vt = {"X-Chat-Token": ch["token"]}
     call("POST", "/api/v1/chats", None,
          {"tenant": "demo", "queue": "callbacks", "name": "Bea"}, want=404)
+    call("POST", "/api/v1/chats", None, {"tenant": "demo", "queue": "chat",
+         "name": "Bea", "email": "bea@x.org>\r\nBcc: all@x.org"}, want=400)
     call("POST", "/api/v1/chats/%d/messages" % ch["id"], None,
          {"client_id": "v1", "body": "Buongiorno"}, headers=vt, want=201)
     call("GET", "/api/v1/chats/%d?after=0" % ch["id"], None, headers=vt,
