@@ -20,6 +20,8 @@
  * payload's number, email or from, else the "from=" of its attributes;
  * a number without its spaces, dashes, dots and brackets, an address in
  * lower case. */
+/* SQL assembled from pieces: kept as written */
+/* clang-format off */
 #define CUSTOMER_CLEAN(x)                                                \
 	"nullif(lower(replace(replace(replace(replace(replace(trim(" x      \
 	"), ' ', ''), '-', ''), '.', ''), '(', ''), ')', '')), '')"
@@ -37,6 +39,7 @@
 	"lower(trim(" CUSTOMER_JSON(R, "email") ")), "                      \
 	"lower(trim(" CUSTOMER_JSON(R, "from") ")), "                       \
 	CUSTOMER_CLEAN(CUSTOMER_ATTR(R)) ")"
+/* clang-format on */
 
 static const char *const migrations[] = {
     /* 1: runs, the journal, contacts for recovery. */
@@ -147,10 +150,12 @@ static const char *const migrations[] = {
     " WHERE customer IS NOT NULL;"
     "CREATE TRIGGER contacts_customer AFTER INSERT ON contacts"
     " WHEN NEW.customer IS NULL BEGIN"
+    /* clang-format off */
     " UPDATE contacts SET customer = " CUSTOMER_OF("NEW")
     " WHERE key = NEW.key; END;"
     "UPDATE contacts SET customer = " CUSTOMER_OF("contacts")
     " WHERE anonymised_ms IS NULL;",
+    /* clang-format on */
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
