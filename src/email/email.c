@@ -306,8 +306,8 @@ void email_new_id(const char *address, const char *seed, char *buf, size_t size)
 	snprintf(buf, size, "<%s.centralino@%s>", hex, at ? at + 1 : "local");
 }
 
-int email_send(struct email *e, size_t mb, uint64_t key,
-               const struct email_out *o)
+int email_send(struct email *e, size_t mb, uint64_t key, uint64_t outbox,
+               unsigned attempts, const struct email_out *o)
 {
 	char *text;
 	size_t len;
@@ -315,8 +315,8 @@ int email_send(struct email *e, size_t mb, uint64_t key,
 
 	if (err)
 		return err;
-	return email_worker_send(e->worker, mb, key, o->message_id, o->to, text,
-	                         len);
+	return email_worker_send(e->worker, mb, key, outbox, attempts,
+	                         o->message_id, o->to, text, len);
 }
 
 static const char *ack_text(const char *language)
@@ -374,7 +374,7 @@ static void acknowledge(struct email *e, size_t mb, uint64_t key,
 	email_reply_subject(m->subject, key, subject, sizeof(subject));
 	email_new_id(b->address, NULL, id, sizeof(id));
 	references_of(m, refs, sizeof(refs));
-	err = email_send(e, mb, key, &o);
+	err = email_send(e, mb, key, 0, 0, &o);
 	if (!err)
 		e->st.acknowledged++;
 	log_event(err ? LOG_WARN : LOG_INFO, "email.acknowledge",
@@ -382,18 +382,25 @@ static void acknowledge(struct email *e, size_t mb, uint64_t key,
 	          err ? "no" : "yes");
 }
 
-static void sent_h(uint64_t key, const char *mid, int err, void *arg)
+static void sent_h(const struct email_sent *s, void *arg)
 {
 	struct email *e = arg;
 
-	if (err)
+	if (s->outbox) /* an answer: its attempts are kept */
+		email_outbox_sent(e, s);
+	if (!s->final)
+		return;
+	if (s->err)
 		e->st.send_failed++;
 	else
 		e->st.sent++;
-	log_event(err ? LOG_ERROR : LOG_INFO,
-	          err ? "email.send-failed" : "email.sent",
-	          "contact=%llu message_id=%s", (unsigned long long)key,
-	          mid ? mid : "-");
+	log_event(s->err ? LOG_ERROR : LOG_INFO,
+	          s->err ? "email.send-failed" : "email.sent",
+	          "contact=%llu message_id=%s attempts=%u%s%s%s",
+	          (unsigned long long)s->key,
+	          s->message_id ? s->message_id : "-", s->attempts,
+	          s->err ? " error=\"" : "", s->err ? s->error : "",
+	          s->err ? "\"" : "");
 }
 
 /* ---- lifetime ---------------------------------------------------------- */
@@ -436,6 +443,8 @@ int email_alloc(struct email **ep, const struct email_params *p)
 	}
 	log_event(LOG_INFO, "email.started", "mailboxes=%zu poll_ms=%lld",
 	          e->cfg->nmailboxes, (long long)e->cfg->poll);
+	/* answers committed by an earlier run and not sent: now */
+	email_outbox_resume(e);
 	*ep = e;
 	return 0;
 }

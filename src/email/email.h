@@ -52,10 +52,13 @@ struct email_answer {
 
 /**
  * Answer e-mail contact key as agent (who must be connected with it):
- * the text is committed to its conversation, then sent to the customer
- * over the mailbox's SMTP server with Message-ID, In-Reply-To and
- * References. client_id is the agent's own id for it: sent again, the
- * same answer is found and not mailed twice. Returns 0 and *a; ENOENT
+ * the text is committed to its conversation and, in the same
+ * transaction, queued in the store's outbox; then it is sent to the
+ * customer over the mailbox's SMTP server with Message-ID, In-Reply-To
+ * and References, tried again while the server is down, and by the next
+ * start if the daemon stops first. client_id is the agent's own id for
+ * it: sent again, the same answer is found and not mailed twice. Returns
+ * 0 and *a once committed; ENOENT
  * (no such live e-mail contact), EPERM (not this agent's or not
  * connected), ENOTSUP (its mailbox sends nothing), EINVAL, EIO/ENOSPC
  * (the store could not record it: nothing was sent), ENOMEM.

@@ -137,9 +137,19 @@ struct email_worker;
 /** A mail fetched from mailbox (its index), handed to the loop. */
 typedef void(email_fetched_h)(size_t mailbox, uint32_t uid,
                               struct email_mail *m, void *arg);
-/** An answer was sent (err 0) or given up (an errno). */
-typedef void(email_sent_h)(uint64_t key, const char *message_id, int err,
-                           void *arg);
+/** What became of one SMTP attempt. */
+struct email_sent {
+	uint64_t key;    /* the contact */
+	uint64_t outbox; /* the answer's row in the outbox; 0: not kept */
+	const char *message_id;
+	int err;           /* 0: sent; else EIO */
+	const char *error; /* the SMTP or network error, "" when sent */
+	unsigned attempts; /* tries so far, this one included */
+	bool final;        /* sent, or given up: no more tries */
+};
+/** An attempt's outcome: every one of an outbox answer's (its attempts
+ * are recorded), the last one of other mails. */
+typedef void(email_sent_h)(const struct email_sent *s, void *arg);
 
 struct email_worker_params {
 	const struct config_email *cfg; /* borrowed for the worker's life */
@@ -156,10 +166,19 @@ void email_worker_stop(struct email_worker *w);
 void email_worker_taken(struct email_worker *w, size_t mailbox, uint32_t uid);
 /** The mail could not be taken now: fetch it again at a later poll. */
 void email_worker_release(struct email_worker *w, size_t mailbox, uint32_t uid);
-/** Send text (RFC 5322) through mailbox's SMTP server to rcpt. */
+/**
+ * Send text (RFC 5322, taken over) through mailbox's SMTP server to rcpt.
+ * outbox: the answer's row in the outbox (0: a mail not kept, tried 5
+ * times), attempts: the tries it had before (in an earlier run). A kept
+ * answer is tried with growing waits (2 s, 4 s, ... up to 5 min) until
+ * sent or EMAIL_OUTBOX_ATTEMPTS tries. Returns 0 or ENOMEM.
+ */
 int email_worker_send(struct email_worker *w, size_t mailbox, uint64_t key,
+                      uint64_t outbox, unsigned attempts,
                       const char *message_id, const char *rcpt, char *text,
                       size_t len);
+/** Tries of an outbox answer before it is given up: about 4 hours. */
+#define EMAIL_OUTBOX_ATTEMPTS 60
 
 /* ---- email.c, answer.c: the channel on the loop ---- */
 
@@ -182,8 +201,16 @@ struct email {
  * makes it the same for the same seed. */
 void email_new_id(const char *address, const char *seed, char *buf,
                   size_t size);
-/** Build o and queue it for mailbox mb's SMTP server; 0 or an errno. */
-int email_send(struct email *e, size_t mb, uint64_t key,
-               const struct email_out *o);
+/** Build o and queue it for mailbox mb's SMTP server; 0 or an errno.
+ * outbox, attempts: as email_worker_send(). */
+int email_send(struct email *e, size_t mb, uint64_t key, uint64_t outbox,
+               unsigned attempts, const struct email_out *o);
+
+/* answer.c: the outbox */
+/** Send again every answer still queued in the store (at start);
+ * returns how many were handed to the worker. */
+size_t email_outbox_resume(struct email *e);
+/** Record an outbox answer's attempt in the store, and log the end. */
+void email_outbox_sent(struct email *e, const struct email_sent *s);
 
 #endif

@@ -49,7 +49,7 @@ struct job {
 	enum job_kind kind;
 	size_t mailbox;
 	uint32_t uid;
-	uint64_t key;
+	uint64_t key, outbox;
 	char *message_id, *rcpt, *text;
 	size_t len;
 	unsigned attempts;
@@ -62,9 +62,12 @@ struct result {
 	size_t mailbox;
 	uint32_t uid;
 	struct email_mail *m;
-	uint64_t key;
+	uint64_t key, outbox;
 	char *message_id;
 	int err;
+	unsigned attempts;
+	bool final;
+	char error[160];
 };
 
 struct box {
@@ -348,8 +351,9 @@ static size_t upload_read(char *dst, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* One SMTP transaction; 0 or EIO. */
-static int smtp_send(const struct config_mailbox *mb, const struct job *j)
+/* One SMTP transaction; 0 or EIO with what went wrong in error. */
+static int smtp_send(const struct config_mailbox *mb, const struct job *j,
+                     char *error, size_t size)
 {
 	struct curl_slist *rcpt = NULL;
 	struct upload u = {.p = j->text, .left = j->len};
@@ -377,37 +381,74 @@ static int smtp_send(const struct config_mailbox *mb, const struct job *j)
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 60000L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	rc = curl_easy_perform(h);
+	if (rc != CURLE_OK) {
+		long code = 0;
+
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+		if (code)
+			snprintf(error, size, "%s (SMTP %ld)",
+			         curl_easy_strerror(rc), code);
+		else
+			snprintf(error, size, "%s", curl_easy_strerror(rc));
+		log_event(LOG_WARN, "email.smtp-failed",
+		          "mailbox=%s contact=%llu attempt=%u error=\"%s\"",
+		          mb->name, (unsigned long long)j->key, j->attempts + 1,
+		          error);
+	}
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(h);
-	if (rc != CURLE_OK)
-		log_event(LOG_WARN, "email.smtp-failed",
-		          "mailbox=%s contact=%llu error=\"%s\"", mb->name,
-		          (unsigned long long)j->key, curl_easy_strerror(rc));
 	return rc == CURLE_OK ? 0 : EIO;
 }
 
-/* Send j, or keep it for a later try; the loop hears of the outcome. */
+/* The wait before try n + 1: 2 s, 4 s, 8 s ... at most 5 minutes. */
+static int64_t backoff_ms(unsigned n)
+{
+	int64_t ms = 1000LL << (n < 20 ? n : 20);
+
+	return ms < 300000 ? ms : 300000;
+}
+
+/* Tell the loop how attempt j->attempts went. */
+static void report(struct email_worker *w, const struct job *j, int err,
+                   const char *error, bool final)
+{
+	struct result *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return;
+	r->key = j->key;
+	r->outbox = j->outbox;
+	r->message_id = strdup(j->message_id);
+	r->err = err;
+	r->attempts = j->attempts;
+	r->final = final;
+	snprintf(r->error, sizeof(r->error), "%s", error);
+	if (!r->message_id || mqueue_push(w->mq, RES_SENT, r)) {
+		free(r->message_id);
+		free(r);
+	}
+}
+
+/*
+ * Send j, or keep it for a later try. The loop hears of every attempt of
+ * an outbox answer (the store records them) and of the last of others.
+ */
 static void send_job(struct email_worker *w, struct job *j)
 {
 	const struct config_mailbox *mb = &w->p.cfg->mailboxes[j->mailbox];
-	int err = smtp_send(mb, j);
-	struct result *r;
+	char error[160] = "";
+	int err = smtp_send(mb, j, error, sizeof(error));
+	unsigned max = j->outbox ? EMAIL_OUTBOX_ATTEMPTS : SEND_ATTEMPTS;
+	bool final;
 
-	if (err && ++j->attempts < SEND_ATTEMPTS) {
-		j->not_before = mono_ms() + (1000LL << j->attempts);
+	j->attempts++;
+	final = !err || j->attempts >= max;
+	if (j->outbox || final)
+		report(w, j, err, error, final);
+	if (!final) {
+		j->not_before = mono_ms() + backoff_ms(j->attempts);
 		list_append(&w->later, &j->le, j);
 		return;
-	}
-	r = calloc(1, sizeof(*r));
-	if (r) {
-		r->key = j->key;
-		r->message_id = j->message_id;
-		j->message_id = NULL;
-		r->err = err;
-		if (mqueue_push(w->mq, RES_SENT, r)) {
-			free(r->message_id);
-			free(r);
-		}
 	}
 	job_free(j);
 }
@@ -499,10 +540,21 @@ static void result_h(int id, void *data, void *arg)
 	struct email_worker *w = arg;
 	struct result *r = data;
 
-	if (id == RES_FETCHED)
+	if (id == RES_FETCHED) {
 		w->p.fetchedh(r->mailbox, r->uid, r->m, w->p.arg);
-	else
-		w->p.senth(r->key, r->message_id, r->err, w->p.arg);
+	} else {
+		struct email_sent s = {
+		    .key = r->key,
+		    .outbox = r->outbox,
+		    .message_id = r->message_id,
+		    .err = r->err,
+		    .error = r->error,
+		    .attempts = r->attempts,
+		    .final = r->final,
+		};
+
+		w->p.senth(&s, w->p.arg);
+	}
 	free(r->message_id);
 	free(r);
 }
@@ -597,16 +649,21 @@ void email_worker_release(struct email_worker *w, size_t mailbox, uint32_t uid)
 }
 
 int email_worker_send(struct email_worker *w, size_t mailbox, uint64_t key,
+                      uint64_t outbox, unsigned attempts,
                       const char *message_id, const char *rcpt, char *text,
                       size_t len)
 {
 	struct job *j = calloc(1, sizeof(*j));
 
-	if (!j)
+	if (!j) {
+		free(text);
 		return ENOMEM;
+	}
 	j->kind = JOB_SEND;
 	j->mailbox = mailbox;
 	j->key = key;
+	j->outbox = outbox;
+	j->attempts = attempts;
 	j->message_id = strdup(message_id);
 	j->rcpt = strdup(rcpt);
 	j->text = text;

@@ -156,6 +156,25 @@ static const char *const migrations[] = {
     "UPDATE contacts SET customer = " CUSTOMER_OF("contacts")
     " WHERE anonymised_ms IS NULL;",
     /* clang-format on */
+    /* 12: the e-mail outbox: an agent's answer to an e-mail contact is
+     * queued by a trigger in the very transaction that commits it to
+     * its conversation, and stays queued until an SMTP server took it
+     * (sent) or it was given up (failed), with its attempts and last
+     * error; the next start sends what is queued (src/store/outbox.c,
+     * docs/email.md). */
+    "CREATE TABLE email_outbox (message INTEGER PRIMARY KEY,"
+    " contact INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " message_id TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'queued',"
+    " attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    " created_ms INTEGER NOT NULL, sent_ms INTEGER);"
+    "CREATE INDEX email_outbox_queued ON email_outbox (message)"
+    " WHERE state = 'queued';"
+    "CREATE TRIGGER email_outbox_answer AFTER INSERT ON messages"
+    " WHEN NEW.sender = 'agent' BEGIN"
+    " INSERT INTO email_outbox (message, contact, seq, message_id,"
+    " created_ms) SELECT NEW.key, NEW.contact, NEW.seq, NEW.client_id,"
+    " NEW.wall_ms FROM contacts c WHERE c.key = NEW.contact"
+    " AND c.channel = 'email'; END;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

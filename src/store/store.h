@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
@@ -361,6 +361,39 @@ struct store_member {
  */
 int store_member_override(struct store *s, const struct store_member *m,
                           const char *user);
+
+/** An agent's answer to an e-mail contact in the outbox (schema 12). */
+struct store_outbox {
+	uint64_t message;       /* the answer's row in messages: its id here */
+	uint64_t contact;       /* the e-mail contact's key */
+	uint64_t seq;           /* the answer's seq in the conversation */
+	const char *message_id; /* of the mail (the message's client_id) */
+	const char *state;      /* "queued", "sent" or "failed" */
+	unsigned attempts;      /* SMTP transactions tried so far */
+	const char *last_error; /* of the last one that failed, or NULL */
+};
+
+/** Receives each answer of the outbox; non-zero stops the walk. */
+typedef int(store_outbox_h)(const struct store_outbox *o, void *arg);
+
+/**
+ * The committed answers still queued, oldest first: all of them (contact
+ * 0), or contact's answer message_id. A trigger queues each agent's
+ * message to an e-mail contact in the transaction that commits it.
+ * Returns 0, what h returned, or an errno with store_errmsg() set.
+ */
+int store_outbox_queued(struct store *s, uint64_t contact,
+                        const char *message_id, store_outbox_h *h, void *arg);
+
+/**
+ * Record SMTP attempt number attempts of answer message: error NULL, it
+ * was sent (the last error is kept, for the record); else its text, and
+ * the answer stays queued, or is given up (failed) when final. Committed
+ * before this returns. Returns 0, ENOENT (no such answer), or an errno
+ * with store_errmsg() set.
+ */
+int store_outbox_attempt(struct store *s, uint64_t message, unsigned attempts,
+                         const char *error, bool final);
 
 /** Receives each membership override; non-zero stops the walk. */
 typedef int(store_member_h)(const struct store_member *m, void *arg);

@@ -1,6 +1,8 @@
 /*
  * test_email_store.c - the Message-IDs of e-mail contacts are on record
- * exactly when their contact or message is committed, and only theirs.
+ * exactly when their contact or message is committed, and only theirs;
+ * an agent's answer is in the outbox exactly when it is committed, and
+ * each SMTP attempt is recorded there.
  */
 #include "store_fixture.h"
 
@@ -103,6 +105,129 @@ static void test_email_ids_odd_payloads(void **state)
 	assert_int_equal(store_email_find(s, NULL, "<n@x>", &found), EINVAL);
 }
 
+struct queued {
+	uint64_t message, contact, seq;
+	char message_id[64];
+	char state[16];
+	unsigned attempts, n;
+};
+
+static int queued_h(const struct store_outbox *o, void *arg)
+{
+	struct queued *q = arg;
+
+	q->n++;
+	q->message = o->message;
+	q->contact = o->contact;
+	q->seq = o->seq;
+	q->attempts = o->attempts;
+	snprintf(q->message_id, sizeof(q->message_id), "%s", o->message_id);
+	snprintf(q->state, sizeof(q->state), "%s", o->state);
+	return 0;
+}
+
+/* Answers are queued with their commit; visitors' messages, chats' and
+ * what is sent are not in the queue. */
+static void test_outbox_with_the_answer(void **state)
+{
+	struct sfx *f = *state;
+	struct store *s = sfx_open(f, NULL);
+	uint64_t mail, chat;
+	struct queued q = {0};
+	sqlite3 *db;
+
+	mail = save(s, 1, ACD_CH_EMAIL, "demo", "{\"message_id\":\"<m@x>\"}");
+	chat = save(s, 2, ACD_CH_CHAT, "demo", NULL);
+	struct store_message m = {.contact = mail,
+	                          .seq = 1,
+	                          .sender = "visitor",
+	                          .client_id = "<again@x>",
+	                          .body = "e poi?"};
+	assert_int_equal(store_message_add(s, &m), 0);
+	m.seq = 2;
+	m.sender = "agent";
+	m.agent = "agent1";
+	m.client_id = "<a2@centralino>";
+	m.body = "Ecco.";
+	assert_int_equal(store_message_add(s, &m), 0);
+	m.contact = chat;
+	m.seq = 1;
+	m.client_id = "c1";
+	assert_int_equal(store_message_add(s, &m), 0);
+	/* buffered: not queued before the commit */
+	assert_int_equal(store_outbox_queued(s, 0, NULL, queued_h, &q), 0);
+	assert_int_equal(q.n, 0);
+	assert_int_equal(store_flush(s), 0);
+	assert_int_equal(store_outbox_queued(s, 0, NULL, queued_h, &q), 0);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.contact, mail);
+	assert_int_equal(q.seq, 2);
+	assert_string_equal(q.message_id, "<a2@centralino>");
+	assert_string_equal(q.state, "queued");
+	assert_int_equal(q.attempts, 0);
+	/* found by contact and Message-ID too */
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(
+	    store_outbox_queued(s, mail, "<a2@centralino>", queued_h, &q), 0);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(
+	    store_outbox_queued(s, mail, "<other@x>", queued_h, &q), 0);
+	assert_int_equal(q.n, 1);
+	/* two failed tries, then sent: out of the queue, history kept */
+	assert_int_equal(
+	    store_outbox_attempt(s, q.message, 1, "Couldn't connect", false),
+	    0);
+	assert_int_equal(
+	    store_outbox_attempt(s, q.message, 2, "Couldn't connect", false),
+	    0);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(store_outbox_queued(s, 0, NULL, queued_h, &q), 0);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.attempts, 2);
+	assert_int_equal(store_outbox_attempt(s, q.message, 3, NULL, false), 0);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(store_outbox_queued(s, 0, NULL, queued_h, &q), 0);
+	assert_int_equal(q.n, 0);
+	db = sfx_raw(f->path);
+	assert_int_equal(sfx_int(db, "SELECT count(*) FROM email_outbox WHERE "
+	                             "state = 'sent' AND attempts = 3 AND "
+	                             "last_error = 'Couldn''t connect' AND "
+	                             "sent_ms > 0"),
+	                 1);
+	sqlite3_close(db);
+	assert_int_equal(store_outbox_attempt(s, 999, 1, NULL, true), ENOENT);
+}
+
+/* A final failure takes the answer out of the queue, as failed. */
+static void test_outbox_given_up(void **state)
+{
+	struct sfx *f = *state;
+	struct store *s = sfx_open(f, NULL);
+	uint64_t mail = save(s, 1, ACD_CH_EMAIL, "demo", NULL);
+	struct store_message m = {.contact = mail,
+	                          .seq = 1,
+	                          .sender = "agent",
+	                          .client_id = "<a1@centralino>",
+	                          .body = "Ecco."};
+	struct queued q = {0};
+	sqlite3 *db;
+
+	assert_int_equal(store_message_add(s, &m), 0);
+	assert_int_equal(store_flush(s), 0);
+	assert_int_equal(store_outbox_queued(s, 0, NULL, queued_h, &q), 0);
+	assert_int_equal(
+	    store_outbox_attempt(s, q.message, 60, "Recipient refused", true),
+	    0);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(store_outbox_queued(s, 0, NULL, queued_h, &q), 0);
+	assert_int_equal(q.n, 0);
+	db = sfx_raw(f->path);
+	assert_int_equal(sfx_int(db, "SELECT count(*) FROM email_outbox WHERE "
+	                             "state = 'failed' AND sent_ms IS NULL"),
+	                 1);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +237,10 @@ int main(void)
 	                                    sfx_setup, sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_email_ids_odd_payloads,
 	                                    sfx_setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_outbox_with_the_answer,
+	                                    sfx_setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_outbox_given_up, sfx_setup,
+	                                    sfx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

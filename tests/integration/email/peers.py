@@ -118,19 +118,27 @@ protocol lda {{
     return port, conf
 
 
-def smtp_sink(T, conf):
-    port = free_port()
+SINKS = {}
+
+
+def smtp_sink(T, conf, port=None):
+    """Start the SMTP sink on port (None: a free one); (port, folder)."""
+    port = port or free_port()
     sink = T + "/sink"
     os.makedirs(sink, exist_ok=True)
     env = dict(os.environ, EMAIL_SINK=sink, EMAIL_DOVECOT_CONF=conf,
                PYTHONPATH=HERE)
     p = subprocess.Popen(["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
                           "127.0.0.1:%d" % port, "-c", "sink.Sink"],
-                         env=env, stdout=open(T + "/smtp.log", "w"),
+                         env=env, stdout=open(T + "/smtp.log", "a"),
                          stderr=subprocess.STDOUT)
     PROCS.append(p)
+    SINKS[port] = p
 
     def ready():
+        if p.poll() is not None:
+            fail("the SMTP sink exited at start (port %d)" % port,
+                 T + "/smtp.log")
         try:
             socket.create_connection(("127.0.0.1", port), 1).close()
             return True
@@ -138,6 +146,21 @@ def smtp_sink(T, conf):
             return False
     wait_for("smtp sink", ready)
     return port, sink
+
+
+def smtp_sink_stop(port):
+    """Stop the sink of port: the SMTP server is down until started
+    again with smtp_sink(T, conf, port)."""
+    p = SINKS.pop(port)
+    kill(p)
+
+    def down():
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return False
+        except OSError:
+            return True
+    wait_for("the smtp sink down", down)
 
 
 def daemon(binary, conf, log, http_port):

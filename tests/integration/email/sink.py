@@ -1,5 +1,5 @@
 """sink.py - the tests' SMTP server (aiosmtpd): every message it accepts
-is written to $EMAIL_SINK/N.eml, and one for a local user (@example.org)
+is written to $EMAIL_SINK/PID-N.eml, and one for a local user (@example.org)
 is handed to Dovecot's LDA so that it lands in that user's mailbox (one
 it does not know is only kept in the sink).
 Run: python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c sink.Sink
@@ -18,10 +18,13 @@ class Sink:
         with _lock:
             _n[0] += 1
             n = _n[0]
-        tmp = os.path.join(d, "%d.tmp" % n)
+        # a sink started again (a test that stops it) does not overwrite
+        # what the one before it kept
+        name = "%d-%d" % (os.getpid(), n)
+        tmp = os.path.join(d, name + ".tmp")
         with open(tmp, "wb") as f:
             f.write(envelope.content)
-        os.rename(tmp, os.path.join(d, "%d.eml" % n))
+        os.rename(tmp, os.path.join(d, name + ".eml"))
         conf = os.environ.get("EMAIL_DOVECOT_CONF")
         for rcpt in envelope.rcpt_tos:
             user, _, domain = rcpt.partition("@")
