@@ -347,6 +347,36 @@ static void test_desk_refusals(void **state)
 	run_crash(&r, f);
 }
 
+/* A request's preferred agent reaches the engine: the e-mail goes to
+ * maria, though luca has been ready for longer (longest idle). */
+static void test_desk_preferred_agent(void **state)
+{
+	struct sfx *f = *state;
+	int64_t wall = 1800000000000;
+	struct acd_agent_params a = {.name = "luca"};
+	struct desk_request rq = {.channel = ACD_CH_EMAIL};
+	struct run r;
+	uint32_t luca;
+	uint64_t key;
+
+	run_start(&r, f, &wall, 5000, "mail");
+	a.tenant = r.tenant;
+	assert_int_equal(acd_agent_add(r.acd, &a, &luca), 0);
+	assert_int_equal(acd_member_add(r.acd, luca, r.chat, 0), 0);
+	assert_int_equal(
+	    acd_agent_presence(r.acd, luca, ACD_PRESENCE_READY, NULL), 0);
+	r.now += 1000;
+	ready(&r);
+	rq.queue = r.chat;
+	rq.preferred_agent = r.agent;
+	rq.preferred_wait_ms = 60000;
+	assert_int_equal(desk_create(r.desk, &rq, &key), 0);
+	assert_int_equal(offered_key(&r), key);
+	assert_int_equal(desk_find(r.desk, key)->agent, r.agent);
+	assert_int_equal(acd_agent_state(r.acd, luca), ACD_AGENT_READY);
+	run_crash(&r, f);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, sfx_setup, sfx_teardown)
@@ -354,6 +384,7 @@ int main(void)
 	    T(test_desk_chat_lifecycle),  T(test_desk_recovery_keeps_place),
 	    T(test_desk_recovery_orphan), T(test_desk_callback_window),
 	    T(test_desk_store_refuses),   T(test_desk_refusals),
+	    T(test_desk_preferred_agent),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -617,9 +617,43 @@ static void test_report_day_explain(void **state)
 	                 ENOENT);
 }
 
+/* Last-agent routing in the story: the offer to the preferred agent and
+ * the end of a reservation read as what they are. */
+static void test_report_explain_preferred(void **state)
+{
+	struct store_journal_entry e = {.type = "contact-offered",
+	                                .agent = "ann",
+	                                .reason = "preferred-agent",
+	                                .strategy = "longest-idle",
+	                                .candidates = 1,
+	                                .waiting = 1,
+	                                .agent_first = true,
+	                                .wait = 42000};
+	char line[512];
+
+	(void)state;
+	report_explain_line(&e, line, sizeof(line));
+	assert_string_equal(line, "offered to ann, its preferred agent (who "
+	                          "handled the conversation before), as soon "
+	                          "as they were free (waited 42.0 s)");
+	e.agent_first = false;
+	e.wait = 0;
+	report_explain_line(&e, line, sizeof(line));
+	assert_string_equal(line, "offered to ann, its preferred agent (who "
+	                          "handled the conversation before), free "
+	                          "when it arrived (waited 0.0 s)");
+	e.type = "contact-escalated";
+	e.reason = "preferred-wait-over";
+	report_explain_line(&e, line, sizeof(line));
+	assert_string_equal(line, "no longer reserved for ann "
+	                          "(preferred-wait-over): in line for every "
+	                          "agent, at its place");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_report_explain_preferred),
 	    cmocka_unit_test_setup_teardown(test_report_day_health, sfx_setup,
 	                                    sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_report_day_billing_city,
