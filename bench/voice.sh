@@ -1,5 +1,6 @@
 #!/bin/sh
-# voice.sh - the voice channel under SIP load on loopback (sipp, tcpdump).
+# voice.sh - the voice channel under SIP load (sipp, tcpdump), on loopback
+# or (RIG=netns) with the daemon behind a veth pair in its own namespace.
 # usage: bench/voice.sh /path/to/centralino    (make bench-voice runs it)
 #
 # Phases: call set-ups per second through a queue to answering agents;
@@ -7,7 +8,7 @@
 # ways; overload (503 with Retry-After). Progress on stderr, one JSON
 # object on stdout. Needs root (tcpdump on lo), sipp, python3. The knobs
 # (FAST=1 for a one-minute smoke run, RATES, HOLD_N, BRIDGE_N, PHASES,
-# KEEP=1 ...) are listed in bench/README.md, section Voice.
+# RIG=netns, KEEP=1 ...) are listed in bench/README.md, section Voice.
 set -u
 bin=${1:?usage: voice.sh /path/to/centralino}
 py=/usr/bin/python3

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """media.py - the bench's RTP endpoints (standard library only).
 
-  media.py DIR NCALLERS NAGENTS MODE
+  media.py DIR NCALLERS NAGENTS MODE [ADDR]
 
-Binds NCALLERS + NAGENTS UDP sockets on 127.0.0.1 (ephemeral ports) and
+Binds NCALLERS + NAGENTS UDP sockets on ADDR (default 127.0.0.1; the
+peers' end of the veth pair in the netns rig), ephemeral ports, and
 writes their ports to DIR/callers.ports and DIR/agents.ports, then
 DIR/media.ready. MODE:
   sink    never read: packets pile up in a tiny receive buffer and are
@@ -26,11 +27,12 @@ import sys
 import time
 
 d, ncallers, nagents, mode = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+addr = sys.argv[5] if len(sys.argv) > 5 else "127.0.0.1"
 socks = []
 for _ in range(ncallers + nagents):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    s.bind(("127.0.0.1", 0))
+    s.bind((addr, 0))
     s.setblocking(False)
     socks.append(s)
 ports = [s.getsockname()[1] for s in socks]

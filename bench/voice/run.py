@@ -47,6 +47,9 @@ OVER_MAX = int(env_num("OVER_MAX", 100, 50))
 OVER_EXCESS = int(env_num("OVER_EXCESS", OVER_MAX, OVER_MAX))
 OVER_RATE = env_num("OVER_RATE", 200, 200)
 PHASES = os.environ.get("PHASES", "rate hold bridged overload").split()
+RIG = os.environ.get("RIG", "lo")  # lo | netns (see rig_setup)
+RPS = os.environ.get("RPS", "")    # netns: CPU mask for the peers' receive work
+PIN = os.environ.get("PIN", "")    # a CPU list for the daemon (taskset -c)
 RTP_RANGE = (10000, 30000)   # the daemon's; below the ephemeral range
 HZ = os.sysconf("SC_CLK_TCK")
 
@@ -58,6 +61,11 @@ BIN = os.path.join(T, "centralino-bench")
 procs = []        # every child we start, stopped at exit
 daemon = None
 dlog_path = None
+# where the daemon and the peers are: both on lo, or the daemon in its own
+# network namespace behind a veth pair (rig_setup)
+DAEMON_IP = PEER_IP = "127.0.0.1"
+CAP_IF = "lo"
+NETNS = None
 
 
 def log(*a):
@@ -79,6 +87,7 @@ def cleanup():
             p.kill()
             p.wait()
     procs.clear()
+    rig_teardown()
     if os.environ.get("KEEP"):
         log("files kept in", T)
     else:
@@ -124,7 +133,7 @@ def free_media_port():
             continue
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
-            s.bind(("127.0.0.1", base + 2))
+            s.bind((PEER_IP, base + 2))
             return base
         except OSError:
             continue
@@ -135,11 +144,11 @@ def free_media_port():
 def free_port():
     while True:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.0.0.1", 0))
+        s.bind((PEER_IP, 0))
         port = s.getsockname()[1]
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
-            t.bind(("127.0.0.1", port))
+            t.bind((PEER_IP, port))
             return port
         except OSError:
             continue
@@ -158,6 +167,81 @@ def wait_until(cond, timeout, what):
                                % (daemon.returncode, what))
         time.sleep(0.1)
     return False
+
+
+# ---- the rig -------------------------------------------------------------
+
+def sh(*args):
+    r = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        raise RuntimeError("%s: %s" % (" ".join(args), r.stderr.strip()))
+
+
+def cpu_mask(cpus):
+    return "%x" % sum(1 << c for c in cpus)
+
+
+def rig_setup():
+    """RIG=netns: the daemon in a network namespace of its own, joined to
+    the peers (sipp, media.py, tcpdump, all in the host's namespace) by a
+    veth pair. On lo, the kernel delivers each packet to its receiving
+    socket and to tcpdump inside the sender's sendto, so the receivers'
+    work is charged to the daemon. Across the veth, that delivery is
+    steered (RPS) to the CPUs of the mask RPS (hex; default: the CPUs not
+    in PIN, else every CPU), and the capture on the peers' end sees what
+    left the daemon. PIN (a CPU list for taskset -c) pins the daemon.
+    Needs root (ip netns, ip link)."""
+    global DAEMON_IP, PEER_IP, CAP_IF, NETNS
+    if RIG == "lo":
+        return
+    if RIG != "netns":
+        raise SystemExit("bench/voice: RIG is lo or netns")
+    tag = os.getpid() % 10000000
+    ns, host_if, ns_if = "cbvoice%d" % tag, "vbh%d" % tag, "vbd%d" % tag
+    used = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True,
+                          text=True).stdout
+    for k in range(256):
+        net = "10.77.%d." % ((tag + k) % 256)
+        if net not in used:
+            break
+    pip, dip = net + "1", net + "2"
+    sh("ip", "netns", "add", ns)
+    NETNS = ns
+    sh("ip", "link", "add", host_if, "type", "veth", "peer", "name", ns_if, "netns", ns)
+    sh("ip", "addr", "add", pip + "/30", "dev", host_if)
+    sh("ip", "link", "set", host_if, "up")
+    for cmd in (["ip", "addr", "add", dip + "/30", "dev", ns_if],
+                ["ip", "link", "set", ns_if, "up"], ["ip", "link", "set", "lo", "up"]):
+        sh("ip", "netns", "exec", ns, *cmd)
+    ncpu = os.cpu_count()
+    pinned = set()
+    for part in PIN.split(","):
+        if part.strip():
+            a, _, b = part.partition("-")
+            pinned.update(range(int(a), int(b or a) + 1))
+    mask = RPS or cpu_mask([c for c in range(ncpu) if c not in pinned] or range(ncpu))
+    with open("/sys/class/net/%s/queues/rx-0/rps_cpus" % host_if, "w") as f:
+        f.write(mask + "\n")
+    DAEMON_IP, PEER_IP, CAP_IF = dip, pip, host_if
+    RIG_INFO["rps_cpus"] = mask
+    log("rig: daemon in netns %s at %s, peers at %s (%s), receive work on CPUs %s%s"
+        % (ns, dip, pip, host_if, mask, ", daemon pinned to " + PIN if PIN else ""))
+
+
+def rig_prefix():
+    """What the daemon's command line starts with in this rig."""
+    pre = ["ip", "netns", "exec", NETNS] if NETNS else []
+    return pre + (["taskset", "-c", PIN] if PIN else [])
+
+
+def rig_teardown():
+    global NETNS
+    if NETNS:
+        subprocess.run(["ip", "netns", "del", NETNS], stderr=subprocess.DEVNULL)
+        NETNS = None
+
+
+RIG_INFO = {"rig": RIG, "rps_cpus": None, "daemon_cpus": PIN or None}
 
 
 # ---- the daemon ----------------------------------------------------------
@@ -198,7 +282,7 @@ def config(path, sip_port, max_calls, agents):
     lines += [
         "sip:",
         "  listen:",
-        '    - {transport: udp, address: "127.0.0.1:%d"}' % sip_port,
+        '    - {transport: udp, address: "%s:%d"}' % (DAEMON_IP, sip_port),
         "  realm: bench",
         "  max_calls: %d" % max_calls,
         "  retry_after: 30s",
@@ -209,7 +293,7 @@ def config(path, sip_port, max_calls, agents):
         "prompts:", "  cache: %s/prompts" % T,
         "  music: {default: %s/music.wav}" % T,
         "trunks:",
-        "  - {name: provider, tenant: bench, inbound: {from: [127.0.0.1]}}",
+        "  - {name: provider, tenant: bench, inbound: {from: [%s]}}" % PEER_IP,
         "numbers:",
         '  - {number: "800", tenant: bench, flow: toagents}',
         '  - {number: "801", tenant: bench, flow: hold}',
@@ -228,7 +312,7 @@ def daemon_start(tag, max_calls, agents=()):
     config(cfg, sip_port, max_calls, agents)
     shutil.rmtree(os.path.join(T, "db"), ignore_errors=True)
     dlog_path = os.path.join(T, tag + ".daemon.log")
-    daemon = spawn([BIN, "run", "--config", cfg, "--log-level", "info"],
+    daemon = spawn(rig_prefix() + [BIN, "run", "--config", cfg, "--log-level", "info"],
                    err=open(dlog_path, "w"), cwd=T)
     if not wait_until(lambda: "event=sip.listening transport=udp" in dlog(), 15,
                       "sip.listening"):
@@ -306,7 +390,8 @@ def machine_busy():
 def media_start(tag, ncallers, nagents, mode):
     d = os.path.join(T, tag)
     os.makedirs(d, exist_ok=True)
-    p = spawn([PY, os.path.join(HERE, "media.py"), d, str(ncallers), str(nagents), mode],
+    p = spawn([PY, os.path.join(HERE, "media.py"), d, str(ncallers), str(nagents), mode,
+               PEER_IP],
               err=open(os.path.join(d, "media.err"), "w"))
     if not wait_until(lambda: os.path.exists(os.path.join(d, "media.ready")), 30, "media.py"):
         raise RuntimeError("media.py did not start")
@@ -336,11 +421,11 @@ def scenario(d, name, **subst):
 def sipp(d, tag, args):
     """sipp against the daemon with its own ports; returns (proc, statfile)."""
     stf = os.path.join(d, tag + ".stat.csv")
-    base = ["sipp", "-ci", "127.0.0.1", "-i", "127.0.0.1", "-p", str(free_port()),
+    base = ["sipp", "-ci", PEER_IP, "-i", PEER_IP, "-p", str(free_port()),
             "-cp", str(free_port()), "-mp", str(free_media_port()), "-nostdin",
             "-trace_err", "-error_file", os.path.join(d, tag + ".err"),
             "-trace_stat", "-stf", stf, "-fd", "1", "-max_socket", "60000"]
-    p = spawn(base + args + ["127.0.0.1:%d" % sip_port],
+    p = spawn(base + args + ["%s:%d" % (DAEMON_IP, sip_port)],
               out=open(os.path.join(d, tag + ".out"), "w"),
               err=subprocess.STDOUT)
     return p, stf
@@ -405,7 +490,7 @@ def callers_csv(d, ports):
 def capture_start(d, tag):
     cap = os.path.join(d, tag + ".pcap")
     errf = os.path.join(d, tag + ".tcpdump.err")
-    p = spawn(["tcpdump", "--immediate-mode", "-s", "64", "-B", "65536", "-i", "lo",
+    p = spawn(["tcpdump", "--immediate-mode", "-s", "64", "-B", "65536", "-i", CAP_IF,
                "-w", cap, "udp and src portrange %d-%d" % RTP_RANGE],
               err=open(errf, "w"))
     if not wait_until(lambda: "listening on" in open(errf).read(), 10, "tcpdump"):
@@ -646,8 +731,9 @@ def machine():
 
 def main():
     music_wav(os.path.join(T, "music.wav"))
+    rig_setup()
     out = {"date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "machine": machine(),
-           "fast": FAST}
+           "fast": FAST, "rig": RIG_INFO, "loadavg": os.getloadavg()}
     t = time.time()
     phases = {"rate": ("setup_rate", phase_rate), "hold": ("on_hold_music", phase_hold),
               "bridged": ("bridged", phase_bridged), "overload": ("overload", phase_overload)}
@@ -687,6 +773,7 @@ def main():
                          "excess": OVER_EXCESS},
     }
     out["seconds"] = round(time.time() - t, 1)
+    out["loadavg_end"] = os.getloadavg()
     print(json.dumps(out))
 
 
