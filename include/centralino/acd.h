@@ -367,6 +367,9 @@ int acd_contact_callback(struct acd *acd, uint64_t contact,
 
 enum acd_contact_state acd_contact_state(const struct acd *acd,
                                          uint64_t contact);
+/** The attributes a contact was added with ("key=value;..."), or NULL;
+ * valid until the contact changes or ends. */
+const char *acd_contact_attributes(const struct acd *acd, uint64_t contact);
 
 /**
  * Estimated wait of a waiting contact, position-aware: the contacts ahead

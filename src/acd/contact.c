@@ -548,3 +548,10 @@ enum acd_contact_state acd_contact_state(const struct acd *acd,
 
 	return c ? c->state : ACD_CONTACT_ENDED;
 }
+
+const char *acd_contact_attributes(const struct acd *acd, uint64_t contact)
+{
+	struct contact *c = contact_get(acd, contact);
+
+	return c ? c->attributes : NULL;
+}

@@ -233,8 +233,14 @@ static void adopt(struct desk *d, const struct acd_event *ev)
 	c->channel = ev->channel;
 	c->tenant = ev->tenant;
 	c->queue = ev->queue;
-	c->agent = ACD_NONE;
+	c->agent = c->owner = ACD_NONE;
 	c->created_ms = now;
+	/* a call's menu choices, language and caller: who the customer is */
+	if (!dup_opt(&c->attributes,
+	             acd_contact_attributes(d->acd, ev->contact))) {
+		contact_free(c);
+		goto nomem;
+	}
 	c->virtual_start_ms = now - ev->wait;
 	c->hosted = ev->channel != ACD_CH_VOICE;
 	if (save(d, c, ACD_CONTACT_WAITING) || track(d, c))
@@ -322,12 +328,12 @@ static acd_time_t engine_time(struct desk *d, int64_t wall_ms)
 	return t > 0 ? t : 1;
 }
 
-/* Hand c to the engine with rq's requirements and preference (rq may
- * be NULL: a recovered contact has no preference). */
+/* Hand c to the engine with its requirements and its preferred agent
+ * for what is left of the preference. */
 static int enter(struct desk *d, struct desk_contact *c,
-                 const struct acd_skill_req *reqs, unsigned nreqs,
-                 const struct desk_request *rq)
+                 const struct acd_skill_req *reqs, unsigned nreqs)
 {
+	int64_t left = c->owner_until_ms - wall_now(d);
 	struct acd_contact_params p = {
 	    .channel = c->channel,
 	    .queue = c->queue,
@@ -335,9 +341,8 @@ static int enter(struct desk *d, struct desk_contact *c,
 	    .nreqs = nreqs,
 	    .attributes = c->attributes,
 	    .user = c,
-	    .preferred_agent = rq ? rq->preferred_agent : 0,
-	    .preferred_wait =
-	        rq && rq->preferred_wait_ms > 0 ? rq->preferred_wait_ms : 0,
+	    .preferred_agent = c->owner != ACD_NONE && left > 0 ? c->owner : 0,
+	    .preferred_wait = c->owner != ACD_NONE && left > 0 ? left : 0,
 	};
 	int err;
 
@@ -351,6 +356,52 @@ static int enter(struct desk *d, struct desk_contact *c,
 	err = acd_contact_add(d->acd, &p, &c->contact);
 	d->entering = NULL;
 	return err;
+}
+
+/* The attributes kept with c: the request's, then its preferred agent
+ * and until when ("owner=agent1;owner_until=1795..."), so that a restart
+ * keeps the preference. NULL: no memory (an empty string: none). */
+static char *owner_attributes(const struct desk *d,
+                              const struct desk_contact *c, const char *attrs)
+{
+	const char *name;
+	size_t size;
+	char *s;
+
+	if (c->owner == ACD_NONE)
+		return strdup(attrs ? attrs : "");
+	name = acd_agent_name(d->acd, c->owner);
+	size = (attrs ? strlen(attrs) : 0) + strlen(name) + 48;
+	s = malloc(size);
+	if (s)
+		snprintf(s, size, "%s%sowner=%s;owner_until=%lld",
+		         attrs ? attrs : "", attrs && *attrs ? ";" : "", name,
+		         (long long)c->owner_until_ms);
+	return s;
+}
+
+/* A recovered contact's preferred agent, from its attributes; none when
+ * the agent is gone or the preference is over. */
+static void owner_parse(struct desk *d, struct desk_contact *c)
+{
+	const char *a = c->attributes, *o, *u;
+	char name[64];
+	size_t n;
+
+	c->owner = ACD_NONE;
+	o = a ? strstr(a, "owner=") : NULL;
+	u = a ? strstr(a, ";owner_until=") : NULL;
+	if (!o || !u || u < o || (o != a && o[-1] != ';'))
+		return;
+	o += strlen("owner=");
+	n = (size_t)(u - o);
+	if (!n || n >= sizeof(name))
+		return;
+	memcpy(name, o, n);
+	name[n] = '\0';
+	c->owner_until_ms = strtoll(u + strlen(";owner_until="), NULL, 10);
+	if (c->owner_until_ms > wall_now(d))
+		c->owner = acd_agent_find(d->acd, c->tenant, name);
 }
 
 static bool channel_hosted(enum acd_channel ch)
@@ -412,14 +463,23 @@ int desk_create(struct desk *d, const struct desk_request *rq, uint64_t *keyp)
 	c->not_before_ms = rq->not_before_ms;
 	c->hosted = true;
 	c->skills = skills_text(d->acd, rq->reqs, rq->nreqs);
+	c->owner = ACD_NONE;
+	if (rq->preferred_wait_ms > 0 &&
+	    acd_agent_tenant(d->acd, rq->preferred_agent) == tenant) {
+		c->owner = rq->preferred_agent;
+		c->owner_until_ms =
+		    (c->not_before_ms > c->created_ms ? c->not_before_ms
+		                                      : c->created_ms) +
+		    rq->preferred_wait_ms;
+	}
 	if ((rq->nreqs && !c->skills) ||
-	    !dup_opt(&c->attributes, rq->attributes) ||
+	    !(c->attributes = owner_attributes(d, c, rq->attributes)) ||
 	    !dup_opt(&c->payload, rq->payload) ||
 	    !dup_opt(&c->secret, rq->secret)) {
 		contact_free(c);
 		return ENOMEM;
 	}
-	err = enter(d, c, rq->reqs, rq->nreqs, rq);
+	err = enter(d, c, rq->reqs, rq->nreqs);
 	if (err) {
 		contact_free(c);
 		return err;
@@ -484,7 +544,8 @@ static int recover_one(struct desk *d, const struct store_contact *sc)
 		contact_free(c);
 		return ENOMEM;
 	}
-	err = enter(d, c, reqs, nreqs, NULL);
+	owner_parse(d, c);
+	err = enter(d, c, reqs, nreqs);
 	if (err)
 		contact_free(c);
 	else if (!d->entering_tracked && !d->entering_gone)

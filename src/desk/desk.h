@@ -52,8 +52,12 @@ struct desk_contact {
 	char *payload;     /* the channel's data, JSON text, or NULL */
 	char *secret;      /* a visitor's token hash (chats), or NULL */
 	uint64_t last_seq; /* of its conversation's last message; 0: unknown */
-	bool hosted;       /* the desk's own (not a call) */
-	bool recovered;    /* put back by desk_recover() */
+	/* its preferred agent while the preference lasts (ACD_NONE: none):
+	 * kept until owner_until_ms, across restarts (in its attributes) */
+	uint32_t owner;
+	int64_t owner_until_ms;
+	bool hosted;    /* the desk's own (not a call) */
+	bool recovered; /* put back by desk_recover() */
 };
 
 /** What an app, a web page or the voice channel asks for. */
@@ -68,8 +72,9 @@ struct desk_request {
 	const char *payload;    /* JSON text, may be NULL */
 	const char *secret;     /* hash of a visitor's token, may be NULL */
 	/* last-agent routing: offered first to this agent, waiting up to
-	 * preferred_wait_ms for them (0: no preference); not kept across
-	 * a restart (docs/routing.md) */
+	 * preferred_wait_ms for them (0: no preference), counted from when
+	 * the contact is due (now, or a callback's not_before); kept across
+	 * a restart until then (docs/routing.md) */
 	uint32_t preferred_agent;
 	int64_t preferred_wait_ms;
 };

@@ -142,6 +142,12 @@ static json_t *live_json(const struct web *w, const struct desk_contact *c)
 	                    c->agent == ACD_NONE ? json_null()
 	                                         : json_string(acd_agent_name(
 	                                               w->acd, c->agent)));
+	if (c->owner != ACD_NONE) { /* kept for its preferred agent */
+		json_object_set_new(
+		    j, "owner", json_string(acd_agent_name(w->acd, c->owner)));
+		json_object_set_new(j, "owner_until",
+		                    time_json(c->owner_until_ms));
+	}
 	if (!acd_contact_ewt(w->acd, c->contact, &ewt, &pos)) {
 		json_object_set_new(j, "position", json_integer(pos + 1));
 		json_object_set_new(j, "estimated_wait_ms",
@@ -510,6 +516,55 @@ static char *payload_dump(struct web_reply *r, json_t *obj, int64_t not_after)
 	return text;
 }
 
+/*
+ * "agent" and "agent_wait" (seconds, default 1800): the contact is kept
+ * for that agent first (a personal callback; docs/contacts.md), until
+ * agent_wait after it is due. An agent user names only itself.
+ */
+static bool owner_parse(const struct web *w, const struct web_call *call,
+                        struct web_reply *r, json_t *obj,
+                        struct desk_request *rq)
+{
+	const struct config_user *u = call->user;
+	json_t *v = json_object_get(obj, "agent_wait");
+	uint32_t tenant = acd_queue_tenant(w->acd, rq->queue);
+	const char *name;
+	int64_t wait_s = 1800;
+
+	if (!web_field_string(r, obj, "agent", false, CONFIG_NAME_MAX, &name))
+		return false;
+	if (!name) {
+		if (v)
+			web_reply_error(r, 400, "bad-field",
+			                "field 'agent_wait' needs 'agent'");
+		return !v;
+	}
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 60 ||
+	          json_integer_value(v) > 7 * 86400)) {
+		web_reply_error(r, 400, "bad-field",
+		                "field 'agent_wait' must be seconds from 60 to "
+		                "604800");
+		return false;
+	}
+	if (v)
+		wait_s = json_integer_value(v);
+	if (u->role == CONFIG_ROLE_AGENT &&
+	    strcmp(name, w->cfg->agents[u->agent.index].name)) {
+		web_reply_error(r, 403, "forbidden",
+		                "an agent keeps contacts for itself only");
+		return false;
+	}
+	rq->preferred_agent = acd_agent_find(w->acd, tenant, name);
+	if (rq->preferred_agent == ACD_NONE) {
+		web_reply_error(r, 400, "bad-field",
+		                "field 'agent': no agent '%s' in tenant '%s'",
+		                name, acd_tenant_name(w->acd, tenant));
+		return false;
+	}
+	rq->preferred_wait_ms = wait_s * 1000; /* from when it is due */
+	return true;
+}
+
 /* The queue the body names, in a tenant the user belongs to. */
 static bool queue_parse(const struct web *w, const struct web_call *call,
                         struct web_reply *r, json_t *obj, uint32_t *qp)
@@ -569,9 +624,10 @@ static void create_reply(struct web *w, struct web_reply *r, int err,
 void web_api_contact_create(struct web *w, struct web_call *call,
                             struct web_reply *r)
 {
-	static const char *const keys[] = {"tenant",    "queue",  "channel",
-	                                   "priority",  "skills", "not_before",
-	                                   "not_after", "data",   NULL};
+	static const char *const keys[] = {"tenant",     "queue",  "channel",
+	                                   "priority",   "skills", "not_before",
+	                                   "not_after",  "data",   "agent",
+	                                   "agent_wait", NULL};
 	struct desk_request rq = {0};
 	int64_t not_after = 0;
 	uint64_t key = 0;
@@ -585,6 +641,7 @@ void web_api_contact_create(struct web *w, struct web_call *call,
 	    channel_parse(r, obj, &rq.channel) &&
 	    skills_parse(w, r, obj, &rq) &&
 	    details_parse(r, obj, &rq, &not_after) &&
+	    owner_parse(w, call, r, obj, &rq) &&
 	    (payload = payload_dump(r, obj, not_after))) {
 		rq.payload = payload;
 		err = desk_create(w->desk, &rq, &key);
@@ -840,7 +897,9 @@ static void list_one(const struct desk_contact *c, void *arg)
 	if (!web_user_tenant(l->w->cfg, l->user,
 	                     acd_tenant_name(l->w->acd, c->tenant)))
 		return;
-	if (l->user->role == CONFIG_ROLE_AGENT && c->agent != l->agent)
+	/* an agent: what it has, and what is kept for it (its callbacks) */
+	if (l->user->role == CONFIG_ROLE_AGENT && c->agent != l->agent &&
+	    c->owner != l->agent)
 		return;
 	if (json_array_size(l->list) < 1000)
 		json_array_append_new(l->list, live_json(l->w, c));

@@ -242,6 +242,40 @@ async function main() {
 	await agent.locator('#state-now', { hasText: 'State: Ready' }).waitFor();
 	ok("Ada came back with her address in another case: her offer showed her earlier chat, its agent, disposition and notes; she left before it was answered");
 
+	// ---- the agent's own callbacks: one for later, kept for them and
+	// cancelled; one due now, offered to them at once
+	const local = (ms) => agent.evaluate((m) => {
+		const d = new Date(Date.now() + m);
+		return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+	}, ms);
+	const form = agent.getByRole('form', { name: 'Call a customer back later' });
+	await form.getByLabel('Number to call').fill('+39 06 1234 5678');
+	await form.getByLabel('Name').fill('Carla');
+	await form.getByLabel('When').fill(await local(3 * 3600000));
+	await form.getByLabel('Note').fill('about her results');
+	await form.getByRole('button', { name: 'Schedule the callback' }).click();
+	const mine = agent.getByRole('list', { name: 'My callbacks' }).getByRole('listitem');
+	await mine.filter({ hasText: /^Carla, \+39 06 1234 5678: due .*kept for you until .*about her results/ }).waitFor();
+	const cbs = (await agent.evaluate(async () => (await (await fetch('/api/v1/contacts')).json()).contacts))
+		.filter((c) => c.channel === 'callback');
+	if (cbs.length !== 1 || cbs[0].owner !== 'agent1' || cbs[0].state !== 'scheduled')
+		throw new Error(`the agent's callbacks through the API: ${JSON.stringify(cbs)}`);
+	await screenshot('callbacks');
+	await mine.getByRole('button', { name: 'Cancel the callback to Carla' }).click();
+	await mine.first().waitFor({ state: 'detached' });
+	await form.getByLabel('Number to call').fill('+39 06 1234 5678');
+	await form.getByLabel('Name').fill('Carla');
+	await form.getByLabel('When').fill(await local(-60000));
+	await form.getByRole('button', { name: 'Schedule the callback' }).click();
+	await agent.getByRole('button', { name: 'Accept callback from Carla' }).click();
+	const callback = agent.getByRole('article', { name: 'Chat with Carla' });
+	await callback.getByRole('link', { name: 'Number: +39 06 1234 5678' }).waitFor();
+	await callback.getByRole('button', { name: 'Finish the conversation with Carla' }).click();
+	await callback.getByRole('button', { name: 'Wrap-up done for Carla' }).click();
+	await callback.waitFor({ state: 'detached' });
+	await agent.locator('#state-now', { hasText: 'State: Ready' }).waitFor();
+	ok('the agent scheduled a callback kept for them (listed, cancelled), then one due now: offered to them at once, the number to call shown');
+
 	// ---- not ready with a reason, shown on the wallboard
 	await agent.getByLabel('Reason').selectOption('lunch');
 	await agent.getByRole('button', { name: 'Not ready' }).click();

@@ -377,6 +377,69 @@ static void test_desk_preferred_agent(void **state)
 	run_crash(&r, f);
 }
 
+/* A personal callback: kept for maria from when it is due, across a
+ * restart; luca, ready longer, does not get it; once its time for maria
+ * is over it is anybody's, at its place. */
+static void test_desk_owned_callback(void **state)
+{
+	struct sfx *f = *state;
+	int64_t wall = 1800000000000;
+	struct acd_agent_params a = {.name = "luca"};
+	struct desk_request rq = {.channel = ACD_CH_CALLBACK};
+	const struct desk_contact *c;
+	struct run r;
+	uint32_t luca;
+	uint64_t key;
+
+	run_start(&r, f, &wall, 5000, "chat");
+	rq.queue = r.chat;
+	rq.not_before_ms = wall + 3600 * 1000; /* in an hour */
+	rq.payload = "{\"number\":\"+390612345678\"}";
+	rq.attributes = "lang=it";
+	rq.preferred_agent = r.agent;
+	rq.preferred_wait_ms = 600 * 1000; /* ten minutes once due */
+	assert_int_equal(desk_create(r.desk, &rq, &key), 0);
+	c = desk_find(r.desk, key);
+	assert_int_equal(c->owner, r.agent);
+	assert_int_equal(c->owner_until_ms, rq.not_before_ms + 600 * 1000);
+	run_crash(&r, f);
+
+	wall += 1800 * 1000; /* restarted half an hour later */
+	run_start(&r, f, &wall, 100, "chat");
+	a.tenant = r.tenant;
+	assert_int_equal(acd_agent_add(r.acd, &a, &luca), 0);
+	assert_int_equal(acd_member_add(r.acd, luca, r.chat, 0), 0);
+	assert_int_equal(desk_recover(r.desk, NULL, NULL), 0);
+	c = desk_find(r.desk, key);
+	assert_int_equal(c->owner, r.agent);
+	assert_string_equal(c->attributes, "lang=it;owner=maria;owner_until="
+	                                   "1800004200000");
+	assert_int_equal(
+	    acd_agent_presence(r.acd, luca, ACD_PRESENCE_READY, NULL), 0);
+	assert_int_equal(
+	    acd_agent_presence(r.acd, r.agent, ACD_PRESENCE_NOT_READY, "lunch"),
+	    0);
+	/* due; maria is logged in but not ready: kept for her */
+	r.now += 31 * 60 * 1000;
+	wall += 31 * 60 * 1000;
+	acd_timers_run(r.acd);
+	assert_int_equal(r.noffered, 0);
+	/* maria comes back within her ten minutes: hers */
+	r.now += 5 * 60 * 1000;
+	ready(&r);
+	assert_int_equal(r.noffered, 1);
+	assert_int_equal(offered_key(&r), key);
+	assert_int_equal(desk_find(r.desk, key)->agent, r.agent);
+	run_crash(&r, f);
+
+	/* a preference that ran out while the daemon was down: none */
+	wall += 3600 * 1000;
+	run_start(&r, f, &wall, 100, "chat");
+	assert_int_equal(desk_recover(r.desk, NULL, NULL), 0);
+	assert_int_equal(desk_find(r.desk, key)->owner, ACD_NONE);
+	run_crash(&r, f);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, sfx_setup, sfx_teardown)
@@ -384,7 +447,7 @@ int main(void)
 	    T(test_desk_chat_lifecycle),  T(test_desk_recovery_keeps_place),
 	    T(test_desk_recovery_orphan), T(test_desk_callback_window),
 	    T(test_desk_store_refuses),   T(test_desk_refusals),
-	    T(test_desk_preferred_agent),
+	    T(test_desk_preferred_agent), T(test_desk_owned_callback),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -446,6 +446,54 @@ static void test_contact_callback_and_withdraw(void **state)
 	json_decref(j);
 }
 
+/* An agent keeps a callback for itself (a personal callback): it is in
+ * the agent's own list, marked as its; nobody names another agent for an
+ * agent user, nor an agent of another tenant. */
+static void test_contact_owned_callback(void **state)
+{
+	struct cfx *f = *state;
+	json_t *j, *list;
+	const char *cb = "{\"tenant\":\"demo\",\"queue\":\"info\","
+	                 "\"channel\":\"callback\",\"not_before\":"
+	                 "\"2027-01-15T10:00:00+01:00\",\"data\":{\"number\":"
+	                 "\"+390612345678\"},\"agent\":\"%s\"%s}";
+	char body[512];
+
+	/* a callback for nobody in particular is not in maria's list */
+	j = create(f, f->sup,
+	           "{\"tenant\":\"demo\",\"queue\":\"info\",\"channel\":"
+	           "\"callback\",\"not_before\":\"2027-01-15T10:00:00Z\"}",
+	           201);
+	json_decref(j);
+	snprintf(body, sizeof(body), cb, "agent1", ",\"agent_wait\":900");
+	j = create(f, f->maria, body, 201);
+	assert_string_equal(jstr(j, "state"), "scheduled");
+	assert_string_equal(jstr(j, "owner"), "agent1");
+	/* due at 09:00Z, kept for agent1 fifteen minutes from then */
+	assert_string_equal(jstr(j, "owner_until"), "2027-01-15T09:15:00.000Z");
+	json_decref(j);
+	j = get(f, "/api/v1/contacts", f->maria, 200);
+	list = json_object_get(j, "contacts");
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(jstr(json_array_get(list, 0), "owner"), "agent1");
+	json_decref(j);
+	j = get(f, "/api/v1/contacts", f->sup, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "contacts")), 2);
+	json_decref(j);
+
+	snprintf(body, sizeof(body), cb, "agent2", "");
+	json_decref(create(f, f->maria, body, 403));
+	json_decref(create(f, f->sup, body, 201)); /* a supervisor may */
+	snprintf(body, sizeof(body), cb, "agent9", "");
+	json_decref(create(f, f->sup, body, 400)); /* another tenant's */
+	snprintf(body, sizeof(body), cb, "agent1", ",\"agent_wait\":5");
+	json_decref(create(f, f->maria, body, 400));
+	json_decref(create(f, f->maria,
+	                   "{\"tenant\":\"demo\",\"queue\":\"info\","
+	                   "\"channel\":\"app\",\"agent_wait\":600}",
+	                   400));
+}
+
 /* ---- the web chat ---------------------------------------------------- */
 
 /* A visitor's request with the chat's token. */
@@ -727,6 +775,7 @@ int main(void)
 	    T(test_contact_tenants),
 	    T(test_contact_agent_flow),
 	    T(test_contact_callback_and_withdraw),
+	    T(test_contact_owned_callback),
 	    T(test_chat_conversation),
 	    T(test_chat_typing),
 	    T(test_chat_refusals),

@@ -204,7 +204,81 @@ function drawContacts() {
 	}
 	$('chats-empty').hidden = live.length > 0;
 	for (const key of desk.history.keys()) if (!desk.contacts.has(key)) desk.history.delete(key);
+	drawCallbacks();
 }
+
+// ---- the agent's callbacks ---------------------------------------------------
+
+function when(iso) {
+	return new Date(iso).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+// The callbacks kept for me (GET /api/v1/contacts lists them with their
+// owner), due first; offered to me they move to the offers.
+function drawCallbacks() {
+	const mine = [...desk.contacts.values()]
+		.filter((c) => c.owner === desk.agent && (c.state === 'scheduled' || c.state === 'waiting'))
+		.sort((a, b) => Date.parse(a.not_before || a.created) - Date.parse(b.not_before || b.created));
+	$('callbacks').replaceChildren(...mine.map((c) => {
+		const name = nameOf(c);
+		return el('li', { 'data-key': c.id },
+			el('span', {}, t('cb.item', { name, number: c.data?.number || '—', when: when(c.not_before || c.created) })),
+			el('span', { class: 'empty' }, c.state === 'waiting' ? t('cb.waiting') : t('cb.kept', { until: when(c.owner_until) })),
+			c.data?.note ? el('span', {}, c.data.note) : null,
+			el('button', {
+				type: 'button',
+				class: 'secondary',
+				'aria-label': t('cb.cancelLabel', { name }),
+				onclick: async () => {
+					try {
+						await api('DELETE', `/api/v1/contacts/${c.id}`);
+					} catch (e) {
+						showError(e);
+					}
+					refreshContacts();
+				},
+			}, t('cb.cancel')));
+	}));
+	$('callbacks-empty').hidden = mine.length > 0;
+}
+
+function callbackQueues(selected) {
+	const list = $('cb-queue');
+	const mine = (desk.queues || []).filter((q) => q.tenant === desk.tenant);
+	list.replaceChildren(...mine.map((q) => el('option', { value: q.name, selected: q.name === selected }, q.name)));
+}
+
+// "Call back later" in a conversation fills the form with its customer.
+function callBackLater(c) {
+	$('cb-number').value = c.data?.number || c.call?.from || '';
+	$('cb-name').value = c.channel === 'voice' ? '' : nameOf(c);
+	callbackQueues(c.queue);
+	const soon = new Date(Date.now() + 3600000);
+	soon.setSeconds(0, 0);
+	$('cb-when').value = new Date(soon.getTime() - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+	$('cb-when').focus();
+}
+
+$('cb-form').addEventListener('submit', async (e) => {
+	e.preventDefault();
+	$('cb-error').textContent = '';
+	const at = new Date($('cb-when').value); // the browser's local time
+	const name = $('cb-name').value.trim() || $('cb-number').value.trim();
+	const data = { number: $('cb-number').value.trim(), name };
+	if ($('cb-note').value.trim()) data.note = $('cb-note').value.trim();
+	const body = { tenant: desk.tenant, queue: $('cb-queue').value, channel: 'callback', not_before: at.toISOString(), data };
+	if ($('cb-mine').checked) body.agent = desk.agent;
+	try {
+		await api('POST', '/api/v1/contacts', body);
+		announce(t('cb.scheduled', { name, when: when(at.toISOString()) }));
+		$('cb-form').reset();
+		$('cb-mine').checked = true;
+		callbackQueues();
+		await refreshContacts();
+	} catch (err) {
+		$('cb-error').textContent = t('error.generic', { message: err.message });
+	}
+});
 
 // ---- one conversation ---------------------------------------------------
 
@@ -232,13 +306,18 @@ function chatView(c) {
 	wrapupFields(view, c, id);
 	view.heading = el('h3', { id: `${id}-h` }, t('chat.with', { name }));
 	view.topic = el('p', { class: 'topic' }, c.data?.topic ? t('offer.topic', { topic: c.data.topic }) : '');
+	view.later = el('button', { type: 'button', class: 'secondary', 'aria-label': t('cb.laterLabel', { name }),
+		onclick: () => callBackLater(view.contact) }, t('cb.later'));
 	view.root = el('article', { class: 'chat', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
-		view.heading, view.topic, historyBlock(c), view.status,
+		view.heading, view.topic,
+		c.data?.number ? el('p', { class: 'topic' }, el('a', { href: `tel:${c.data.number}` }, t('cb.call', { number: c.data.number }))) : null,
+		c.data?.note ? el('p', { class: 'topic' }, c.data.note) : null,
+		historyBlock(c), view.status,
 		c.channel === 'chat' ? view.log : null,
 		c.channel === 'chat' ? view.typing : null,
 		c.channel === 'chat' ? view.form : null,
 		view.record,
-		el('div', { class: 'row' }, view.finish, view.done));
+		el('div', { class: 'row' }, view.finish, view.done, view.later));
 	return view;
 }
 
@@ -428,9 +507,11 @@ function callView(c) {
 	view.transfer = el('button', { type: 'button', class: 'transfer', 'aria-expanded': 'false', 'aria-controls': `${id}-xfer`,
 		onclick: () => showTransfer(view, view.form.hidden) });
 	transferForm(view, id);
+	view.later = el('button', { type: 'button', class: 'secondary', 'aria-label': t('cb.laterLabel', { name: view.name }),
+		onclick: () => callBackLater(view.contact) }, t('cb.later'));
 	view.root = el('article', { class: 'chat call', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
 		view.heading, historyBlock(c), view.status,
-		el('div', { class: 'row call-actions' }, view.hold, view.resume, view.transfer, view.hangup),
+		el('div', { class: 'row call-actions' }, view.hold, view.resume, view.transfer, view.hangup, view.later),
 		view.form);
 	relabelCall(view);
 	return view;
@@ -582,6 +663,7 @@ async function readDispositions() {
 
 async function sync() {
 	await readDispositions();
+	callbackQueues();
 	try {
 		const j = await api('GET', '/api/v1/agents');
 		const me = j.agents.find((a) => a.name === desk.agent);

@@ -257,6 +257,18 @@ def main():
                "channel": "callback", "not_before": "2030-01-01T09:00:00Z",
                "data": {"number": "+390612345678"}}, want=201)
     call("DELETE", "/api/v1/contacts/%d" % cb["id"], admin, want=200)
+    # a personal callback, kept for agent1 (an agent: for itself only)
+    cb = call("POST", "/api/v1/contacts", maria,
+              {"tenant": "demo", "queue": "callbacks",
+               "channel": "callback", "not_before": "2030-01-01T09:00:00Z",
+               "data": {"number": "+390612345678"}, "agent": "agent1",
+               "agent_wait": 600}, want=201)
+    if cb.get("owner") != "agent1":
+        failures.append("a personal callback without its owner: %s" % cb)
+    call("POST", "/api/v1/contacts", maria,
+         {"tenant": "demo", "queue": "callbacks", "channel": "callback",
+          "agent": "nobody"}, want=403)
+    call("DELETE", "/api/v1/contacts/%d" % cb["id"], maria, want=200)
     call("DELETE", "/api/v1/contacts/%d" % cb["id"], admin, want=409)
     # the web chat, as a visitor
     ch = call("POST", "/api/v1/chats", None,
