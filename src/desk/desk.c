@@ -686,10 +686,17 @@ int desk_finish(struct desk *d, uint64_t key, uint32_t agent)
 
 int desk_wrapup_done(struct desk *d, uint64_t key, uint32_t agent)
 {
-	struct desk_contact *c;
-	int err = mine(d, key, agent, &c);
+	struct desk_contact *c = (struct desk_contact *)desk_find(d, key);
+	int err;
 
-	return err ? err : acd_contact_wrapup_done(d->acd, c->contact);
+	/* a call's wrap-up too: the agent ends it from the desktop */
+	if (c && !c->hosted && c->channel == ACD_CH_VOICE) {
+		if (agent != ACD_NONE && c->agent != agent)
+			return EPERM;
+	} else if ((err = mine(d, key, agent, &c))) {
+		return err;
+	}
+	return acd_contact_wrapup_done(d->acd, c->contact);
 }
 
 int desk_record(struct desk *d, uint64_t key, const char *disposition,

@@ -117,7 +117,7 @@ int desk_accept(struct desk *d, uint64_t key, uint32_t agent);
 int desk_reject(struct desk *d, uint64_t key, uint32_t agent);
 /** The conversation is over: wrap-up, if the queue has one. */
 int desk_finish(struct desk *d, uint64_t key, uint32_t agent);
-/** The wrap-up is done, before its timer. */
+/** The wrap-up is done, before its timer (a phone call's too). */
 int desk_wrapup_done(struct desk *d, uint64_t key, uint32_t agent);
 /**
  * Record what the agent noted for contact key (live or just ended): a

@@ -794,7 +794,10 @@ static void agent_action(struct web *w, struct web_call *call,
 	json_decref(j);
 	if (!j)
 		return;
-	if (!c || !c->hosted) {
+	/* a phone call's wrap-up is the agent's to end too (the call's own
+	 * controls are api_call.c's) */
+	if (!c ||
+	    (!c->hosted && !(a == WRAPUP_DONE && c->channel == ACD_CH_VOICE))) {
 		web_reply_error(r, 409, "state-refused",
 		                "contact %s is not open on the desk",
 		                call->params[0]);

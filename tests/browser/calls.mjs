@@ -2,7 +2,8 @@
 // (agent1) on the agent desktop in Debian's Chromium (playwright-core)
 // while a sipp caller talks to her sipp phone through the daemon. She
 // puts the call on hold, resumes it with the keyboard, opens and closes
-// the transfer form, reads the controls in Italian, and hangs up; each
+// the transfer form, reads the controls in Italian, hangs up and ends
+// the wrap-up with a disposition; each
 // state is checked on the page and through the API (the page's own
 // session). Controls are found by role and accessible name; every wait
 // is on a page state, never a sleep.
@@ -135,6 +136,16 @@ async function main() {
 	}
 	await screenshot(page, 'wrapup');
 	ok('Hang up: the card and the API say wrap-up');
+
+	// the wrap-up: a disposition and notes, then Wrap-up done
+	await card.getByLabel('Disposition').fill('info-given');
+	await card.getByLabel('Notes').fill('asked about opening hours');
+	await card.getByRole('button', { name: `Wrap-up done for the call from ${NUMBER}` }).click();
+	await card.waitFor({ state: 'detached' });
+	await until(page, 'wrap-up done', (x) => x === null);
+	await page.locator('#state-now', { hasText: 'State: Ready' }).waitFor();
+	await screenshot(page, 'done');
+	ok('Wrap-up done with a disposition: the call is gone, the agent ready');
 }
 
 try {
@@ -143,6 +154,7 @@ try {
 	console.log(`web_calls: screenshots in ${OUT}`);
 } catch (e) {
 	console.error(`FAIL web_calls: ${e.message}`);
+	for (const p of problems) console.error(`  page: ${p}`);
 	process.exitCode = 1;
 } finally {
 	await browser.close();

@@ -5,8 +5,9 @@
 # in Debian's Chromium (tests/browser/calls.mjs, playwright-core). A sipp
 # caller dials 813 and reaches agent1; in the browser maria clicks Hold,
 # resumes with the keyboard, opens the transfer form, reads it in
-# Italian and hangs up. Then the shell checks what the peers got: both
-# legs a BYE, agent1 in wrap-up, the journal (held, resumed, wrap-up).
+# Italian, hangs up and ends the wrap-up with a disposition. Then the
+# shell checks what the peers got: both legs a BYE, agent1 ready, the
+# journal (held, resumed, wrap-up, completed), the disposition.
 # Screenshots go to BUILD/test-output/web_calls/.
 # Usage (from the repository root): sh tests/integration/web_calls.sh BIN
 name=web_calls
@@ -43,15 +44,19 @@ vt_sipp_wait "$caller_pid" caller 10 "the caller did not get a BYE when maria hu
 wait_for_log "BYE received from the daemon" 5 "$T/phone1.log" ||
 	fail "agent1's phone did not get a BYE when maria hung up"
 wait_for_log "event=call.ended .*reason=api-hangup" 5 || fail "no call.ended reason=api-hangup"
-[ "$(agent_state "$sup" agent1)" = wrap-up ] || fail "agent1 is not in wrap-up"
+[ "$(agent_state "$sup" agent1)" = ready ] || fail "agent1 is not ready after Wrap-up done"
 key=$(grep -m1 -o 'event=http.call-control contact=[0-9]*' "$T/daemon.log" | sed 's/.*=//')
 want 200 "$sup" GET "/api/v1/contacts/$key/journal"
 types=$(field "' '.join(e['type'] for e in j['events'] if e['type'] != 'agent-state')")
-echo "$types" | grep -q "contact-connected contact-held contact-resumed contact-wrapup" ||
+echo "$types" | grep -q "contact-connected contact-held contact-resumed contact-wrapup contact-completed" ||
 	fail "the journal of contact $key: $types"
+want 200 "$sup" GET "/api/v1/contacts/$key"
+[ "$(field "j['state'] + ' ' + j.get('disposition', '') + ' ' + j.get('notes', '')")" = \
+	"ended info-given asked about opening hours" ] ||
+	fail "the call's disposition and notes were not recorded: $(cat "$T/resp")"
 [ "$(count_log 'event=http.call-control .*user=maria')" -eq 3 ] ||
 	fail "maria's hold, resume and hang-up are not all in the log"
 cp "$T/daemon.log" "$OUT/daemon.log"
-ok "hold, resume, hang-up from the desktop: BYE to both legs, wrap-up, journal; screenshots in $OUT"
+ok "hold, resume, hang-up, wrap-up done from the desktop: BYE to both legs, journal, disposition; screenshots in $OUT"
 vt_alive || fail "the daemon died"
 echo "$name: ok"

@@ -498,12 +498,12 @@ function callerOf(c) {
 function callView(c) {
 	const id = `call-${c.id}`;
 	const view = { key: c.id, contact: c, call: true, name: callerOf(c), since: Date.now(), heldSince: null, heldBefore: 0 };
-	const act = (what, body) => () => callAct(view, what, body);
+	const ctl = (what, body) => () => callAct(view, what, body);
 	view.heading = el('h3', { id: `${id}-h` });
 	view.status = el('p', { class: 'chat-status call-status', role: 'status' });
-	view.hold = el('button', { type: 'button', class: 'hold', onclick: act('hold') });
-	view.resume = el('button', { type: 'button', class: 'resume', onclick: act('resume') });
-	view.hangup = el('button', { type: 'button', class: 'hangup', onclick: act('hangup') });
+	view.hold = el('button', { type: 'button', class: 'hold', onclick: ctl('hold') });
+	view.resume = el('button', { type: 'button', class: 'resume', onclick: ctl('resume') });
+	view.hangup = el('button', { type: 'button', class: 'hangup', onclick: ctl('hangup') });
 	view.transfer = el('button', { type: 'button', class: 'transfer', 'aria-expanded': 'false', 'aria-controls': `${id}-xfer`,
 		onclick: () => showTransfer(view, view.form.hidden) });
 	transferForm(view, id);
@@ -513,6 +513,11 @@ function callView(c) {
 		view.heading, historyBlock(c), view.status,
 		el('div', { class: 'row call-actions' }, view.hold, view.resume, view.transfer, view.hangup, view.later),
 		view.form);
+	// after the call: the disposition and notes, and Wrap-up done
+	wrapupFields(view, c, id);
+	view.done = el('button', { type: 'button', class: 'done', onclick: () => act(view, 'wrapup-done') });
+	view.after = el('div', { class: 'call-wrapup' }, view.record, el('div', { class: 'row' }, view.done));
+	view.root.append(view.after);
 	relabelCall(view);
 	return view;
 }
@@ -610,6 +615,11 @@ function relabelCall(view) {
 	view.numberLabel.textContent = t('call.number');
 	view.go.textContent = t('call.transferGo');
 	view.cancel.textContent = t('call.cancel');
+	view.dispoLabel.textContent = t('wrapup.disposition');
+	view.notesLabel.textContent = t('wrapup.notes');
+	if (view.noCode) view.noCode.textContent = t('wrapup.none');
+	view.done.textContent = t('chat.wrapupDone');
+	view.done.setAttribute('aria-label', t('call.wrapupDoneLabel', { number }));
 	drawCallState(view);
 }
 
@@ -627,6 +637,7 @@ function drawCallState(view) {
 	view.resume.hidden = wrapup || !held;
 	view.hangup.hidden = wrapup;
 	view.transfer.hidden = wrapup;
+	view.after.hidden = !wrapup;
 	if (wrapup && !view.form.hidden) view.form.hidden = true;
 }
 
