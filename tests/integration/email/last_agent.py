@@ -7,6 +7,10 @@ SMTP sink on loopback:
   for longer, so the queue's strategy (longest idle) would pick agent2;
 - ada replies to the answer: the new contact is offered to agent1, its
   journal says "preferred-agent", and agent2 stays ready;
+- agent1 answers that one too and finishes it, then takes bob's mail;
+  ada replies again while agent1 is busy: the new contact waits for
+  agent1 although agent2 is ready, and is offered to agent1 as soon as
+  bob's mail is done;
 - agent1 answers that one too, finishes, logs out; ada replies again:
   agent1 is gone, so the new contact goes to agent2 at once, as an
   ordinary contact of the queue.
@@ -61,6 +65,7 @@ users:
      agent: agent1}}
   - {{name: luca, password_hash: "{h}", role: agent, tenants: [demo],
      agent: agent2}}
+  - {{name: sara, password_hash: "{h}", role: supervisor, tenants: [demo]}}
 email:
   poll: 200ms
   mailboxes:
@@ -139,7 +144,7 @@ def answer_and_finish(tok, key, client_id, body):
     return in_ada(mid)
 
 
-maria, luca = login("maria"), login("luca")
+maria, luca, sara = login("maria"), login("luca"), login("sara")
 
 # ---- agent1 answers ada's first mail ---------------------------------------
 state(maria, "agent1", "ready")
@@ -175,6 +180,54 @@ if peers.log_count(LOG, "event=email.last-agent") != 1:
     fail("no email.last-agent line for the reply", LOG)
 ans2 = answer_and_finish(maria, k2, "la-a2", "Il numero è 42.")
 
+# ---- agent1 busy with bob's mail: ada's next reply waits for agent1 --------
+state(luca, "agent2", "not-ready")
+BOB = "<la-bob@example.org>"
+peers.append(imap_port, "help", "help-pw", mails.plain(
+    BOB, "bob@example.org", "Altro", "Una domanda diversa."))
+kb, who = wait_for("bob's mail offered", lambda: offered(maria, luca),
+                   log=LOG)[0]
+if who != "agent1":
+    fail("bob's mail went to %r" % who)
+s, b = call(http, "POST", "/api/v1/contacts/%d/accept" % kb, maria)
+if s != 200:
+    fail("accept bob's mail: %s %s" % (s, b))
+state(luca, "agent2", "ready")
+REPLY2 = "<la-2b@example.org>"
+peers.append(imap_port, "help", "help-pw", mails.plain(
+    REPLY2, "ada@example.org", "Re: " + ans2["Subject"], "Un'ultima cosa.",
+    "In-Reply-To: %s\r\nReferences: %s %s %s\r\n"
+    % (ans2["Message-ID"], FIRST, REPLY, ans2["Message-ID"])))
+
+
+def waiting_reply():
+    """The contact of REPLY2 once it exists, as the supervisor sees it."""
+    s, b = call(http, "GET", "/api/v1/contacts", sara)
+    for x in b.get("contacts", []):
+        if x.get("data", {}).get("message_id") == REPLY2:
+            return x
+    return None
+
+
+# the engine routes a contact as it enters: agent2 being ready, a
+# contact still waiting once it is listed is one reserved for agent1
+k2b = wait_for("ada's reply while agent1 is busy", waiting_reply, log=LOG)
+if k2b["state"] != "waiting" or k2b["agent"] is not None:
+    fail("the reply for busy agent1 went elsewhere: %r" % k2b, LOG)
+s, b = call(http, "POST", "/api/v1/contacts/%d/finish" % kb, maria)
+if s != 200:
+    fail("finish bob's mail: %s %s" % (s, b))
+k, who = wait_for("the reply offered once agent1 is free",
+                  lambda: offered(maria, luca), log=LOG)[0]
+if k != k2b["id"] or who != "agent1":
+    fail("agent1 free again: %r offered to %r, expected the reply %d "
+         "reserved for agent1" % (k, who, k2b["id"]), LOG)
+ev = offer_journal(maria, k)
+if not ev or ev.get("reason") != "preferred-agent" or \
+        not ev.get("decision", {}).get("agent_first"):
+    fail("the offer on agent1's release: %r" % ev)
+ans2 = answer_and_finish(maria, k, "la-a2b", "Certo.")
+
 # ---- agent1 logs out; ada replies again: to agent2 at once -----------------
 state(maria, "agent1", "offline")
 AGAIN = "<la-3@example.org>"
@@ -189,11 +242,11 @@ if who != "agent2":
 ev = offer_journal(luca, k3)
 if not ev or ev.get("reason") == "preferred-agent":
     fail("the offer to agent2 claims a preference: %r" % ev)
-if peers.log_count(LOG, "event=email.last-agent") != 2:
-    fail("the second reply was not given its last agent", LOG)
+if peers.log_count(LOG, "event=email.last-agent") != 3:
+    fail("the last reply was not given its last agent", LOG)
 
 peers.kill(d)
 peers.stop_all()
 print("email_last_agent: ok (a reply to an answered thread offered to its "
-      "agent over one idle longer; with that agent logged out, to the "
-      "other at once)")
+      "agent over one idle longer; kept for it while busy and offered on "
+      "its release; with that agent logged out, to the other at once)")
