@@ -382,6 +382,55 @@ static void acknowledge(struct email *e, size_t mb, uint64_t key,
 	          err ? "no" : "yes");
 }
 
+/* The mailbox that sends for tenant: one of queue's, else any of the
+ * tenant's with an SMTP server; SIZE_MAX when none. */
+static size_t sender_of(const struct email *e, const char *tenant,
+                        const char *queue)
+{
+	size_t any = SIZE_MAX;
+
+	for (size_t i = 0; i < e->cfg->nmailboxes; i++) {
+		const struct config_mailbox *b = &e->cfg->mailboxes[i];
+
+		if (strcmp(b->tenant.name, tenant) || !b->smtp[0])
+			continue;
+		if (queue && !strcmp(b->queue.name, queue))
+			return i;
+		if (any == SIZE_MAX)
+			any = i;
+	}
+	return any;
+}
+
+int email_notify(struct email *e, const char *tenant, const char *queue,
+                 uint64_t key, const char *to, const char *subject,
+                 const char *text)
+{
+	size_t mb = e && tenant ? sender_of(e, tenant, queue) : SIZE_MAX;
+	char id[160];
+	struct email_out o = {
+	    .to = to,
+	    .subject = subject,
+	    .body = text,
+	    .message_id = id,
+	    .auto_reply = true,
+	};
+	int err;
+
+	if (mb == SIZE_MAX)
+		return ENOTSUP;
+	o.from = e->cfg->mailboxes[mb].address;
+	o.display = e->cfg->mailboxes[mb].display[0]
+	                ? e->cfg->mailboxes[mb].display
+	                : NULL;
+	email_new_id(o.from, NULL, id, sizeof(id));
+	err = email_send(e, mb, key, 0, 0, &o);
+	log_event(err ? LOG_WARN : LOG_INFO, "email.notify",
+	          "contact=%llu mailbox=%s queued=%s", (unsigned long long)key,
+	          e->cfg->mailboxes[mb].name, err ? "no" : "yes");
+	return err;
+}
+
 static void sent_h(const struct email_sent *s, void *arg)
 {
 	struct email *e = arg;

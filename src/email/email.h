@@ -67,6 +67,17 @@ int email_answer(struct email *e, uint64_t key, uint32_t agent,
                  const char *client_id, const char *body,
                  struct email_answer *a);
 
+/**
+ * Mail text (plain, UTF-8) about contact key to to, from a mailbox of
+ * tenant that sends (one of queue's first): a chat's transcript. Not kept
+ * in the outbox (tried 5 times, as an acknowledgement); marked as
+ * automatic. Returns 0 (queued), ENOTSUP (no mailbox of the tenant
+ * sends), ENOMEM.
+ */
+int email_notify(struct email *e, const char *tenant, const char *queue,
+                 uint64_t key, const char *to, const char *subject,
+                 const char *text);
+
 struct email_stats {
 	uint64_t taken;      /* mails that became contacts */
 	uint64_t threaded;   /* follow-ups joined to a live conversation */

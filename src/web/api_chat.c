@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
 
 #include "core/log.h"
 #include "desk/desk.h"
+#include "email/email.h"
 #include "store/store.h"
 #include "web/web_int.h"
 
@@ -356,10 +358,12 @@ struct visit {
 	char outcome[32];
 };
 
-/* An ended chat's secret and outcome, from the store. */
+/* An ended chat's secret, outcome, queue and data, from the store. */
 struct ended {
 	char hash[CHAT_HASH_HEX + 1];
 	char outcome[32];
+	char tenant[CONFIG_NAME_MAX], queue[CONFIG_NAME_MAX];
+	char *payload;
 };
 
 static int ended_h(const struct store_contact *c, void *arg)
@@ -369,6 +373,10 @@ static int ended_h(const struct store_contact *c, void *arg)
 	snprintf(e->hash, sizeof(e->hash), "%s", c->secret ? c->secret : "");
 	snprintf(e->outcome, sizeof(e->outcome), "%s",
 	         c->outcome ? c->outcome : "");
+	snprintf(e->tenant, sizeof(e->tenant), "%s",
+	         c->tenant ? c->tenant : "");
+	snprintf(e->queue, sizeof(e->queue), "%s", c->queue ? c->queue : "");
+	e->payload = c->payload ? strdup(c->payload) : NULL;
 	return 0;
 }
 
@@ -376,7 +384,7 @@ static bool visitor_of(struct web *w, const struct web_call *call,
                        struct web_reply *r, struct visit *v)
 {
 	char want[CHAT_HASH_HEX + 1], token[CHAT_TOKEN_HEX + 1];
-	struct ended got = {"", ""};
+	struct ended got = {"", "", "", "", NULL};
 	const struct http_hdr *h = http_msg_xhdr(call->msg, "X-Chat-Token");
 
 	memset(v, 0, sizeof(*v));
@@ -398,8 +406,10 @@ static bool visitor_of(struct web *w, const struct web_call *call,
 			v->ended = !v->live;
 			snprintf(v->outcome, sizeof(v->outcome), "%s",
 			         got.outcome);
+			free(got.payload);
 			return true;
 		}
+		free(got.payload);
 	}
 	web_reply_error(r, 404, "not-found",
 	                "no chat %s for this token (header X-Chat-Token)",
@@ -687,4 +697,214 @@ void web_api_contact_typing(struct web *w, struct web_call *call,
 		return;
 	}
 	web_reply_json(r, 200, json_pack("{s:b}", "typing", 1));
+}
+
+/* ---- the transcript by e-mail --------------------------------------------- */
+
+/* What a transcript says, in the chat's language. */
+struct transcript_text {
+	const char *subject, *intro, *you, *agent, *none;
+};
+
+static const struct transcript_text *transcript_text(const char *lang)
+{
+	static const struct transcript_text it = {
+	    "Trascrizione della sua chat [#%llu]",
+	    "Ecco la sua conversazione con noi del %s (ora di %s).", "Lei",
+	    "Operatore", "(nessun messaggio)"};
+	static const struct transcript_text es = {
+	    "Transcripción de su chat [#%llu]",
+	    "Esta es su conversación con nosotros del %s (hora de %s).",
+	    "Usted", "Agente", "(ningún mensaje)"};
+	static const struct transcript_text en = {
+	    "Transcript of your chat [#%llu]",
+	    "Here is your conversation with us on %s (%s time).", "You",
+	    "Operator", "(no messages)"};
+
+	if (lang && !strcmp(lang, "it"))
+		return &it;
+	if (lang && !strcmp(lang, "es"))
+		return &es;
+	return &en;
+}
+
+struct transcript {
+	FILE *f;
+	const struct transcript_text *tx;
+	const char *tz;
+	uint64_t last; /* the last seq written */
+	size_t n;
+};
+
+static int transcript_line(const struct store_message *m, void *arg)
+{
+	struct transcript *t = arg;
+	struct tm tm = {0};
+
+	t->last = m->seq;
+	if (!m->body || !strcmp(m->sender, "system"))
+		return 0; /* anonymised, or the daemon's own */
+	(void)config_local_time(t->tz, (time_t)(m->wall_ms / 1000), &tm);
+	fprintf(t->f, "[%02d:%02d] %s: %s\n", tm.tm_hour, tm.tm_min,
+	        strcmp(m->sender, "agent") ? t->tx->you : t->tx->agent,
+	        m->body);
+	t->n++;
+	return 0;
+}
+
+/* The chat's messages as text; NULL after a 503 in r (free it). */
+static char *transcript_body(struct web *w, uint64_t key, const char *tz,
+                             const struct transcript_text *tx, int64_t day_ms,
+                             struct web_reply *r)
+{
+	struct transcript t = {.tx = tx, .tz = tz};
+	char *text = NULL, day[32] = "";
+	size_t len = 0;
+	struct tm tm = {0};
+	int err = 0;
+
+	t.f = open_memstream(&text, &len);
+	if (!t.f) {
+		web_reply_error(r, 500, "no-memory", "out of memory");
+		return NULL;
+	}
+	if (config_local_time(tz, (time_t)(day_ms / 1000), &tm))
+		strftime(day, sizeof(day), "%d/%m/%Y", &tm);
+	fprintf(t.f, tx->intro, day, tz[0] ? tz : "UTC");
+	fputs("\n\n", t.f);
+	for (uint64_t before = ~0ULL; !err && t.last != before;) {
+		before = t.last;
+		err = store_messages_read(w->store, key, t.last, CHAT_READ_MAX,
+		                          transcript_line, &t);
+	}
+	if (!t.n)
+		fprintf(t.f, "%s\n", tx->none);
+	fclose(t.f);
+	if (err) {
+		free(text);
+		r->retry_after = 5;
+		web_reply_error(r, 503, "store-unavailable",
+		                "the conversation cannot be read now");
+		return NULL;
+	}
+	return text;
+}
+
+/* The chat's tenant, queue, address given at its start, language and
+ * day, live or from the store; false when it is gone. */
+struct chat_facts {
+	char tenant[CONFIG_NAME_MAX], queue[CONFIG_NAME_MAX];
+	char email[256], language[8];
+	int64_t created_ms;
+};
+
+static int facts_h(const struct store_contact *c, void *arg)
+{
+	struct chat_facts *f = arg;
+	json_t *p = c->payload ? json_loads(c->payload, 0, NULL) : NULL;
+	const char *e = json_string_value(json_object_get(p, "email"));
+	const char *l = json_string_value(json_object_get(p, "language"));
+
+	snprintf(f->tenant, sizeof(f->tenant), "%s",
+	         c->tenant ? c->tenant : "");
+	snprintf(f->queue, sizeof(f->queue), "%s", c->queue ? c->queue : "");
+	snprintf(f->email, sizeof(f->email), "%s", e ? e : "");
+	snprintf(f->language, sizeof(f->language), "%s", l ? l : "");
+	f->created_ms = c->created_ms;
+	json_decref(p);
+	return 0;
+}
+
+static const char *tenant_zone(const struct web *w, const char *tenant)
+{
+	for (size_t i = 0; i < w->cfg->ntenants; i++)
+		if (!strcmp(w->cfg->tenants[i].name, tenant))
+			return w->cfg->tenants[i].timezone;
+	return "UTC";
+}
+
+/* Mail it: 202, or why not. */
+static void transcript_send(struct web *w, uint64_t key,
+                            const struct chat_facts *f, const char *to,
+                            struct web_reply *r)
+{
+	const struct transcript_text *tx = transcript_text(f->language);
+	const char *tz = tenant_zone(w, f->tenant);
+	char subject[128], *body;
+	int err;
+
+	if (!(body = transcript_body(w, key, tz, tx, f->created_ms, r)))
+		return;
+	snprintf(subject, sizeof(subject), tx->subject,
+	         (unsigned long long)key);
+	err =
+	    email_notify(w->email, f->tenant, f->queue, key, to, subject, body);
+	free(body);
+	if (err == ENOTSUP) {
+		web_reply_error(r, 409, "no-mailbox",
+		                "no mailbox of tenant '%s' sends e-mail",
+		                f->tenant);
+		return;
+	}
+	if (err) {
+		web_reply_error(r, 503, "not-queued",
+		                "the transcript could not be queued (%s)",
+		                strerror(err));
+		return;
+	}
+	web_reply_json(
+	    r, 202, json_pack("{s:I,s:b}", "id", (json_int_t)key, "queued", 1));
+}
+
+/* POST /api/v1/chats/{id}/transcript: the visitor has the conversation
+ * mailed, to the address given at the chat's start if there was one. */
+void web_api_chat_transcript(struct web *w, struct web_call *call,
+                             struct web_reply *r)
+{
+	static const char *const keys[] = {"email", NULL};
+	struct chat_facts f = {0};
+	struct visit v;
+	const char *to;
+	json_t *obj = NULL;
+	int err;
+
+	if (!visitor_of(w, call, r, &v) ||
+	    !(obj = web_body_object(call, r, keys)) ||
+	    !web_field_string(r, obj, "email", true, 255, &to))
+		goto out;
+	if (!web_email_valid(to)) {
+		web_reply_error(r, 400, "bad-field",
+		                "field 'email' is not an e-mail address");
+		goto out;
+	}
+	if (!w->email) {
+		web_reply_error(r, 409, "no-email",
+		                "this service sends no e-mail");
+		goto out;
+	}
+	(void)store_flush(w->store);
+	if (store_contact_get(w->store, v.key, facts_h, &f) || !f.tenant[0]) {
+		r->retry_after = 5;
+		web_reply_error(r, 503, "store-unavailable",
+		                "the chat cannot be read now");
+		goto out;
+	}
+	if (f.email[0] && strcasecmp(f.email, to)) {
+		web_reply_error(r, 403, "forbidden",
+		                "the transcript goes to the address given when "
+		                "the chat started");
+		goto out;
+	}
+	err = web_transcript_allowed(w, v.key);
+	if (err) {
+		r->retry_after = err == EAGAIN ? 60 : 0;
+		web_reply_error(r, 429, "throttled",
+		                err == EAGAIN ? "one transcript a minute"
+		                              : "this chat's transcript was "
+		                                "mailed enough times");
+		goto out;
+	}
+	transcript_send(w, v.key, &f, to, r);
+out:
+	json_decref(obj);
 }

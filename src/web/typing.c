@@ -1,5 +1,6 @@
 /*
- * typing.c - "is typing…" in a web chat, both ways.
+ * typing.c - what a web chat keeps in memory only: "is typing…" both
+ * ways, and how often its transcript was mailed.
  *
  * The visitor's typing reaches the agent's desktop as a "chat-typing"
  * event on its WebSocket, at most one per chat every two seconds however
@@ -14,15 +15,19 @@
 #include "core/log.h"
 #include "web/web_int.h"
 
-#define TYPING_AGENT_MS   6000 /* the agent's hint lasts this long */
-#define TYPING_VISITOR_MS 2000 /* one visitor event per chat this often */
-#define TYPING_SWEEP      256  /* entries before the old ones are swept */
+#define TYPING_AGENT_MS     6000  /* the agent's hint lasts this long */
+#define TYPING_VISITOR_MS   2000  /* one visitor event per chat this often */
+#define TYPING_SWEEP        256   /* entries before the old ones are swept */
+#define TRANSCRIPT_MAX      3     /* transcripts a chat may mail ... */
+#define TRANSCRIPT_EVERY_MS 60000 /* ... one a minute */
 
 struct typing {
 	struct le le;
 	uint64_t key;          /* the chat's contact key */
 	uint64_t agent_until;  /* the agent types until then (ms) */
 	uint64_t visitor_told; /* the visitor's last event (ms) */
+	uint64_t mailed_at;    /* the transcript's last mail (ms) */
+	unsigned mailed;       /* transcripts mailed */
 };
 
 static struct typing *typing_find(const struct web *w, uint64_t key)
@@ -49,7 +54,9 @@ static void sweep(struct web *w, uint64_t now)
 			struct typing *t = le->data;
 			next = le->next;
 			if (t->agent_until >= now ||
-			    t->visitor_told + TYPING_VISITOR_MS >= now)
+			    t->visitor_told + TYPING_VISITOR_MS >= now ||
+			    (t->mailed && t->mailed_at + 86400000 >= now))
+				/* the count of mails outlives the hints a day */
 				continue;
 			hash_unlink(le);
 			mem_deref(t);
@@ -114,4 +121,20 @@ bool web_typing_visitor(struct web *w, uint64_t key)
 		return false;
 	t->visitor_told = now;
 	return true;
+}
+
+int web_transcript_allowed(struct web *w, uint64_t key)
+{
+	uint64_t now = web_now(w);
+	struct typing *t = typing_get(w, key, now);
+
+	if (!t)
+		return ENOMEM;
+	if (t->mailed >= TRANSCRIPT_MAX)
+		return EDQUOT;
+	if (t->mailed && t->mailed_at + TRANSCRIPT_EVERY_MS > now)
+		return EAGAIN;
+	t->mailed++;
+	t->mailed_at = now;
+	return 0;
 }

@@ -476,7 +476,8 @@ web_route_h web_api_rotas, web_api_rota, web_api_rota_override_set,
 /* ---- api_chat.c ---- */
 web_route_h web_api_chat_open, web_api_chat_read, web_api_chat_write,
     web_api_chat_leave, web_api_contact_messages, web_api_contact_write,
-    web_api_chat_typing, web_api_contact_typing, web_api_contact_history;
+    web_api_chat_typing, web_api_contact_typing, web_api_contact_history,
+    web_api_chat_transcript;
 
 /** Is a an address a mail may be sent to (no header tricks)? */
 bool web_email_valid(const char *a);
@@ -507,6 +508,9 @@ bool web_typing_agent_now(const struct web *w, uint64_t key);
 /** The visitor of chat key types: true when the agent is to be told
  * (at most once every 2 s per chat). */
 bool web_typing_visitor(struct web *w, uint64_t key);
+/** May chat key mail its transcript now (3 a chat, one a minute)? 0 and
+ * counted, EAGAIN (too soon), EDQUOT (no more), ENOMEM. */
+int web_transcript_allowed(struct web *w, uint64_t key);
 
 /* ---- api_report.c: the reports (docs/reports.md) ---- */
 web_route_h web_api_report_queues, web_api_report_agents;

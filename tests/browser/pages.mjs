@@ -214,6 +214,13 @@ async function main() {
 	await agentRow.locator('td.state', { hasText: 'Ready' }).waitFor();
 	await wall.locator('#contacts tbody', { hasText: 'None.' }).waitFor();
 	ok('finish, wrap-up and wrap-up done: the agent is ready again, the wallboard empty');
+	// the visitor has the transcript mailed, to the address she gave
+	const mail = visitor.getByRole('form', { name: 'E-mail me the transcript' });
+	if ((await mail.getByLabel('Your e-mail', { exact: true }).inputValue()) !== 'ada@example.org')
+		throw new Error('the transcript form is not filled with her address');
+	await mail.getByRole('button', { name: 'Send the transcript' }).click();
+	await mail.getByRole('status').filter({ hasText: 'The transcript is on its way to ada@example.org.' }).waitFor();
+	ok('the visitor had her transcript mailed from the widget');
 	// what was recorded, read by the supervisor's page
 	const read = (key) => wall.evaluate(async (k) => (await fetch(`/api/v1/contacts/${k}`)).json(), key);
 	const ada = await read(adaKey);

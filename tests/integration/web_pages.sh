@@ -19,8 +19,11 @@ T=$(mktemp -d)
 OUT=$(cd "$(dirname "$BIN")" && pwd)/test-output/web_pages
 daemon_pid=""
 
+smtp_pid=""
+
 cleanup() {
 	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+	[ -n "$smtp_pid" ] && kill "$smtp_pid" 2>/dev/null && wait "$smtp_pid" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -45,6 +48,8 @@ mkdir -p "$OUT" || fail "cannot make $OUT"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
 	fail "no free port"
 BASE="http://127.0.0.1:$PORT"
+SMTP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+	fail "no free port"
 SIP_PORT=$(python3 -c 'import socket; s = socket.socket(type=socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
 	fail "no free port"
 
@@ -100,6 +105,13 @@ flows:
     emergency:
       message: {text: "Emergency line."}
       queue: information
+# The visitor's transcript goes out through the tests' SMTP sink (no
+# IMAP server here: the mailbox only sends, its reads fail and say so).
+email:
+  mailboxes:
+    - {name: help, tenant: demo, queue: information,
+       imap: "imap://127.0.0.1:9/INBOX", user: help, password: pw,
+       smtp: "smtp://127.0.0.1:$SMTP_PORT", address: help@asl.test}
 http:
   listen: "127.0.0.1:$PORT"
   pages: "$ROOT/web"
@@ -112,6 +124,11 @@ users:
      tenants: [demo]}
 EOF2
 
+mkdir -p "$T/sink"
+EMAIL_SINK="$T/sink" PYTHONPATH="$ROOT/tests/integration/email" \
+	/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c sink.Sink \
+	>"$T/smtp.log" 2>&1 &
+smtp_pid=$!
 "$BIN" check-config "$T/c.yaml" >"$T/check.log" 2>&1 ||
 	fail "the test configuration is refused: $(cat "$T/check.log")"
 "$BIN" run --config "$T/c.yaml" >"$T/daemon.log" 2>&1 &
@@ -166,7 +183,16 @@ ok "files with CSP, nosniff, ETag; / to the desktop; traversal refused; CORS on 
 timeout 120 node tests/browser/pages.mjs "$BASE" "$OUT" ||
 	fail "the browser test failed"
 kill -0 "$daemon_pid" 2>/dev/null || fail "the daemon died"
-grep -q "level=error" "$T/daemon.log" && fail "the daemon logged an error"
+grep "level=error" "$T/daemon.log" | grep -qv "event=email.imap-failed" &&
+	fail "the daemon logged an error"
+# Ada's transcript, as the SMTP server received it
+mail=$(grep -l "^Subject: Transcript of your chat" "$T"/sink/*.eml 2>/dev/null | head -n 1)
+[ -n "$mail" ] || fail "no transcript reached the SMTP server"
+grep -q "^To: ada@example.org" "$mail" || fail "the transcript is not to Ada: $(head -n 20 "$mail")"
+grep -q "You: Hello, I need to book a vaccine." "$mail" &&
+	grep -q "Operator: Good morning Ada, which day suits you?" "$mail" ||
+	fail "the transcript lacks the conversation: $(cat "$mail")"
+ok "Ada's transcript reached the SMTP server with both sides of the chat"
 cp "$T/daemon.log" "$OUT/daemon.log"
 echo "web_pages: screenshots in $OUT"
 echo "web_pages: all passed"

@@ -43,6 +43,9 @@
 			sending: 'sending…', failed: 'not sent', busy: 'All our operators are busy: please try again later.',
 			error: 'The chat is not available now: please try again.', opening: 'Opening the chat…',
 			log: 'Conversation', typing: 'The operator is typing…',
+			mailMe: 'E-mail me the transcript', mailTo: 'Your e-mail', mailSend: 'Send the transcript',
+			mailed: 'The transcript is on its way to {to}.', mailNo: 'The transcript cannot be sent by e-mail here.',
+			mailLater: 'Please wait a minute before asking again.', mailOther: 'The transcript goes to the address you gave at the start.',
 		},
 		it: {
 			launch: 'Chatta con noi', title: 'Chatta con noi', close: 'Chiudi la finestra della chat',
@@ -56,6 +59,9 @@
 			sending: 'invio…', failed: 'non inviato', busy: 'Tutti gli operatori sono occupati: riprova più tardi.',
 			error: 'La chat non è disponibile ora: riprova.', opening: 'Apertura della chat…',
 			log: 'Conversazione', typing: "L'operatore sta scrivendo…",
+			mailMe: 'Ricevi la trascrizione per e-mail', mailTo: 'La tua e-mail', mailSend: 'Invia la trascrizione',
+			mailed: 'La trascrizione è in viaggio verso {to}.', mailNo: 'Qui la trascrizione non si può inviare per e-mail.',
+			mailLater: 'Attendi un minuto prima di chiederla di nuovo.', mailOther: "La trascrizione va all'indirizzo dato all'inizio.",
 		},
 		es: {
 			launch: 'Chatee con nosotros', title: 'Chatee con nosotros', close: 'Cerrar la ventana del chat',
@@ -69,6 +75,9 @@
 			sending: 'enviando…', failed: 'no enviado', busy: 'Todos nuestros agentes están ocupados: inténtelo más tarde.',
 			error: 'El chat no está disponible ahora: inténtelo de nuevo.', opening: 'Abriendo el chat…',
 			log: 'Conversación', typing: 'El agente está escribiendo…',
+			mailMe: 'Recibir la transcripción por correo', mailTo: 'Su correo electrónico', mailSend: 'Enviar la transcripción',
+			mailed: 'La transcripción va camino de {to}.', mailNo: 'Aquí la transcripción no se puede enviar por correo.',
+			mailLater: 'Espere un minuto antes de pedirla de nuevo.', mailOther: 'La transcripción va a la dirección indicada al inicio.',
 		},
 	};
 	const lang = (script.dataset.lang || document.documentElement.lang || navigator.language || 'en').slice(0, 2).toLowerCase();
@@ -133,7 +142,14 @@
 	const msgForm = el('form', { class: 'cw-compose' }, el('label', { for: id('msg') }, L.message), msgInput, sendBtn);
 	const endBtn = el('button', { type: 'button', class: 'cw-end' }, L.end);
 	const againBtn = el('button', { type: 'button', class: 'cw-again', hidden: true }, L.again);
-	const chatView = el('div', { class: 'cw-chat', hidden: true }, status, log, typingNote, msgForm, el('div', { class: 'cw-row' }, endBtn, againBtn));
+	// once the chat is over: its transcript by e-mail
+	const mailInput = el('input', { id: id('mail'), type: 'email', autocomplete: 'email', maxlength: '254', required: true });
+	const mailNote = el('p', { class: 'cw-status', role: 'status' });
+	const mailForm = el('form', { class: 'cw-mail', hidden: true, 'aria-label': L.mailMe },
+		el('label', { for: id('mail') }, L.mailTo), mailInput,
+		el('button', { type: 'submit' }, L.mailSend), mailNote);
+	const chatView = el('div', { class: 'cw-chat', hidden: true }, status, log, typingNote, msgForm, mailForm,
+		el('div', { class: 'cw-row' }, endBtn, againBtn));
 	const panel = el('section', { id: id('panel'), class: 'cw-panel', role: 'dialog', 'aria-labelledby': id('title'), hidden: true },
 		el('div', { class: 'cw-head' }, el('h2', { id: id('title') }, L.title), closeBtn),
 		startForm, chatView);
@@ -223,6 +239,8 @@
 	function finish() {
 		ended = true;
 		typingNote.textContent = '';
+		mailForm.hidden = !chat;
+		if (chat && chat.email && !mailInput.value) mailInput.value = chat.email;
 		status.textContent = L.ended;
 		msgForm.hidden = true;
 		endBtn.hidden = true;
@@ -301,7 +319,7 @@
 			startError.textContent = badEmail ? L.badEmail : r.status === 409 || r.status === 429 ? L.busy : L.error;
 			return;
 		}
-		chat = { id: r.body.id, token: r.body.token, outbox: [], open: true };
+		chat = { id: r.body.id, token: r.body.token, outbox: [], open: true, email: emailInput.value.trim() || undefined };
 		save();
 		showChat();
 		showPlace(r.body);
@@ -341,10 +359,30 @@
 		finish();
 	}
 
+	async function mailTranscript(e) {
+		e.preventDefault();
+		if (!chat) return;
+		const to = mailInput.value.trim();
+		let r;
+		try {
+			r = await call('POST', `/api/v1/chats/${chat.id}/transcript`, { email: to });
+		} catch (err) {
+			r = { status: 0 };
+		}
+		mailNote.textContent = r.status === 202 ? fill(L.mailed, { to })
+			: r.status === 409 ? L.mailNo
+			: r.status === 429 ? L.mailLater
+			: r.status === 403 ? L.mailOther
+			: r.status === 400 ? L.badEmail : L.error;
+	}
+
 	function again() {
 		chat = null;
 		save();
 		ended = false;
+		mailForm.hidden = true;
+		mailNote.textContent = '';
+		mailInput.value = '';
 		after = 0;
 		seen.clear();
 		log.replaceChildren();
@@ -375,6 +413,7 @@
 	});
 	endBtn.addEventListener('click', end);
 	againBtn.addEventListener('click', again);
+	mailForm.addEventListener('submit', mailTranscript);
 
 	// A chat of this tab from before a reload: back where it was.
 	if (chat && chat.id && chat.token) {

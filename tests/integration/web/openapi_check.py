@@ -290,6 +290,11 @@ def main():
          want=200)
     call("POST", "/api/v1/chats/%d/typing" % ch["id"], None, headers=vt,
          want=409)
+    tr = "/api/v1/chats/%d/transcript" % ch["id"]
+    call("POST", tr, None, {"email": "bea@x.org"}, headers=vt, want=202)
+    call("POST", tr, None, {"email": "bea@x.org"}, headers=vt, want=429)
+    call("POST", tr, None, {"email": "bea"}, headers=vt, want=400)
+    call("POST", tr, None, {"email": "bea@x.org"}, want=404)
     call("GET", "/api/v1/reports/queues?from=2026-01-01T00:00:00Z"
          "&to=2026-01-01T01:00:00Z&interval=30", admin, want=200)
     call("GET", "/api/v1/reports/queues", maria, want=403)
