@@ -1,8 +1,8 @@
 // calls.mjs - the browser side of tests/integration/web_calls.sh: maria
 // (agent1) on the agent desktop in Debian's Chromium (playwright-core)
 // while a sipp caller talks to her sipp phone through the daemon. She
-// puts the call on hold, resumes it with the keyboard, opens and closes
-// the transfer form, reads the controls in Italian, hangs up and ends
+// puts the call on hold, resumes it with the keyboard, opens the
+// transfer form (a number outside dialing.allow is refused), reads the controls in Italian, hangs up and ends
 // the wrap-up with a disposition; each
 // state is checked on the page and through the API (the page's own
 // session). Controls are found by role and accessible name; every wait
@@ -63,7 +63,7 @@ async function main() {
 	context.setDefaultTimeout(WAIT);
 	const page = await context.newPage();
 	page.on('console', (m) => {
-		if (m.type() === 'error' && !/status of (401|404|409)/.test(m.text()))
+		if (m.type() === 'error' && !/status of (401|403|404|409)/.test(m.text())) // 403: the refused number
 			problems.push(`console: ${m.text()}`);
 	});
 	page.on('pageerror', (e) => problems.push(e.message));
@@ -110,12 +110,17 @@ async function main() {
 	if (!queues.includes('health') || queues.includes('information') || queues.includes('elsewhere'))
 		throw new Error(`the transfer's queues: ${queues}`);
 	await kind.selectOption('number');
-	await card.getByLabel('Number').waitFor();
-	await screenshot(page, 'transfer-form');
+	await card.getByLabel('Number').fill('0044123456'); // not in dialing.allow
+	await card.getByRole('button', { name: 'Transfer', exact: true }).click();
+	await page.getByRole('alert').filter({ hasText: 'may not be dialled' }).waitFor();
+	await screenshot(page, 'transfer-refused');
+	const kept = await callState(page);
+	if (kept?.state !== 'connected' || kept?.agent !== 'agent1') throw new Error(`a refused transfer moved the call: ${JSON.stringify(kept)}`);
+	await kind.focus();
 	await page.keyboard.press('Escape');
 	await kind.waitFor({ state: 'hidden' });
 	if (!(await transfer.evaluate((e) => e === document.activeElement))) throw new Error('Escape did not give the focus back');
-	ok('Transfer… opens a form by keyboard, with the tenant\'s other queues; Escape closes it');
+	ok('Transfer… opens a form by keyboard, with the tenant\'s other queues; a number outside the allowed ones is refused and the call stays; Escape closes it');
 
 	// Italian, then back
 	await page.getByLabel('Language').selectOption('it');

@@ -54,6 +54,9 @@ want 200 "$sup" GET "/api/v1/contacts/$key"
 [ "$(field "j['state'] + ' ' + j.get('disposition', '') + ' ' + j.get('notes', '')")" = \
 	"ended info-given asked about opening hours" ] ||
 	fail "the call's disposition and notes were not recorded: $(cat "$T/resp")"
+wait_for_log "event=http.transfer-refused contact=$key number=0044123456 user=maria" 1 ||
+	fail "the refused transfer from the desktop was not logged"
+[ "$(count_log 'event=dial.outside')" -eq 0 ] || fail "a number was dialled"
 [ "$(count_log 'event=http.call-control .*user=maria')" -eq 3 ] ||
 	fail "maria's hold, resume and hang-up are not all in the log"
 cp "$T/daemon.log" "$OUT/daemon.log"
