@@ -8,10 +8,12 @@
  * the loop for no gain at a few mails a second. So one worker does the
  * talking: it polls each mailbox (UID SEARCH for what is not taken yet),
  * fetches and parses new mails (GMime: decoding is CPU work too), saves
- * their attachments, and hands each mail to the loop through libre's
- * mqueue. It marks a mail taken only when the loop says so, after the
- * contact's commit (email_worker_taken()); until then the mail stays "in
- * flight" and is not fetched twice.
+ * their attachments, and hands each mail to the loop (a list, with
+ * libre's mqueue to wake the loop). It marks a mail taken only when the
+ * loop says so, after the contact's commit (email_worker_taken()); until
+ * then the mail stays "in flight" and is not fetched twice. It sends
+ * mails and tells the loop of each attempt; a stop lets the SMTP
+ * transaction in hand finish and its outcome reach the loop.
  *
  * IMAP IDLE is not used: libcurl has no IDLE, and doing it by hand over
  * CURLOPT_CONNECT_ONLY would mean our own IMAP parser. A short poll
@@ -59,6 +61,8 @@ struct job {
 enum result_kind { RES_FETCHED = 1, RES_SENT };
 
 struct result {
+	struct le le;
+	enum result_kind kind;
 	size_t mailbox;
 	uint32_t uid;
 	struct email_mail *m;
@@ -83,6 +87,7 @@ struct email_worker {
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
 	struct list todo;  /* struct job (under mu) */
+	struct list done;  /* struct result for the loop (under mu) */
 	bool stop;         /* under mu */
 	struct list later; /* sends waiting for a retry (worker only) */
 	struct mqueue *mq;
@@ -112,6 +117,33 @@ static void job_free(struct job *j)
 	free(j->rcpt);
 	free(j->text);
 	free(j);
+}
+
+/*
+ * Hand r to the loop. Results wait in w->done and the mqueue only wakes
+ * the loop: a result in the pipe when the daemon stops would be lost
+ * with it, and an answer sent but not recorded as sent would be sent
+ * again at the next start. email_worker_stop() delivers what is left.
+ */
+static void hand(struct email_worker *w, struct result *r,
+                 enum result_kind kind)
+{
+	r->kind = kind;
+	pthread_mutex_lock(&w->mu);
+	list_append(&w->done, &r->le, r);
+	pthread_mutex_unlock(&w->mu);
+	/* a lost wake-up is made up by the next one, or by the stop */
+	(void)mqueue_push(w->mq, kind, NULL);
+}
+
+static bool stopping(struct email_worker *w)
+{
+	bool stop;
+
+	pthread_mutex_lock(&w->mu);
+	stop = w->stop;
+	pthread_mutex_unlock(&w->mu);
+	return stop;
 }
 
 static size_t buf_write(char *data, size_t size, size_t n, void *arg)
@@ -258,11 +290,7 @@ static void fetch_one(struct email_worker *w, size_t i, uint32_t uid)
 	r->mailbox = i;
 	r->uid = uid;
 	b->inflight[b->ninflight++] = uid;
-	if (mqueue_push(w->mq, RES_FETCHED, r)) {
-		inflight_del(b, uid);
-		email_mail_free(r->m);
-		free(r);
-	}
+	hand(w, r, RES_FETCHED);
 }
 
 /* One look at mailbox i: what is not taken yet, fetched in UID order. */
@@ -423,10 +451,11 @@ static void report(struct email_worker *w, const struct job *j, int err,
 	r->attempts = j->attempts;
 	r->final = final;
 	snprintf(r->error, sizeof(r->error), "%s", error);
-	if (!r->message_id || mqueue_push(w->mq, RES_SENT, r)) {
-		free(r->message_id);
+	if (!r->message_id) {
 		free(r);
+		return;
 	}
+	hand(w, r, RES_SENT);
 }
 
 /*
@@ -520,11 +549,23 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_unlock(&w->mu);
 		retries_due(w, &todo);
-		while (todo.head) {
+		/* a stop lets the job in hand finish, starts no other */
+		while (todo.head && !stopping(w)) {
 			struct job *j = todo.head->data;
 
 			list_unlink(&j->le);
 			run_job(w, j);
+		}
+		if (todo.head) { /* left for email_worker_stop() to free */
+			pthread_mutex_lock(&w->mu);
+			while (todo.head) {
+				struct le *le = todo.head;
+
+				list_unlink(le);
+				list_append(&w->todo, le, le->data);
+			}
+			pthread_mutex_unlock(&w->mu);
+			continue;
 		}
 		if (mono_ms() >= next_poll) {
 			for (size_t i = 0; i < w->p.cfg->nmailboxes; i++)
@@ -534,14 +575,15 @@ static void *worker(void *arg)
 	}
 }
 
-/* On the loop: what the worker hands over. */
-static void result_h(int id, void *data, void *arg)
+/* One result on the loop; at a stop (!running) a fetched mail is only
+ * freed: not marked, it is fetched again at the next start. */
+static void deliver(struct email_worker *w, struct result *r, bool running)
 {
-	struct email_worker *w = arg;
-	struct result *r = data;
-
-	if (id == RES_FETCHED) {
-		w->p.fetchedh(r->mailbox, r->uid, r->m, w->p.arg);
+	if (r->kind == RES_FETCHED) {
+		if (running)
+			w->p.fetchedh(r->mailbox, r->uid, r->m, w->p.arg);
+		else
+			email_mail_free(r->m);
 	} else {
 		struct email_sent s = {
 		    .key = r->key,
@@ -557,6 +599,35 @@ static void result_h(int id, void *data, void *arg)
 	}
 	free(r->message_id);
 	free(r);
+}
+
+/* Everything the worker handed over so far, in order. */
+static void results_deliver(struct email_worker *w, bool running)
+{
+	struct list l = LIST_INIT;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->done.head) {
+		struct le *le = w->done.head;
+
+		list_unlink(le);
+		list_append(&l, le, le->data);
+	}
+	pthread_mutex_unlock(&w->mu);
+	while (l.head) {
+		struct result *r = l.head->data;
+
+		list_unlink(&r->le);
+		deliver(w, r, running);
+	}
+}
+
+/* On the loop: the worker has handed something over. */
+static void result_h(int id, void *data, void *arg)
+{
+	(void)id;
+	(void)data;
+	results_deliver(arg, true);
 }
 
 int email_worker_start(struct email_worker **wp,
@@ -601,8 +672,11 @@ void email_worker_stop(struct email_worker *w)
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->thread, NULL);
 	}
-	/* what was not done is done again at the next start: mails not
-	 * marked are fetched again (and found by their Message-ID) */
+	/* what the worker finished is recorded (an answer sent is not sent
+	 * again); what it did not do is done again at the next start:
+	 * mails not marked are fetched again (found by their Message-ID),
+	 * answers still queued in the outbox are sent */
+	results_deliver(w, false);
 	while (w->todo.head)
 		job_free(w->todo.head->data);
 	while (w->later.head)

@@ -11,7 +11,11 @@ Dovecot and an SMTP sink on loopback:
 - the SMTP server is down again for a second answer, and the daemon is
   killed (SIGKILL) with that answer committed but not sent; the server
   comes back, the daemon starts again: the answer is sent at start,
-  once, with its headers; the first answer is not sent again.
+  once, with its headers; the first answer is not sent again;
+- a slow SMTP server has taken a third answer and not yet said 250 when
+  the daemon is asked to stop (SIGTERM): the daemon waits for the 250
+  and records the answer as sent before it exits, so the next start
+  does not send it again.
 
 Usage: outbox.py BIN WORKDIR HASH
 """
@@ -199,13 +203,47 @@ wait_for("the second answer recorded as sent",
 if peers.log_count(LOG, "event=email.outbox-resumed") != 1:
     fail("the restart did not resume the outbox", LOG)
 
+# ---- a stop while a slow server takes an answer -----------------------------
+peers.smtp_sink_stop(smtp_port)
+peers.smtp_sink(T, dconf, smtp_port, delay=2)
+s, b = call(http, "POST", "/api/v1/login", body={"user": "maria",
+                                                   "password": "maria-pw"})
+tok = b["token"]
+call(http, "PUT", "/api/v1/agents/demo/agent1/state", tok, {"state": "ready"})
+if wait_for("the recovered mail offered again", offered, log=LOG)[0] != key:
+    fail("after the restart another contact was offered", LOG)
+s, b = call(http, "POST", "/api/v1/contacts/%d/accept" % key, tok)
+if s != 200:
+    fail("accept after the restart: %s %s" % (s, b), LOG)
+s, b = call(http, "POST", "/api/v1/contacts/%d/reply" % key, tok,
+            {"client_id": "ob-a3", "body": "E un'ultima cosa."})
+if s != 201:
+    fail("the third answer: %s %s" % (s, b), LOG)
+a3 = b["message_id"]
+# the server has the mail; its 250 comes 2 s later
+wait_for("the slow server holding the third answer", lambda: in_sink(a3),
+         log=LOG)
+resumed = peers.log_count(LOG, "event=email.outbox-resumed")
+peers.kill(d)
+if d.returncode != 0:
+    fail("the daemon did not stop by itself (%s)" % d.returncode, LOG)
+if outbox(a3)[0] != "sent":
+    fail("stopped while the server took the third answer, the daemon left "
+         "it %r: the next start would send it again" % (outbox(a3),), LOG)
+peers.smtp_sink_stop(smtp_port)
+peers.smtp_sink(T, dconf, smtp_port)
+d = peers.daemon(BIN, T + "/c.yaml", LOG, http)
+if peers.log_count(LOG, "event=email.outbox-resumed") != resumed:
+    fail("the start after the stop resumed answers already sent", LOG)
+
 # ---- each once -------------------------------------------------------------
 peers.kill(d)
-for mid, what in ((a1, "first"), (a2, "second")):
+for mid, what in ((a1, "first"), (a2, "second"), (a3, "third")):
     if len(in_sink(mid)) != 1 or in_ada(mid)[0] != 1:
         fail("the %s answer was delivered %d times (mailbox %d)"
              % (what, len(in_sink(mid)), in_ada(mid)[0]))
 peers.stop_all()
 print("email_outbox: ok (an answer queued while SMTP was down delivered "
       "when it came back; one committed before a SIGKILL delivered after "
-      "the restart; each once, threaded)")
+      "the restart; one taken by a slow server during a stop recorded "
+      "sent; each once, threaded)")

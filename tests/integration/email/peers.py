@@ -121,13 +121,14 @@ protocol lda {{
 SINKS = {}
 
 
-def smtp_sink(T, conf, port=None):
-    """Start the SMTP sink on port (None: a free one); (port, folder)."""
+def smtp_sink(T, conf, port=None, delay=0):
+    """Start the SMTP sink on port (None: a free one), answering 250
+    delay seconds after it has kept a mail; (port, folder)."""
     port = port or free_port()
     sink = T + "/sink"
     os.makedirs(sink, exist_ok=True)
     env = dict(os.environ, EMAIL_SINK=sink, EMAIL_DOVECOT_CONF=conf,
-               PYTHONPATH=HERE)
+               EMAIL_SINK_DELAY=str(delay), PYTHONPATH=HERE)
     p = subprocess.Popen(["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
                           "127.0.0.1:%d" % port, "-c", "sink.Sink"],
                          env=env, stdout=open(T + "/smtp.log", "a"),

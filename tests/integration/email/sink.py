@@ -2,8 +2,10 @@
 is written to $EMAIL_SINK/PID-N.eml, and one for a local user (@example.org)
 is handed to Dovecot's LDA so that it lands in that user's mailbox (one
 it does not know is only kept in the sink).
+$EMAIL_SINK_DELAY (seconds) makes it answer 250 that much later.
 Run: python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c sink.Sink
 """
+import asyncio
 import os
 import subprocess
 import threading
@@ -34,4 +36,7 @@ class Sink:
                                input=envelope.content, check=False,
                                stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
+        # a slow server: the mail is kept (its file is there) well before
+        # the client hears 250
+        await asyncio.sleep(float(os.environ.get("EMAIL_SINK_DELAY", "0")))
         return "250 OK"
