@@ -405,8 +405,8 @@ int store_member_overrides(struct store *s, store_member_h *h, void *arg);
 struct store_history_row {
 	uint64_t key;
 	const char *channel, *queue;
-	int64_t created_ms, ended_ms; /* ended_ms 0: still open */
-	const char *outcome;          /* NULL while open */
+	int64_t created_ms, ended_ms;            /* ended_ms 0: still open */
+	const char *outcome;                     /* NULL while open */
 	const char *disposition, *notes, *agent; /* or NULL */
 	const char *customer;                    /* who, as recognised */
 };

@@ -60,22 +60,23 @@ static void test_customer_recognised(void **state)
 	            contact(s, "asl", ACD_CH_VOICE,
 	                    "menu=2;lang=it;from=+39 06-1234.5678", NULL),
 	            "+390612345678");
-	customer_is(s,
-	            contact(s, "asl", ACD_CH_VOICE, "from=0612345678;lang=it",
-	                    NULL),
-	            "0612345678");
+	customer_is(
+	    s, contact(s, "asl", ACD_CH_VOICE, "from=0612345678;lang=it", NULL),
+	    "0612345678");
 	customer_is(s,
 	            contact(s, "asl", ACD_CH_CALLBACK, NULL,
 	                    "{\"number\":\"(06) 1234 5678\"}"),
 	            "0612345678");
-	customer_is(s,
-	            contact(s, "asl", ACD_CH_CHAT, NULL,
-	                    "{\"name\":\"Ada\",\"email\":\" Ada@Example.ORG \"}"),
-	            "ada@example.org");
-	customer_is(s,
-	            contact(s, "asl", ACD_CH_EMAIL, NULL,
-	                    "{\"from\":\"Bruno@Example.org\",\"subject\":\"x\"}"),
-	            "bruno@example.org");
+	customer_is(
+	    s,
+	    contact(s, "asl", ACD_CH_CHAT, NULL,
+	            "{\"name\":\"Ada\",\"email\":\" Ada@Example.ORG \"}"),
+	    "ada@example.org");
+	customer_is(
+	    s,
+	    contact(s, "asl", ACD_CH_EMAIL, NULL,
+	            "{\"from\":\"Bruno@Example.org\",\"subject\":\"x\"}"),
+	    "bruno@example.org");
 	/* nobody to recognise: a chat without an address, a call with no
 	 * caller, a payload that is not JSON */
 	customer_is(s,
@@ -99,8 +100,8 @@ static int seen_h(const struct store_history_row *r, void *arg)
 
 	assert_true(v->n < 16);
 	v->keys[v->n] = r->key;
-	v->agent[v->n] = r->agent ? (r->agent[0] == 'm' ? "maria" : "other")
-	                          : NULL;
+	v->agent[v->n] =
+	    r->agent ? (r->agent[0] == 'm' ? "maria" : "other") : NULL;
 	snprintf(v->notes[v->n], sizeof(v->notes[0]), "%s",
 	         r->notes ? r->notes : "");
 	v->n++;
@@ -119,8 +120,7 @@ static void test_customer_history(void **state)
 
 	call1 = contact(s, "asl", ACD_CH_VOICE, "from=0612345678", NULL);
 	ev.contact = next_id;
-	assert_int_equal(store_journal_append(s, &ev, "asl", "health",
-	                                      "maria"),
+	assert_int_equal(store_journal_append(s, &ev, "asl", "health", "maria"),
 	                 0);
 	assert_int_equal(store_contact_end(s, call1, "completed", 0), 0);
 	assert_int_equal(
@@ -155,8 +155,8 @@ static void test_customer_history(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_customer_recognised,
-	                                    sfx_setup, sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_customer_recognised, sfx_setup,
+	                                    sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_customer_history, sfx_setup,
 	                                    sfx_teardown),
 	};
