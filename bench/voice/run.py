@@ -184,13 +184,14 @@ def cpu_mask(cpus):
 def rig_setup():
     """RIG=netns: the daemon in a network namespace of its own, joined to
     the peers (sipp, media.py, tcpdump, all in the host's namespace) by a
-    veth pair. On lo, the kernel delivers each packet to its receiving
-    socket and to tcpdump inside the sender's sendto, so the receivers'
-    work is charged to the daemon. Across the veth, that delivery is
-    steered (RPS) to the CPUs of the mask RPS (hex; default: the CPUs not
-    in PIN, else every CPU), and the capture on the peers' end sees what
-    left the daemon. PIN (a CPU list for taskset -c) pins the daemon.
-    Needs root (ip netns, ip link)."""
+    veth pair; the capture on the peers' end sees what left the daemon.
+    The peers' receive work can be steered (RPS) to the CPUs of the hex
+    mask RPS; by default to the CPUs not in PIN (a CPU list for taskset
+    -c, which pins the daemon) when PIN is set, else nowhere: on this VM
+    an RPS hand-over costs the sender an inter-processor interrupt per
+    packet (a VM exit), more than the receive work it moves, so without
+    RPS the receive work stays in the daemon's send as on lo. Needs root
+    (ip netns, ip link)."""
     global DAEMON_IP, PEER_IP, CAP_IF, NETNS
     if RIG == "lo":
         return
@@ -219,7 +220,7 @@ def rig_setup():
         if part.strip():
             a, _, b = part.partition("-")
             pinned.update(range(int(a), int(b or a) + 1))
-    mask = RPS or cpu_mask([c for c in range(ncpu) if c not in pinned] or range(ncpu))
+    mask = RPS or (cpu_mask([c for c in range(ncpu) if c not in pinned]) if pinned else "0")
     with open("/sys/class/net/%s/queues/rx-0/rps_cpus" % host_if, "w") as f:
         f.write(mask + "\n")
     DAEMON_IP, PEER_IP, CAP_IF = dip, pip, host_if
@@ -490,7 +491,11 @@ def callers_csv(d, ports):
 def capture_start(d, tag):
     cap = os.path.join(d, tag + ".pcap")
     errf = os.path.join(d, tag + ".tcpdump.err")
-    p = spawn(["tcpdump", "--immediate-mode", "-s", "64", "-B", "65536", "-i", CAP_IF,
+    # Not --immediate-mode: libpcap then uses TPACKET_V2 and the kernel
+    # wakes tcpdump for every packet, inside the daemon's send (a third of
+    # the daemon's CPU at 100,000 packets a second, in perf). TPACKET_V3
+    # hands over blocks, each packet still with its kernel timestamp.
+    p = spawn(["tcpdump", "-s", "64", "-B", "65536", "-i", CAP_IF,
                "-w", cap, "udp and src portrange %d-%d" % RTP_RANGE],
               err=open(errf, "w"))
     if not wait_until(lambda: "listening on" in open(errf).read(), 10, "tcpdump"):
@@ -499,6 +504,7 @@ def capture_start(d, tag):
 
 
 def capture_stop(p, errf):
+    time.sleep(1.5)  # a partly filled block is handed over within 1 s
     stop(p, signal.SIGINT)
     txt = open(errf).read()
     drop = 0
