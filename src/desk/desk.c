@@ -252,6 +252,33 @@ nomem:
 	contact_free(c);
 }
 
+/* The engine used c's preference (an offer to that agent refused or
+ * missed) or gave it up (wait over, agent away): so does the desk, in
+ * memory and on record, so that a restart does not bring it back. */
+static void owner_drop(struct desk *d, struct desk_contact *c)
+{
+	char *a = c->attributes ? strstr(c->attributes, "owner=") : NULL;
+
+	c->owner = ACD_NONE;
+	if (a) { /* owner_attributes() put it last */
+		if (a > c->attributes && a[-1] == ';')
+			a--;
+		*a = '\0';
+	}
+	(void)save(d, c, acd_contact_state(d->acd, c->contact));
+}
+
+static bool owner_done(const struct desk_contact *c, const struct acd_event *ev)
+{
+	if (c->owner == ACD_NONE)
+		return false;
+	if (ev->type == ACD_EV_CONTACT_ESCALATED)
+		return ev->reason && !strncmp(ev->reason, "preferred-", 10);
+	return (ev->type == ACD_EV_OFFER_REJECTED ||
+	        ev->type == ACD_EV_OFFER_TIMEOUT) &&
+	       ev->agent == c->owner;
+}
+
 void desk_engine_event(struct desk *d, const struct acd_event *ev)
 {
 	struct desk_contact *c;
@@ -271,6 +298,8 @@ void desk_engine_event(struct desk *d, const struct acd_event *ev)
 	}
 	if (!c)
 		return;
+	if (owner_done(c, ev))
+		owner_drop(d, c);
 	switch (ev->type) {
 	case ACD_EV_CONTACT_OFFERED:
 	case ACD_EV_OFFER_ACCEPTED:

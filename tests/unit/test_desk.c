@@ -430,6 +430,12 @@ static void test_desk_owned_callback(void **state)
 	assert_int_equal(r.noffered, 1);
 	assert_int_equal(offered_key(&r), key);
 	assert_int_equal(desk_find(r.desk, key)->agent, r.agent);
+	/* she refuses it: the preference is used, on record too; luca */
+	assert_int_equal(acd_offer_reject(r.acd, r.offered[0], r.agent), 0);
+	c = desk_find(r.desk, key);
+	assert_int_equal(c->owner, ACD_NONE);
+	assert_string_equal(c->attributes, "lang=it");
+	assert_int_equal(c->agent, luca);
 	run_crash(&r, f);
 
 	/* a preference that ran out while the daemon was down: none */
