@@ -13,9 +13,11 @@
 #include "voice/call.h"
 #include "voice/flow.h"
 #include "voice/oncall.h"
+#include "voice/txq.h"
 #include "voice/voice_int.h"
 
-#define TICK_MS 20
+#define TICK_MS   20
+#define TXQ_BATCH 512 /* packets per io_uring_enter at most */
 
 /* ---- lookup ------------------------------------------------------------ */
 
@@ -765,6 +767,7 @@ static void tick_once(struct voice *v)
 		    !media_player_busy(call->player))
 			flow_finished(call);
 	}
+	txq_flush(v->txq); /* the tick's packets, in batches */
 }
 
 /*
@@ -792,9 +795,19 @@ static void tick_h(void *arg)
 
 int call_media_start(struct voice *v)
 {
+	int err = txq_alloc(&v->txq, TXQ_BATCH, false);
+
+	if (err)
+		return err;
 	v->tick_next = tmr_jiffies() + TICK_MS;
 	tmr_start(&v->tick, TICK_MS, tick_h, v);
 	return 0;
+}
+
+void call_media_stop(struct voice *v)
+{
+	tmr_cancel(&v->tick);
+	v->txq = mem_deref(v->txq);
 }
 
 void calls_flush(struct voice *v)

@@ -75,8 +75,10 @@ void call_incoming(const struct sip_msg *msg, void *arg);
 /** Hold on clip's shared music stream (all its callers hear one). */
 struct moh *call_moh_get(struct voice *v, struct media_clip *clip);
 void call_moh_put(struct moh *m);
-/** Start the 20 ms media tick. */
+/** Start the 20 ms media tick; an errno. */
 int call_media_start(struct voice *v);
+/** Stop the tick and free its send queue (after calls_flush). */
+void call_media_stop(struct voice *v);
 /** Hang up every call. */
 void calls_flush(struct voice *v);
 /** End a call: hang up both sides, tell the engine, free. */

@@ -6,6 +6,7 @@
 
 #include "media/media.h"
 #include "voice/leg.h"
+#include "voice/txq.h"
 #include "voice/voice_int.h"
 
 static void leg_dtmf(struct leg *leg, int code)
@@ -153,7 +154,6 @@ void leg_media_close(struct leg *leg)
 	leg->sdp = mem_deref(leg->sdp);
 	leg->telev = mem_deref(leg->telev);
 	leg->inband = mem_deref(leg->inband);
-	leg->txmb = mem_deref(leg->txmb);
 	leg->pcmh = NULL;
 }
 
@@ -203,18 +203,10 @@ int leg_sdp_take_answer(struct leg *leg, struct mbuf *answer)
 
 void leg_send_payload(struct leg *leg, const uint8_t payload[LEG_FRAME])
 {
-	struct mbuf *mb = leg->txmb;
-
-	if (leg->pt < 0 || !sa_isset(&leg->raddr, SA_ALL))
+	if (leg->pt < 0 || !sa_isset(&leg->raddr, SA_ALL) || !leg->rtp)
 		return;
-	if (!mb && !(mb = leg->txmb = mbuf_alloc(RTP_HEADER_SIZE + LEG_FRAME)))
-		return;
-	mb->pos = RTP_HEADER_SIZE;
-	mb->end = RTP_HEADER_SIZE;
-	mbuf_write_mem(mb, payload, LEG_FRAME);
-	mb->pos = RTP_HEADER_SIZE;
-	rtp_send(leg->rtp, &leg->raddr, false, leg->marker, (uint8_t)leg->pt,
-	         leg->ts, mb);
+	txq_rtp(leg->v->txq, leg->rtp, &leg->raddr, leg->marker,
+	        (uint8_t)leg->pt, leg->ts, payload, LEG_FRAME);
 	leg->marker = false;
 	leg->ts += LEG_FRAME;
 	leg->tx++;

@@ -45,7 +45,6 @@ struct leg {
 	leg_pcm_h *pcmh;              /* a recorder listening */
 	void *pcm_arg;
 	uint64_t rx, tx;
-	struct mbuf *txmb; /* reused for every packet sent */
 };
 
 /** Open the RTP socket and the SDP session of a leg. Returns an errno. */
@@ -59,7 +58,9 @@ int leg_sdp_answer(struct leg *leg, struct mbuf *offer, struct mbuf **answerp);
 int leg_sdp_offer(struct leg *leg, struct mbuf **offerp);
 /** Take the SDP answer to our offer. */
 int leg_sdp_take_answer(struct leg *leg, struct mbuf *answer);
-/** Send 20 ms already encoded in the leg's G.711 law. */
+/** Send 20 ms already encoded in the leg's G.711 law: queued in the
+ * channel's txq, which the media tick flushes (the tick is the only
+ * sender of generated audio; relayed audio goes out at once). */
 void leg_send_payload(struct leg *leg, const uint8_t payload[LEG_FRAME]);
 /** Send 20 ms of 16-bit linear audio, encoded for the leg. */
 void leg_send_pcm(struct leg *leg, const int16_t pcm[LEG_FRAME]);

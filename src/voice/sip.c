@@ -313,7 +313,7 @@ void voice_free(struct voice *v)
 	if (!v)
 		return;
 	calls_flush(v);
-	tmr_cancel(&v->tick);
+	call_media_stop(v);
 	v->sess_sock = mem_deref(v->sess_sock);
 	v->lsnr = mem_deref(v->lsnr);
 	phones_flush(v);

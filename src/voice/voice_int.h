@@ -7,6 +7,7 @@
 #include <re.h>
 
 struct config_trunk;
+struct txq;
 
 #include "voice/digest.h"
 #include "voice/vtimer.h"
@@ -58,6 +59,7 @@ struct voice {
 	struct sa media_addr;
 	struct voice_stats st;
 	struct tmr tick;
+	struct txq *txq;   /* the tick's packets, sent in batches */
 	struct vtimers vt; /* registrations, announcements, menus */
 	uint64_t tick_next;
 };
