@@ -43,6 +43,8 @@ static void agent_leg_destructor(void *arg)
 	struct agent_leg *al = arg;
 
 	list_unlink(&al->le);
+	if (al->call && al->call->consult == al)
+		al->call->consult = NULL;
 	mem_deref(al->screen);
 	/* freeing the session sends CANCEL, or BYE once answered */
 	al->leg.sess = mem_deref(al->leg.sess);
@@ -126,7 +128,9 @@ static void agent_estab_h(const struct sip_msg *msg, void *arg)
 
 	(void)msg;
 	al->answered = true;
-	if (al->person) /* a rota's person: screened first */
+	if (al->consult) /* an attended transfer's target: to the agent */
+		call_consult_answered(al);
+	else if (al->person) /* a rota's person: screened first */
 		oncall_answered(al);
 	else
 		agent_answered(al);
@@ -142,6 +146,10 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	(void)err;
 	(void)msg;
+	if (al->consult) { /* the consulted party left: back to the caller */
+		call_consult_ended(al);
+		return;
+	}
 	if (call->agent == al) { /* the agent hung up: the call is over */
 		al->leg.sess = mem_deref(al->leg.sess);
 		call_hangup(call, "agent-hangup");
@@ -244,8 +252,8 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 }
 
 /* A registered phone, reached where it registered from (NAT). */
-static int dial_binding(struct call *call, uint32_t agent,
-                        const struct binding *b, struct agent_leg **alp)
+int call_dial_binding(struct call *call, uint32_t agent,
+                      const struct binding *b, struct agent_leg **alp)
 {
 	struct dial d = {.trunk = NULL};
 
@@ -321,7 +329,8 @@ void call_ring_agent(struct call *call, uint32_t agent)
 
 	if (ph) {
 		for (struct le *le = ph->bindings.head; le; le = le->next)
-			rung += dial_binding(call, agent, le->data, NULL) == 0;
+			rung +=
+			    call_dial_binding(call, agent, le->data, NULL) == 0;
 		/* no phone registered: the agent's mobile, if they have one */
 		if (!rung && ph->p.outside[0])
 			rung +=
@@ -344,7 +353,7 @@ int call_ring_direct(struct call *call, uint32_t agent)
 	for (struct le *le = ph ? ph->bindings.head : NULL; le; le = le->next) {
 		struct agent_leg *al = NULL;
 
-		if (!dial_binding(call, agent, le->data, &al)) {
+		if (!call_dial_binding(call, agent, le->data, &al)) {
 			al->direct = true;
 			rung++;
 		}
@@ -386,6 +395,7 @@ static void call_destructor(void *arg)
 	list_unlink(&call->le);
 	hash_unlink(&call->he);
 	list_flush(&call->ringing);
+	mem_deref(call->consult);
 	if (call->agent) {
 		v->st.bridged--;
 		mem_deref(call->agent);

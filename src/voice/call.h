@@ -36,8 +36,9 @@ struct agent_leg {
 	struct leg leg;
 	uint32_t agent;
 	bool answered;
-	bool direct;           /* a transfer to this agent: no engine offer */
-	const char *person;    /* a rota's person (ACD_NONE agent), or NULL */
+	bool direct;        /* a transfer to this agent: no engine offer */
+	bool consult;       /* an attended transfer's target (call->consult) */
+	const char *person; /* a rota's person (ACD_NONE agent), or NULL */
 	struct screen *screen; /* that person being screened, or NULL */
 };
 
@@ -68,6 +69,7 @@ struct call {
 	uint64_t held_ms; /* earlier holds of this call, in total */
 	bool direct;      /* transferred to direct_agent (set not ready) */
 	uint32_t direct_agent;
+	struct agent_leg *consult; /* attended transfer: the target's leg */
 };
 
 /** The sipsess connection handler: a new INVITE. */
@@ -109,6 +111,14 @@ void call_bridge_leg(struct call *call, struct agent_leg *al);
  * rung.
  */
 int call_ring_direct(struct call *call, uint32_t agent);
+struct binding;
+/** Ring one registered phone of agent for the call (a leg in ringing,
+ * *alp when not NULL). Returns an errno. */
+int call_dial_binding(struct call *call, uint32_t agent,
+                      const struct binding *b, struct agent_leg **alp);
+/** An attended transfer's target answered / left (control.c). */
+void call_consult_answered(struct agent_leg *al);
+void call_consult_ended(struct agent_leg *al);
 /** The outbound trunk of the call's tenant, or NULL. */
 const struct config_trunk *call_trunk_out(const struct call *call);
 /**

@@ -66,6 +66,8 @@ void call_silence(struct leg *leg)
 {
 	static const int16_t zero[LEG_FRAME];
 
+	if (leg->peer) /* talking to a consulted target meanwhile */
+		return;
 	leg_send_pcm(leg, zero);
 }
 
@@ -97,6 +99,8 @@ int voice_call_hold(struct voice *v, uint64_t contact, bool hold)
 		return err;
 	if (call->held == hold)
 		return EALREADY;
+	if (call->consult)
+		return EINPROGRESS; /* complete or cancel the transfer first */
 	err = acd_contact_hold(v->acd, contact, hold);
 	if (err)
 		return err;
@@ -123,6 +127,8 @@ int voice_call_info(const struct voice *v, uint64_t contact,
 	ci->held = call->held;
 	ci->held_for_ms = call->held ? now - call->held_at : 0;
 	ci->held_total_ms = call->held_ms + ci->held_for_ms;
+	if (call->consult)
+		ci->consult = call->consult->answered ? "talking" : "ringing";
 	snprintf(ci->from, sizeof(ci->from), "%s", call->from);
 	return 0;
 }
@@ -250,7 +256,8 @@ static int to_number(struct call *call, const char *number)
 }
 
 /*
- * What a transfer to t would answer, before anything is done: ENOENT (a
+ * What a transfer to t would answer, before anything is done:
+ * EINPROGRESS (an attended transfer is going on), ENOENT (a
  * target of another tenant), ENXIO (nobody in the queue: the caller
  * would only hear its fallback), EBUSY (the agent is not ready or has no
  * phone), EPERM (dialing.allow refuses the number, logged), ENODEV (no
@@ -261,6 +268,8 @@ static int transfer_check(struct call *call, const struct voice_transfer *t)
 	struct voice *v = call->v;
 	struct phone *ph;
 
+	if (call->consult)
+		return EINPROGRESS;
 	switch (t->to) {
 	case VOICE_TO_QUEUE:
 		if (acd_queue_tenant(v->acd, t->id) != call->tenant)
@@ -289,12 +298,16 @@ static int transfer_check(struct call *call, const struct voice_transfer *t)
 	return EINVAL;
 }
 
+static int consult_start(struct call *call, const struct voice_transfer *t);
+
 static int transfer(struct call *call, const struct voice_transfer *t)
 {
 	int err = transfer_check(call, t);
 
 	if (err)
 		return err;
+	if (t->attended)
+		return consult_start(call, t);
 	switch (t->to) {
 	case VOICE_TO_QUEUE:
 		return to_queue(call, t->id, t->priority);
@@ -312,6 +325,137 @@ int voice_call_transfer(struct voice *v, uint64_t contact,
 	struct call *call = agent_call(v, contact, &err);
 
 	return call ? transfer(call, t) : err;
+}
+
+/* ---- attended transfer --------------------------------------------- */
+
+/* The target agent may be offered contacts again (not while consulted). */
+static void direct_restore(struct call *call)
+{
+	struct acd *acd = call->v->acd;
+
+	if (!call->direct)
+		return;
+	call->direct = false;
+	if (acd_agent_state(acd, call->direct_agent) == ACD_AGENT_NOT_READY)
+		acd_agent_presence(acd, call->direct_agent, ACD_PRESENCE_READY,
+		                   NULL);
+}
+
+/*
+ * The caller is held (music) and the target rung: one registered phone
+ * of an agent (set not ready meanwhile, as for a blind transfer), or a
+ * number through the outbound trunk. Its leg is call->consult, outside
+ * the call's ringing forks, and is bridged to the agent once it answers.
+ */
+static int consult_start(struct call *call, const struct voice_transfer *t)
+{
+	struct voice *v = call->v;
+	struct agent_leg *al = NULL;
+	struct phone *ph;
+	int err = 0;
+
+	if (t->to == VOICE_TO_QUEUE)
+		return EINVAL; /* a queue has nobody to consult yet */
+	if (!call->held) {
+		err = acd_contact_hold(v->acd, call->contact, true);
+		if (err)
+			return err;
+		media_hold(call);
+	}
+	if (t->to == VOICE_TO_AGENT) {
+		ph = phone_of_agent(v, t->id);
+		err = call_dial_binding(call, t->id, ph->bindings.head->data,
+		                        &al);
+	} else {
+		err = call_dial_outside_leg(call, ACD_NONE, t->number, &al);
+	}
+	if (err)
+		return err; /* the caller stays on hold with the agent */
+	list_unlink(&al->le);
+	al->consult = true;
+	call->consult = al;
+	if (t->to == VOICE_TO_AGENT) {
+		call->direct = true;
+		call->direct_agent = t->id;
+		acd_agent_presence(v->acd, t->id, ACD_PRESENCE_NOT_READY,
+		                   "transfer");
+	}
+	log_event(LOG_INFO, "call.consult",
+	          "contact=%" PRIu64 " agent=%s target=%s", call->contact,
+	          acd_agent_name(v->acd, call->agent->agent),
+	          t->to == VOICE_TO_AGENT ? acd_agent_name(v->acd, t->id)
+	                                  : t->number);
+	return 0;
+}
+
+void call_consult_answered(struct agent_leg *al)
+{
+	struct call *call = al->call;
+
+	if (call->consult != al || !call->agent)
+		return;
+	leg_bridge(&call->agent->leg, &al->leg);
+	log_event(LOG_INFO, "call.consult-answered", "contact=%" PRIu64,
+	          call->contact);
+}
+
+void call_consult_ended(struct agent_leg *al)
+{
+	struct call *call = al->call;
+
+	log_event(LOG_INFO, "call.consult-ended",
+	          "contact=%" PRIu64 " answered=%s", call->contact,
+	          al->answered ? "yes" : "no");
+	al->leg.sess = mem_deref(al->leg.sess);
+	mem_deref(al); /* the agent hears silence again, the caller music */
+	direct_restore(call);
+}
+
+int voice_call_transfer_complete(struct voice *v, uint64_t contact)
+{
+	int err;
+	struct call *call = agent_call(v, contact, &err);
+	struct agent_leg *al;
+	uint32_t from;
+
+	if (!call)
+		return err;
+	al = call->consult;
+	if (!al || !al->answered)
+		return ENOTCONN;
+	from = call->agent->agent;
+	call->consult = NULL;
+	al->consult = false;
+	agent_release(call); /* BYE to the agent */
+	call->agent = al;
+	al->direct = al->agent != ACD_NONE;
+	call->state = CALL_BRIDGED;
+	v->st.bridged++;
+	leg_bridge(&call->caller, &al->leg);
+	(void)acd_contact_end(v->acd, contact); /* the agent: wrap-up */
+	log_event(LOG_INFO, "call.transferred",
+	          "contact=%" PRIu64 " agent=%s to=%s attended=yes", contact,
+	          acd_agent_name(v->acd, from),
+	          al->agent == ACD_NONE ? "number"
+	                                : acd_agent_name(v->acd, al->agent));
+	return 0;
+}
+
+int voice_call_transfer_cancel(struct voice *v, uint64_t contact)
+{
+	int err;
+	struct call *call = agent_call(v, contact, &err);
+
+	if (!call)
+		return err;
+	if (!call->consult)
+		return ENOTCONN;
+	log_event(LOG_INFO, "call.consult-cancelled", "contact=%" PRIu64,
+	          contact);
+	mem_deref(call->consult); /* CANCEL or BYE */
+	direct_restore(call);
+	return voice_call_hold(v, contact, false); /* back to the caller */
 }
 
 /* ---- REFER from the agent's phone ------------------------------------ */

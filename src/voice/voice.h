@@ -129,6 +129,7 @@ struct voice_call_info {
 	uint64_t held_for_ms;   /* this hold so far */
 	uint64_t held_total_ms; /* every hold of this call, this one too */
 	char from[64];          /* the caller's number ("" hidden) */
+	const char *consult;    /* attended transfer: "ringing", "talking" */
 };
 /** The call of an engine contact: 0, or ENOENT when it has none. */
 int voice_call_info(const struct voice *v, uint64_t contact,
@@ -151,18 +152,30 @@ struct voice_transfer {
 	uint32_t id;        /* the queue's or agent's engine id */
 	int priority;       /* in the target queue */
 	const char *number; /* an outside number (VOICE_TO_NUMBER) */
+	bool attended;      /* consult the target first (agent, number) */
 };
 /**
  * Blind transfer: the agent's leg is hung up and the agent goes to
  * wrap-up; the caller waits on music for a queue (same contact), rings
  * an agent's phones, or an outside number through the outbound trunk.
+ * Attended (t->attended, to an agent or a number): the caller is held
+ * and the target rung for the agent to talk to; the transfer is then
+ * completed or cancelled (below).
  * Returns 0; ENOENT, EPROTO as above; ENOENT also for a target of
- * another tenant; EBUSY (the agent is not ready or has no phone);
+ * another tenant; EINPROGRESS (a consultation is going on); EBUSY (the agent is not ready or has no phone);
  * ENXIO (nobody is logged in to the queue); EPERM (dialing.allow
  * refuses the number: nothing is dialled); ENODEV
  * (no outbound trunk); EINVAL.
  */
 int voice_call_transfer(struct voice *v, uint64_t contact,
                         const struct voice_transfer *t);
+/**
+ * An attended transfer: the caller goes to the consulted target and the
+ * agent to wrap-up (complete), or the target is hung up and the agent
+ * talks to the caller again (cancel). Returns 0; ENOENT, EPROTO as
+ * above; ENOTCONN (no consultation, or complete before it answered).
+ */
+int voice_call_transfer_complete(struct voice *v, uint64_t contact);
+int voice_call_transfer_cancel(struct voice *v, uint64_t contact);
 
 #endif

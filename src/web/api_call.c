@@ -21,16 +21,18 @@
 void web_call_json(const struct web *w, const struct desk_contact *c, json_t *j)
 {
 	struct voice_call_info ci;
+	json_t *o;
 
 	if (c->channel != ACD_CH_VOICE || !w->voice ||
 	    voice_call_info(w->voice, c->contact, &ci))
 		return;
-	json_object_set_new(
-	    j, "call",
-	    json_pack("{s:b,s:b,s:I,s:I,s:s}", "bridged", ci.bridged, "held",
+	o = json_pack("{s:b,s:b,s:I,s:I,s:s}", "bridged", ci.bridged, "held",
 	              ci.held, "held_for_ms", (json_int_t)ci.held_for_ms,
 	              "held_total_ms", (json_int_t)ci.held_total_ms, "from",
-	              ci.from));
+	              ci.from);
+	if (o && ci.consult) /* only while an attended transfer consults */
+		json_object_set_new(o, "consult", json_string(ci.consult));
+	json_object_set_new(j, "call", o);
 }
 
 /* The engine id of an agent user's agent, ACD_NONE when unknown. */
@@ -112,6 +114,20 @@ static void done(struct web *w, const struct web_call *call,
 		web_reply_error(r, 409, "agent-busy",
 		                "the agent is not ready or has no phone "
 		                "registered: the call stays where it is");
+		return;
+	case EINPROGRESS:
+		web_reply_error(r, 409, "consulting",
+		                "an attended transfer of contact %" PRIu64
+		                " is going on: complete or cancel it first",
+		                key);
+		return;
+	case ENOTCONN:
+		web_reply_error(r, 409, "no-consultation",
+		                "contact %" PRIu64 " has no transfer target %s",
+		                key,
+		                strcmp(action, "call-transfer-complete")
+		                    ? "being consulted"
+		                    : "on the line yet");
 		return;
 	case ENXIO:
 		web_reply_error(r, 409, "queue-unstaffed",
@@ -242,10 +258,34 @@ static bool target_parse(const struct web *w, const struct desk_contact *c,
 	return false;
 }
 
+/* "attended": true, to an agent or a number; false after a 400. */
+static bool attended_parse(json_t *obj, struct voice_transfer *t,
+                           struct web_reply *r)
+{
+	json_t *v = json_object_get(obj, "attended");
+
+	if (!v)
+		return true;
+	if (!json_is_boolean(v)) {
+		web_reply_error(r, 400, "bad-field",
+		                "field 'attended' must be true or false");
+		return false;
+	}
+	t->attended = json_is_true(v);
+	if (t->attended && t->to == VOICE_TO_QUEUE) {
+		web_reply_error(r, 400, "bad-field",
+		                "an attended transfer goes to an agent or a "
+		                "number: a queue has nobody to consult");
+		return false;
+	}
+	return true;
+}
+
 void web_api_call_transfer(struct web *w, struct web_call *call,
                            struct web_reply *r)
 {
-	static const char *const keys[] = {"queue", "agent", "number", NULL};
+	static const char *const keys[] = {"queue", "agent", "number",
+	                                   "attended", NULL};
 	const struct desk_contact *c = call_of(w, call, r);
 	struct voice_transfer t = {.number = NULL};
 	const char *name = NULL;
@@ -257,7 +297,8 @@ void web_api_call_transfer(struct web *w, struct web_call *call,
 	if (!c || !(obj = web_body_object(call, r, keys)))
 		return;
 	a = acted_of(w, c);
-	if (target_parse(w, c, obj, &t, &name, r)) {
+	if (target_parse(w, c, obj, &t, &name, r) &&
+	    attended_parse(obj, &t, r)) {
 		snprintf(detail, sizeof(detail), "%s %s",
 		         t.to == VOICE_TO_QUEUE   ? "queue"
 		         : t.to == VOICE_TO_AGENT ? "agent"
@@ -269,8 +310,39 @@ void web_api_call_transfer(struct web *w, struct web_call *call,
 			          "contact=%" PRIu64 " number=%s user=%s "
 			          "reason=not-in-allow-list",
 			          a.key, name, call->user->name);
-		done(w, call, r, a, "call-transfer",
+		done(w, call, r, a,
+		     t.attended ? "call-transfer-attended" : "call-transfer",
 		     err == EPERM ? name : detail, err);
 	}
 	json_decref(obj);
+}
+
+/* The end of an attended transfer: complete or cancel. */
+static void consult_end(struct web *w, struct web_call *call,
+                        struct web_reply *r, bool complete)
+{
+	const struct desk_contact *c = call_of(w, call, r);
+	struct acted a;
+	int err;
+
+	if (!c)
+		return;
+	a = acted_of(w, c);
+	err = complete ? voice_call_transfer_complete(w->voice, c->contact)
+	               : voice_call_transfer_cancel(w->voice, c->contact);
+	done(w, call, r, a,
+	     complete ? "call-transfer-complete" : "call-transfer-cancel", NULL,
+	     err);
+}
+
+void web_api_call_transfer_complete(struct web *w, struct web_call *call,
+                                    struct web_reply *r)
+{
+	consult_end(w, call, r, true);
+}
+
+void web_api_call_transfer_cancel(struct web *w, struct web_call *call,
+                                  struct web_reply *r)
+{
+	consult_end(w, call, r, false);
 }

@@ -400,7 +400,8 @@ void web_contact_reply(struct web *w, struct web_reply *r, uint64_t key);
 /* ---- api_call.c: the controls of a live call ---- */
 struct desk_contact;
 web_route_h web_api_call_hold, web_api_call_resume, web_api_call_hangup,
-    web_api_call_transfer;
+    web_api_call_transfer, web_api_call_transfer_complete,
+    web_api_call_transfer_cancel;
 /** Add the "call" object of a live phone call to its contact's JSON. */
 void web_call_json(const struct web *w, const struct desk_contact *c,
                    json_t *j);

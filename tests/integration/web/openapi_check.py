@@ -238,6 +238,8 @@ def main():
         call("POST", "/api/v1/contacts/%d/%s" % (cid, act), maria, want=409)
     call("POST", "/api/v1/contacts/%d/transfer" % cid, admin,
          {"queue": "chat"}, want=409)
+    for act in ("transfer/complete", "transfer/cancel"):
+        call("POST", "/api/v1/contacts/%d/%s" % (cid, act), admin, want=409)
     call("POST", "/api/v1/contacts/99999/transfer", admin,
          {"queue": "chat"}, want=404)
     # e-mail answers: only to an e-mail contact (a chat is none)
