@@ -122,6 +122,36 @@ static const char *state_of(const struct web *w, const struct desk_contact *c)
 	return store_contact_state_name(acd_contact_state(w->acd, c->contact));
 }
 
+/* What a caller did in the phone menu, from the call's attributes
+ * ("menu=1;menu=2;lang=it;from=..."): {"menu": ["1", "2"], "language":
+ * "it"}; NULL for a contact with neither. */
+static json_t *ivr_json(const char *attributes)
+{
+	json_t *menu = json_array(), *j = NULL;
+	const char *lang = NULL, *p = attributes;
+	size_t lang_len = 0;
+
+	while (p && *p && menu) {
+		size_t n = strcspn(p, ";");
+
+		if (n > 5 && n < 16 && !strncmp(p, "menu=", 5))
+			json_array_append_new(menu, json_stringn(p + 5, n - 5));
+		else if (n > 5 && n < 16 && !strncmp(p, "lang=", 5)) {
+			lang = p + 5;
+			lang_len = n - 5;
+		}
+		p += n + (p[n] == ';');
+	}
+	if (menu && (json_array_size(menu) || lang)) {
+		j = json_pack("{s:O}", "menu", menu);
+		if (j && lang)
+			json_object_set_new(j, "language",
+			                    json_stringn(lang, lang_len));
+	}
+	json_decref(menu);
+	return j;
+}
+
 static json_t *live_json(const struct web *w, const struct desk_contact *c)
 {
 	json_t *j = json_pack(
@@ -142,6 +172,12 @@ static json_t *live_json(const struct web *w, const struct desk_contact *c)
 	                    c->agent == ACD_NONE ? json_null()
 	                                         : json_string(acd_agent_name(
 	                                               w->acd, c->agent)));
+	if (c->channel == ACD_CH_VOICE) {
+		json_t *ivr = ivr_json(c->attributes);
+
+		if (ivr)
+			json_object_set_new(j, "ivr", ivr);
+	}
 	if (c->owner != ACD_NONE) { /* kept for its preferred agent */
 		json_object_set_new(
 		    j, "owner", json_string(acd_agent_name(w->acd, c->owner)));

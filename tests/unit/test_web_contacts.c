@@ -494,6 +494,55 @@ static void test_contact_owned_callback(void **state)
 	                   400));
 }
 
+/* A phone call the desk adopts keeps what the caller did in the menus:
+ * the API shows the keys and the language, and the caller's number is
+ * who the customer is (their earlier call is in the history). */
+static void test_contact_call_ivr(void **state)
+{
+	struct cfx *f = *state;
+	struct acd_contact_params p = {
+	    .channel = ACD_CH_VOICE,
+	    .queue = acd_queue_find(f->w.acd, acd_tenant_find(f->w.acd, "demo"),
+	                            "info"),
+	    .attributes = "menu=2;menu=1;lang=it;from=06 1234 5678"};
+	uint64_t first, second;
+	json_t *j, *list, *call = NULL, *ivr;
+
+	assert_int_equal(acd_contact_add(f->w.acd, &p, &first), 0);
+	assert_int_equal(acd_contact_abandon(f->w.acd, first), 0);
+	p.attributes = "menu=1;lang=it;from=0612345678";
+	assert_int_equal(acd_contact_add(f->w.acd, &p, &second), 0);
+	j = get(f, "/api/v1/contacts", f->sup, 200);
+	list = json_object_get(j, "contacts");
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (!strcmp(jstr(json_array_get(list, i), "channel"), "voice"))
+			call = json_array_get(list, i);
+	assert_non_null(call);
+	ivr = json_object_get(call, "ivr");
+	assert_int_equal(json_array_size(json_object_get(ivr, "menu")), 1);
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(ivr, "menu"), 0)),
+	    "1");
+	assert_string_equal(jstr(ivr, "language"), "it");
+	{
+		char path[64];
+		json_t *h;
+
+		snprintf(path, sizeof(path), "/api/v1/contacts/%lld/history",
+		         (long long)jint(call, "id"));
+		h = get(f, path, f->sup, 200);
+		assert_string_equal(jstr(h, "customer"), "0612345678");
+		assert_int_equal(
+		    json_array_size(json_object_get(h, "contacts")), 1);
+		assert_string_equal(
+		    jstr(json_array_get(json_object_get(h, "contacts"), 0),
+		         "outcome"),
+		    "abandoned");
+		json_decref(h);
+	}
+	json_decref(j);
+}
+
 /* ---- the web chat ---------------------------------------------------- */
 
 /* A visitor's request with the chat's token. */
@@ -776,6 +825,7 @@ int main(void)
 	    T(test_contact_agent_flow),
 	    T(test_contact_callback_and_withdraw),
 	    T(test_contact_owned_callback),
+	    T(test_contact_call_ivr),
 	    T(test_chat_conversation),
 	    T(test_chat_typing),
 	    T(test_chat_refusals),

@@ -44,7 +44,15 @@ function showError(err) {
 }
 
 function nameOf(c) {
+	if (c.channel === 'voice' && c.call?.from) return c.call.from;
 	return (c.data && typeof c.data.name === 'string' && c.data.name) || t('chat.visitor');
+}
+
+// A call's way through the phone menu: "Menu: 2 › 1 · it".
+function ivrLine(c) {
+	if (!c.ivr) return null;
+	const keys = c.ivr.menu.length ? c.ivr.menu.join(' › ') : '—';
+	return el('span', { class: 'ivr' }, t('offer.menu', { keys }) + (c.ivr.language ? ` · ${c.ivr.language}` : ''));
 }
 
 function channelOf(c) {
@@ -168,6 +176,7 @@ function offerItem(c) {
 		el('div', { class: 'offer-what' },
 			el('strong', {}, t('offer.label', vars)),
 			c.data?.topic ? el('span', {}, t('offer.topic', { topic: c.data.topic })) : null,
+			ivrLine(c),
 			el('span', {}, t('offer.queue', { queue: c.queue })),
 			el('span', { class: 'tick', 'data-since': created, 'data-text': 'offer.waiting' },
 				t('offer.waiting', { time: clock(Date.now() - created) })),
@@ -510,7 +519,7 @@ function callView(c) {
 	view.later = el('button', { type: 'button', class: 'secondary', 'aria-label': t('cb.laterLabel', { name: view.name }),
 		onclick: () => callBackLater(view.contact) }, t('cb.later'));
 	view.root = el('article', { class: 'chat call', 'aria-labelledby': `${id}-h`, 'data-key': c.id },
-		view.heading, historyBlock(c), view.status,
+		view.heading, ivrLine(c), historyBlock(c), view.status,
 		el('div', { class: 'row call-actions' }, view.hold, view.resume, view.transfer, view.hangup, view.later),
 		view.form);
 	// after the call: the disposition and notes, and Wrap-up done
