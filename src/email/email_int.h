@@ -130,6 +130,56 @@ struct store;
 uint64_t email_thread_find(struct store *s, const char *tenant,
                            const struct email_mail *m);
 
+/* ---- imap_line.c: the server lines IDLE needs ---- */
+
+enum email_imap_kind {
+	EMAIL_IMAP_OTHER = 0,  /* nothing IDLE needs: ignored */
+	EMAIL_IMAP_CONTINUE,   /* "+ idling" */
+	EMAIL_IMAP_EXISTS,     /* "* N EXISTS": the mailbox grew */
+	EMAIL_IMAP_CAPABILITY, /* "* CAPABILITY ..." */
+	EMAIL_IMAP_BYE,        /* "* BYE ...": the server leaves */
+	EMAIL_IMAP_TAGGED,     /* "TAG OK|NO|BAD ...", TAG being ours */
+};
+
+struct email_imap_line {
+	enum email_imap_kind kind;
+	uint32_t number; /* EXISTS: N */
+	bool idle;       /* CAPABILITY: lists IDLE */
+	bool ok;         /* TAGGED: OK (else NO or BAD) */
+	size_t literal;  /* the line ends with "{N}": N bytes follow it */
+};
+
+/**
+ * Read one server line p[0..len) (without its CRLF) into *out; tag is
+ * the tag of our command in progress. Never reads beyond len; what it
+ * does not know is EMAIL_IMAP_OTHER. Returns 0, or EINVAL (NULL input).
+ */
+int email_imap_line(const char *p, size_t len, const char *tag,
+                    struct email_imap_line *out);
+
+/* ---- idle.c: one mailbox's IDLE connection, on the worker ---- */
+
+struct email_idle;
+
+/**
+ * The IDLE connection of mailbox mb (borrowed for its life), not opened
+ * yet: email_idle_run() logs in when it is due. Returns 0 or ENOMEM.
+ */
+int email_idle_alloc(struct email_idle **ip, const struct config_mailbox *mb);
+void email_idle_free(struct email_idle *i);
+/** The socket to wait on for input, or -1 (none now). */
+int email_idle_fd(const struct email_idle *i);
+/** When email_idle_run() is due without input (ms, CLOCK_MONOTONIC). */
+int64_t email_idle_deadline(const struct email_idle *i);
+/**
+ * Do what is due at now: log in and start IDLE, read what the server
+ * sent, answer a new mail with DONE and IDLE again, re-issue IDLE every
+ * 25 minutes, close a broken connection and retry it later (1 s, 2 s, ...
+ * 5 min). Never blocks for long but the login. Returns true when the
+ * mailbox has new mail: poll it now.
+ */
+bool email_idle_run(struct email_idle *i, int64_t now);
+
 /* ---- worker.c: IMAP and SMTP on a thread of their own ---- */
 
 struct email_worker;

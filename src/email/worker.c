@@ -15,16 +15,20 @@
  * mails and tells the loop of each attempt; a stop lets the SMTP
  * transaction in hand finish and its outcome reach the loop.
  *
- * IMAP IDLE is not used: libcurl has no IDLE, and doing it by hand over
- * CURLOPT_CONNECT_ONLY would mean our own IMAP parser. A short poll
- * (email.poll, 5 s by default) costs one SEARCH per mailbox.
+ * Each mailbox also has an IMAP IDLE connection (idle.c): the worker
+ * waits in poll() on those sockets and on an eventfd that the loop's
+ * jobs ring, and a mailbox whose IDLE says new mail is polled at once.
+ * The poll every email.poll (5 s by default) stays, for servers without
+ * IDLE and while an IDLE connection is broken.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +80,8 @@ struct result {
 
 struct box {
 	CURL *h; /* one IMAP login, kept */
+	struct email_idle *idle;
+	bool news; /* IDLE said new mail: poll now */
 	uint32_t inflight[INFLIGHT_MAX];
 	size_t ninflight;
 	bool failing; /* logged once until it works again */
@@ -85,12 +91,12 @@ struct email_worker {
 	struct email_worker_params p;
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t cond;
 	struct list todo;  /* struct job (under mu) */
 	struct list done;  /* struct result for the loop (under mu) */
 	bool stop;         /* under mu */
 	struct list later; /* sends waiting for a retry (worker only) */
 	struct mqueue *mq;
+	int wakefd; /* eventfd: a job or the stop for the worker */
 	struct box *boxes;
 	bool started;
 };
@@ -515,6 +521,138 @@ static void retries_due(struct email_worker *w, struct list *todo)
 	}
 }
 
+/* Wake the worker: a job, or the stop. */
+static void wake(struct email_worker *w)
+{
+	uint64_t one = 1;
+
+	if (write(w->wakefd, &one, sizeof(one)) < 0) {
+		/* full (never, at 2^64 - 1) or closed: nothing to wake */
+	}
+}
+
+/* Run each mailbox's IDLE connection; true if one has news. */
+static bool idle_all(struct email_worker *w)
+{
+	bool any = false;
+	int64_t now = mono_ms();
+
+	for (size_t i = 0; i < w->p.cfg->nmailboxes; i++)
+		if (email_idle_run(w->boxes[i].idle, now)) {
+			w->boxes[i].news = true;
+			any = true;
+		}
+	return any;
+}
+
+/* The first of: the next poll, an IDLE's deadline, a retry. */
+static int64_t next_wake(struct email_worker *w, int64_t next_poll)
+{
+	int64_t at = next_poll;
+
+	for (size_t i = 0; i < w->p.cfg->nmailboxes; i++) {
+		int64_t d = email_idle_deadline(w->boxes[i].idle);
+
+		if (d < at)
+			at = d;
+	}
+	for (struct le *le = w->later.head; le; le = le->next) {
+		const struct job *j = le->data;
+
+		if (j->not_before < at)
+			at = j->not_before;
+	}
+	return at;
+}
+
+/* Sleep until at, a job (the eventfd) or input on an IDLE socket. */
+static void wait_events(struct email_worker *w, int64_t at)
+{
+	size_t n = w->p.cfg->nmailboxes, k = 1;
+	struct pollfd *fds = calloc(n + 1, sizeof(*fds));
+	int64_t ms = at - mono_ms();
+	uint64_t count;
+
+	if (!fds) {
+		(void)poll(NULL, 0, 100); /* and try again */
+		return;
+	}
+	fds[0].fd = w->wakefd;
+	fds[0].events = POLLIN;
+	for (size_t i = 0; i < n; i++) {
+		int fd = email_idle_fd(w->boxes[i].idle);
+
+		if (fd >= 0) {
+			fds[k].fd = fd;
+			fds[k++].events = POLLIN;
+		}
+	}
+	if (ms > 3600000)
+		ms = 3600000;
+	if (ms > 0 && poll(fds, k, (int)ms) > 0 && (fds[0].revents & POLLIN))
+		if (read(w->wakefd, &count, sizeof(count)) < 0) {
+			/* EAGAIN: another read took it */
+		}
+	free(fds);
+}
+
+/* Take the jobs; false at a stop. */
+static bool take_jobs(struct email_worker *w, struct list *todo)
+{
+	bool stop;
+
+	pthread_mutex_lock(&w->mu);
+	stop = w->stop;
+	while (!stop && w->todo.head) {
+		struct le *le = w->todo.head;
+
+		list_unlink(le);
+		list_append(todo, le, le->data);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return !stop;
+}
+
+/* Give back the jobs a stop left undone, for email_worker_stop(). */
+static void give_back(struct email_worker *w, struct list *todo)
+{
+	pthread_mutex_lock(&w->mu);
+	while (todo->head) {
+		struct le *le = todo->head;
+
+		list_unlink(le);
+		list_append(&w->todo, le, le->data);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * Poll every mailbox when due, and at once those IDLE woke. A woken one
+ * gets a NOOP first: Dovecot brings a session's view of the mailbox up
+ * to date after a command, not before, so a SEARCH alone would not see
+ * the mail that IDLE told of on the other connection.
+ */
+static int64_t polls(struct email_worker *w, int64_t next_poll)
+{
+	bool all = mono_ms() >= next_poll;
+
+	for (size_t i = 0; i < w->p.cfg->nmailboxes; i++) {
+		if (w->boxes[i].news) {
+			struct buf out = {.max = 1 << 16};
+			char base[CONFIG_URL_MAX];
+
+			base_url(&w->p.cfg->mailboxes[i], base, sizeof(base));
+			(void)imap_do(w, &w->p.cfg->mailboxes[i], w->boxes[i].h,
+			              base, "NOOP", &out);
+			free(out.p);
+		}
+		if (all || w->boxes[i].news)
+			poll_box(w, i);
+		w->boxes[i].news = false;
+	}
+	return all ? mono_ms() + w->p.cfg->poll : next_poll;
+}
+
 static void *worker(void *arg)
 {
 	struct email_worker *w = arg;
@@ -522,32 +660,10 @@ static void *worker(void *arg)
 
 	for (;;) {
 		struct list todo = LIST_INIT;
-		struct timespec until;
-		int64_t wake = next_poll;
+		bool idle;
 
-		pthread_mutex_lock(&w->mu);
-		while (!w->stop && !w->todo.head && mono_ms() < wake) {
-			clock_gettime(CLOCK_REALTIME, &until);
-			int64_t ms = wake - mono_ms();
-			until.tv_sec += ms / 1000;
-			until.tv_nsec += (ms % 1000) * 1000000;
-			if (until.tv_nsec >= 1000000000) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&w->cond, &w->mu, &until);
-		}
-		if (w->stop) {
-			pthread_mutex_unlock(&w->mu);
+		if (!take_jobs(w, &todo))
 			return NULL;
-		}
-		while (w->todo.head) {
-			struct le *le = w->todo.head;
-
-			list_unlink(le);
-			list_append(&todo, le, le->data);
-		}
-		pthread_mutex_unlock(&w->mu);
 		retries_due(w, &todo);
 		/* a stop lets the job in hand finish, starts no other */
 		while (todo.head && !stopping(w)) {
@@ -556,22 +672,17 @@ static void *worker(void *arg)
 			list_unlink(&j->le);
 			run_job(w, j);
 		}
-		if (todo.head) { /* left for email_worker_stop() to free */
-			pthread_mutex_lock(&w->mu);
-			while (todo.head) {
-				struct le *le = todo.head;
-
-				list_unlink(le);
-				list_append(&w->todo, le, le->data);
-			}
-			pthread_mutex_unlock(&w->mu);
+		if (todo.head) {
+			give_back(w, &todo);
 			continue;
 		}
-		if (mono_ms() >= next_poll) {
-			for (size_t i = 0; i < w->p.cfg->nmailboxes; i++)
-				poll_box(w, i);
-			next_poll = mono_ms() + w->p.cfg->poll;
-		}
+		next_poll = polls(w, next_poll);
+		idle = idle_all(w);
+		pthread_mutex_lock(&w->mu);
+		idle = idle || w->stop || w->todo.head;
+		pthread_mutex_unlock(&w->mu);
+		if (!idle)
+			wait_events(w, next_wake(w, next_poll));
 	}
 }
 
@@ -640,13 +751,16 @@ int email_worker_start(struct email_worker **wp,
 		return ENOMEM;
 	w->p = *p;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cond, NULL);
+	w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->wakefd < 0)
+		err = errno;
 	w->boxes = calloc(p->cfg->nmailboxes ? p->cfg->nmailboxes : 1,
 	                  sizeof(*w->boxes));
 	if (!w->boxes)
 		err = ENOMEM;
 	for (size_t i = 0; !err && i < p->cfg->nmailboxes; i++)
-		if (!(w->boxes[i].h = curl_easy_init()))
+		if (!(w->boxes[i].h = curl_easy_init()) ||
+		    email_idle_alloc(&w->boxes[i].idle, &p->cfg->mailboxes[i]))
 			err = ENOMEM;
 	if (!err)
 		err = mqueue_alloc(&w->mq, result_h, w);
@@ -668,8 +782,8 @@ void email_worker_stop(struct email_worker *w)
 	if (w->started) {
 		pthread_mutex_lock(&w->mu);
 		w->stop = true;
-		pthread_cond_signal(&w->cond);
 		pthread_mutex_unlock(&w->mu);
+		wake(w);
 		pthread_join(w->thread, NULL);
 	}
 	/* what the worker finished is recorded (an answer sent is not sent
@@ -682,11 +796,14 @@ void email_worker_stop(struct email_worker *w)
 	while (w->later.head)
 		job_free(w->later.head->data);
 	w->mq = mem_deref(w->mq);
-	for (size_t i = 0; w->boxes && i < w->p.cfg->nmailboxes; i++)
+	for (size_t i = 0; w->boxes && i < w->p.cfg->nmailboxes; i++) {
 		if (w->boxes[i].h)
 			curl_easy_cleanup(w->boxes[i].h);
+		email_idle_free(w->boxes[i].idle);
+	}
 	free(w->boxes);
-	pthread_cond_destroy(&w->cond);
+	if (w->wakefd >= 0)
+		close(w->wakefd);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }
@@ -695,8 +812,8 @@ static void submit(struct email_worker *w, struct job *j)
 {
 	pthread_mutex_lock(&w->mu);
 	list_append(&w->todo, &j->le, j);
-	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mu);
+	wake(w);
 }
 
 static void mark_job(struct email_worker *w, enum job_kind kind, size_t mailbox,

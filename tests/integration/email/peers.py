@@ -44,8 +44,9 @@ def wait_for(what, cond, timeout=20, log=None):
     fail("timed out waiting for " + what, log)
 
 
-def dovecot(T, users):
-    """Start Dovecot on a free port for users {name: password}."""
+def dovecot(T, users, extra=""):
+    """Start Dovecot on a free port for users {name: password}; extra:
+    more lines for its configuration."""
     port = free_port()
     os.makedirs(T + "/mail", exist_ok=True)
     with open(T + "/passwd", "w") as f:
@@ -97,7 +98,8 @@ service stats {{
 protocol lda {{
   postmaster_address = postmaster@example.org
 }}
-""".format(T=T, port=port))
+{extra}
+""".format(T=T, port=port, extra=extra))
     for d in ("mail", "run", "state"):
         os.makedirs(T + "/" + d, exist_ok=True)
     subprocess.run(["chown", "-R", "8:8", T + "/mail"], check=True)
