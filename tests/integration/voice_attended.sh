@@ -21,8 +21,11 @@ calls_config
 vt_start
 wait_for_log "event=http.listening" 10 || fail "the API is not listening"
 $VT_TOOL pcapxor /usr/share/sip-tester/g711a.pcap "$T/agent.pcap"
-# the provider: answers after 1 s, talks 4 s and hangs up
-sed "s|@AGENT_PCAP@|$T/agent.pcap|g" "$VT/answer.xml" >"$T/provider.xml"
+# the provider: answers after 1 s, talks 8 s (time to consult and
+# complete on a busy machine) and hangs up
+sed -e "s|@AGENT_PCAP@|$T/agent.pcap|g" -e 's|<pause milliseconds="4000"/>|<pause milliseconds="8000"/>|' \
+	"$VT/answer.xml" >"$T/provider.xml"
+grep -q 'milliseconds="8000"' "$T/provider.xml" || fail "harness: the provider's talk time"
 vt_sipp provider 127.0.0.1 -sf "$T/provider.xml" -m 1 -timeout 90s
 provider_pid=$sipp_pid
 [ "$sipp_port" -eq "$PROVIDER_PORT" ] || fail "harness: provider port"
