@@ -2,7 +2,8 @@
 // (agent1) on the agent desktop in Debian's Chromium (playwright-core)
 // while a sipp caller talks to her sipp phone through the daemon. She
 // puts the call on hold, resumes it with the keyboard, opens the
-// transfer form (a number outside dialing.allow is refused), reads the controls in Italian, hangs up and ends
+// transfer form (a number outside dialing.allow is refused), consults
+// agent2 in an attended transfer and cancels it, reads the controls in Italian, hangs up and ends
 // the wrap-up with a disposition; each
 // state is checked on the page and through the API (the page's own
 // session). Controls are found by role and accessible name; every wait
@@ -130,6 +131,22 @@ async function main() {
 	await page.getByLabel('Lingua').selectOption('en');
 	await card.waitFor();
 	ok('the controls read in Italian');
+
+	// Attended transfer to agent2, consulted then cancelled
+	await transfer.click();
+	await kind.selectOption('agent');
+	await card.getByLabel('Agent', { exact: true }).fill('agent2');
+	await card.getByLabel('Consult first (attended)').check();
+	await card.getByRole('button', { name: 'Transfer', exact: true }).click();
+	await card.getByRole('status').filter({ hasText: 'Consulting agent2' }).waitFor();
+	await until(page, 'consult', (x) => x?.call?.consult === 'talking' && x.call.held === true);
+	const complete = card.getByRole('button', { name: `Complete the transfer of the call from ${NUMBER}` });
+	if (!(await complete.evaluate((e) => e === document.activeElement))) throw new Error('the focus is not on Complete transfer');
+	await screenshot(page, 'consulting');
+	await card.getByRole('button', { name: `Cancel the transfer of the call from ${NUMBER}` }).click();
+	await card.getByRole('status').filter({ hasText: 'Talking for' }).waitFor();
+	await until(page, 'cancel', (x) => x?.call && !x.call.consult && x.call.held === false && x.agent === 'agent1');
+	ok('attended transfer to agent2: consulting (the caller held), Cancel: back to the caller');
 
 	// Hang up: the card goes to wrap-up; the API says wrap-up
 	await card.getByRole('button', { name: `Hang up the call from ${NUMBER}` }).click();

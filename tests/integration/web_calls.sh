@@ -4,10 +4,12 @@
 # UAS (digest-registered) and maria, agent1's user, has the desktop open
 # in Debian's Chromium (tests/browser/calls.mjs, playwright-core). A sipp
 # caller dials 813 and reaches agent1; in the browser maria clicks Hold,
-# resumes with the keyboard, opens the transfer form, reads it in
+# resumes with the keyboard, opens the transfer form (a refused number,
+# an attended transfer to agent2 consulted and cancelled), reads it in
 # Italian, hangs up and ends the wrap-up with a disposition. Then the
 # shell checks what the peers got: both legs a BYE, agent1 ready, the
-# journal (held, resumed, wrap-up, completed), the disposition.
+# journal (held and resumed twice: the hold, then the consultation;
+# wrap-up, completed), the disposition.
 # Screenshots go to BUILD/test-output/web_calls/.
 # Usage (from the repository root): sh tests/integration/web_calls.sh BIN
 name=web_calls
@@ -26,6 +28,7 @@ CALLS_PAGES=$(pwd)/web calls_config
 vt_start
 wait_for_log "event=http.listening" 10 || fail "the API is not listening"
 calls_phone phone1 agent1
+calls_phone phone2 agent2 # consulted in an attended transfer, cancelled
 sup=$(login sup sup-pw)
 
 # the browser signs in, then says so; the caller dials once it has
@@ -48,7 +51,7 @@ wait_for_log "event=call.ended .*reason=api-hangup" 5 || fail "no call.ended rea
 key=$(grep -m1 -o 'event=http.call-control contact=[0-9]*' "$T/daemon.log" | sed 's/.*=//')
 want 200 "$sup" GET "/api/v1/contacts/$key/journal"
 types=$(field "' '.join(e['type'] for e in j['events'] if e['type'] != 'agent-state')")
-echo "$types" | grep -q "contact-connected contact-held contact-resumed contact-wrapup contact-completed" ||
+echo "$types" | grep -q "contact-connected contact-held contact-resumed contact-held contact-resumed contact-wrapup contact-completed" ||
 	fail "the journal of contact $key: $types"
 want 200 "$sup" GET "/api/v1/contacts/$key"
 [ "$(field "j['state'] + ' ' + j.get('disposition', '') + ' ' + j.get('notes', '')")" = \
@@ -57,8 +60,11 @@ want 200 "$sup" GET "/api/v1/contacts/$key"
 wait_for_log "event=http.transfer-refused contact=$key number=0044123456 user=maria" 1 ||
 	fail "the refused transfer from the desktop was not logged"
 [ "$(count_log 'event=dial.outside')" -eq 0 ] || fail "a number was dialled"
-[ "$(count_log 'event=http.call-control .*user=maria')" -eq 3 ] ||
-	fail "maria's hold, resume and hang-up are not all in the log"
+wait_for_log "BYE received from the daemon" 5 "$T/phone2.log" ||
+	fail "agent2's phone did not get a BYE when maria cancelled the transfer"
+[ "$(agent_state "$sup" agent2)" = ready ] || fail "agent2 is not ready again after the cancelled transfer"
+[ "$(count_log 'event=http.call-control .*user=maria')" -eq 5 ] ||
+	fail "maria's hold, resume, consultation, cancel and hang-up are not all in the log"
 cp "$T/daemon.log" "$OUT/daemon.log"
 ok "hold, resume, hang-up, wrap-up done from the desktop: BYE to both legs, journal, disposition; screenshots in $OUT"
 vt_alive || fail "the daemon died"

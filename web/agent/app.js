@@ -527,6 +527,10 @@ function callView(c) {
 	view.done = el('button', { type: 'button', class: 'done', onclick: () => act(view, 'wrapup-done') });
 	view.after = el('div', { class: 'call-wrapup' }, view.record, el('div', { class: 'row' }, view.done));
 	view.root.append(view.after);
+	// an attended transfer: the target consulted, then complete or cancel
+	view.complete = el('button', { type: 'button', class: 'complete', onclick: ctl('transfer/complete') });
+	view.cancelXfer = el('button', { type: 'button', class: 'cancel-transfer', onclick: ctl('transfer/cancel') });
+	view.root.querySelector('.call-actions').append(view.complete, view.cancelXfer);
 	relabelCall(view);
 	return view;
 }
@@ -542,6 +546,9 @@ function transferForm(view, id) {
 	view.agentLabel = el('label', { for: `${id}-agent` });
 	view.number = el('input', { id: `${id}-number`, type: 'tel', maxlength: '32', autocomplete: 'off', pattern: '[+]?[0-9*#]+' });
 	view.numberLabel = el('label', { for: `${id}-number` });
+	view.attended = el('input', { id: `${id}-attended`, type: 'checkbox' });
+	view.attendedLabel = el('label', { for: `${id}-attended` });
+	view.attendedField = el('span', { class: 'field' }, view.attended, view.attendedLabel);
 	view.go = el('button', { type: 'submit' });
 	view.cancel = el('button', { type: 'button', onclick: () => showTransfer(view, false) });
 	view.fields = {
@@ -552,7 +559,7 @@ function transferForm(view, id) {
 	view.kind.addEventListener('change', () => drawTransferKind(view));
 	view.form = el('form', { id: `${id}-xfer`, class: 'transfer-form row', hidden: true,
 		onsubmit: (e) => { e.preventDefault(); transferGo(view); } },
-	view.kindLabel, view.kind, view.fields.queue, view.fields.agent, view.fields.number, view.go, view.cancel);
+	view.kindLabel, view.kind, view.fields.queue, view.fields.agent, view.fields.number, view.attendedField, view.go, view.cancel);
 	view.form.addEventListener('keydown', (e) => {
 		if (e.key === 'Escape') showTransfer(view, false);
 	});
@@ -567,6 +574,8 @@ function fillQueues(view) {
 
 function drawTransferKind(view) {
 	for (const [k, f] of Object.entries(view.fields)) f.hidden = k !== view.kind.value;
+	// a queue has nobody to consult: attended goes to an agent or a number
+	view.attendedField.hidden = view.kind.value === 'queue';
 }
 
 function showTransfer(view, open) {
@@ -587,7 +596,14 @@ async function transferGo(view) {
 		showError(new Error(t('call.transferEmpty')));
 		return;
 	}
-	if (await callAct(view, 'transfer', { [kind]: value })) announce(t('call.transferred', { target: value }));
+	const attended = kind !== 'queue' && view.attended.checked;
+	if (attended) view.consultTarget = value;
+	if (!(await callAct(view, 'transfer', attended ? { [kind]: value, attended } : { [kind]: value }))) return;
+	if (attended) {
+		showTransfer(view, false);
+		view.complete.focus();
+		announce(t('call.consulting', { target: value }));
+	} else announce(t('call.transferred', { target: value }));
 }
 
 async function callAct(view, what, body) {
@@ -595,7 +611,8 @@ async function callAct(view, what, body) {
 	try {
 		await api('POST', `/api/v1/contacts/${view.key}/${what}`, body);
 		if (what === 'hold') announce(t('call.heldNow', { number: view.name }));
-		if (what === 'resume') announce(t('call.resumedNow', { number: view.name }));
+		if (what === 'resume' || what === 'transfer/cancel') announce(t('call.resumedNow', { number: view.name }));
+		if (what === 'transfer/complete') announce(t('call.transferred', { target: view.consultTarget || '' }));
 		await refreshContacts();
 		return true;
 	} catch (e) {
@@ -627,6 +644,11 @@ function relabelCall(view) {
 	view.dispoLabel.textContent = t('wrapup.disposition');
 	view.notesLabel.textContent = t('wrapup.notes');
 	if (view.noCode) view.noCode.textContent = t('wrapup.none');
+	view.attendedLabel.textContent = t('call.attended');
+	view.complete.textContent = t('call.complete');
+	view.complete.setAttribute('aria-label', t('call.completeLabel', { number }));
+	view.cancelXfer.textContent = t('call.cancelTransfer');
+	view.cancelXfer.setAttribute('aria-label', t('call.cancelTransferLabel', { number }));
 	view.done.textContent = t('chat.wrapupDone');
 	view.done.setAttribute('aria-label', t('call.wrapupDoneLabel', { number }));
 	drawCallState(view);
@@ -636,16 +658,20 @@ function drawCallState(view) {
 	const c = view.contact;
 	const wrapup = c.state === 'wrapup';
 	const held = view.heldSince !== null && !wrapup;
+	const consulting = !wrapup && !!c.call?.consult;
 	view.root.dataset.state = wrapup ? 'wrapup' : held ? 'held' : c.state;
 	if (wrapup) view.status.textContent = t('call.wrapup');
+	else if (consulting) view.status.textContent = t('call.consulting', { target: view.consultTarget || '—' });
 	else if (held) {
 		const now = Date.now() - view.heldSince;
 		view.status.textContent = t('call.heldFor', { time: clock(now), total: clock(view.heldBefore + now) });
 	} else view.status.textContent = t('call.talking', { time: clock(Date.now() - view.since) });
-	view.hold.hidden = wrapup || held;
-	view.resume.hidden = wrapup || !held;
+	view.hold.hidden = wrapup || held || consulting;
+	view.resume.hidden = wrapup || !held || consulting;
 	view.hangup.hidden = wrapup;
-	view.transfer.hidden = wrapup;
+	view.transfer.hidden = wrapup || consulting;
+	view.complete.hidden = !consulting;
+	view.cancelXfer.hidden = !consulting;
 	view.after.hidden = !wrapup;
 	if (wrapup && !view.form.hidden) view.form.hidden = true;
 }
