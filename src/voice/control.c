@@ -532,6 +532,10 @@ void call_refer(struct agent_leg *al, struct sip *sip,
 	          "contact=%" PRIu64 " agent=%s target=%s error=%d",
 	          call->contact, acd_agent_name(call->v->acd, al->agent), user,
 	          err);
+	if (err == EINPROGRESS) { /* an attended transfer from the API */
+		sip_reply(sip, msg, 491, "Request Pending");
+		return;
+	}
 	if (err) { /* refused before anything is done: the call stays */
 		sip_reply(sip, msg,
 		          (size_t)err < sizeof(codes) / sizeof(codes[0]) &&
