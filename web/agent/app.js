@@ -13,6 +13,7 @@
 import { api, ApiError, Events, clock, el } from '../common/api.js';
 import { t, language, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
 import { setupSignIn } from '../common/signin.js';
+import { emailView, emailOfferLines } from './email.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -45,6 +46,7 @@ function showError(err) {
 
 function nameOf(c) {
 	if (c.channel === 'voice' && c.call?.from) return c.call.from;
+	if (c.channel === 'email' && (c.data?.from_name || c.data?.from)) return c.data.from_name || c.data.from;
 	return (c.data && typeof c.data.name === 'string' && c.data.name) || t('chat.visitor');
 }
 
@@ -176,6 +178,7 @@ function offerItem(c) {
 		el('div', { class: 'offer-what' },
 			el('strong', {}, t('offer.label', vars)),
 			c.data?.topic ? el('span', {}, t('offer.topic', { topic: c.data.topic })) : null,
+			c.channel === 'email' ? emailOfferLines(c) : null,
 			ivrLine(c),
 			el('span', {}, t('offer.queue', { queue: c.queue })),
 			el('span', { class: 'tick', 'data-since': created, 'data-text': 'offer.waiting' },
@@ -198,7 +201,8 @@ function drawContacts() {
 	for (const c of live) {
 		let view = desk.chats.get(c.id);
 		if (!view) {
-			view = c.channel === 'voice' ? callView(c) : chatView(c);
+			view = c.channel === 'voice' ? callView(c) : c.channel === 'email'
+				? emailView(c, { wrapupFields, act, historyBlock, announce, showError }) : chatView(c);
 			desk.chats.set(c.id, view);
 			$('chats').append(view.root);
 			if (c.channel === 'chat') fetchMessages(view);
@@ -350,6 +354,7 @@ function wrapupFields(view, c, id) {
 }
 
 function relabel(view) {
+	if (view.email) return view.relabel();
 	if (view.call) {
 		relabelCall(view);
 		return;
@@ -376,6 +381,7 @@ function relabel(view) {
 }
 
 function drawChatState(view) {
+	if (view.email) return view.draw();
 	if (view.call) {
 		drawCallState(view);
 		return;
@@ -690,7 +696,8 @@ function onEvent(m) {
 	}
 	if (m.type === 'chat-message') {
 		const view = desk.chats.get(m.key);
-		if (view) fetchMessages(view);
+		if (view?.email) view.refresh();
+		else if (view) fetchMessages(view);
 		else refreshContacts();
 		return;
 	}
@@ -720,6 +727,7 @@ async function sync() {
 	await refreshContacts();
 	for (const view of desk.chats.values()) {
 		if (view.contact.channel === 'chat') fetchMessages(view);
+		if (view.email) view.refresh();
 	}
 }
 
