@@ -121,6 +121,13 @@ static bool m_smtp_password(struct cctx *c, const struct cnode *v,
 	                     CONFIG_SECRET_MAX);
 }
 
+static bool m_tls_ca(struct cctx *c, const struct cnode *v, const char *path,
+                     void *obj)
+{
+	return text(c, v, path, MB(obj)->tls_ca, sizeof(MB(obj)->tls_ca),
+	            "a file");
+}
+
 /* local@domain, printable, no spaces nor angle brackets. */
 static bool m_address(struct cctx *c, const struct cnode *v, const char *path,
                       void *obj)
@@ -262,6 +269,7 @@ static bool mailbox_parse(struct cctx *c, const struct cnode *v,
 	    {"smtp", m_smtp, false},
 	    {"smtp_user", m_smtp_user, false},
 	    {"smtp_password", m_smtp_password, false},
+	    {"tls_ca", m_tls_ca, false},
 	    {"acknowledge", m_acknowledge, false},
 	    {"last_agent_wait", m_last_agent_wait, false},
 	    {"rules", m_rules, false},

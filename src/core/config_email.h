@@ -44,6 +44,9 @@ struct config_mailbox {
 	char smtp[CONFIG_URL_MAX]; /* smtps://, smtp://; "": no answers */
 	char smtp_user[CONFIG_NAME_MAX * 2];
 	char smtp_password[CONFIG_SECRET_MAX];
+	/* a PEM file of the certificate authorities to trust for this
+	 * mailbox's IMAP and SMTP (a private CA); "": the system's */
+	char tls_ca[CONFIG_PATH_MAX];
 	char address[CONFIG_EMAIL_TEXT_MAX]; /* the tenant's From address */
 	char display[CONFIG_EMAIL_TEXT_MAX]; /* its display name, or "" */
 	bool acknowledge;                    /* the automatic answer */

@@ -212,6 +212,8 @@ static void connect_now(struct email_idle *i, int64_t now)
 	curl_easy_setopt(i->h, CURLOPT_USERNAME, mb->user);
 	curl_easy_setopt(i->h, CURLOPT_PASSWORD, mb->password);
 	curl_easy_setopt(i->h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	if (mb->tls_ca[0])
+		curl_easy_setopt(i->h, CURLOPT_CAINFO, mb->tls_ca);
 	curl_easy_setopt(i->h, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(i->h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	curl_easy_setopt(i->h, CURLOPT_NOSIGNAL, 1L);

@@ -186,6 +186,8 @@ static CURLcode imap_do(struct email_worker *w, const struct config_mailbox *mb,
 	curl_easy_setopt(h, CURLOPT_USERNAME, mb->user);
 	curl_easy_setopt(h, CURLOPT_PASSWORD, mb->password);
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	if (mb->tls_ca[0])
+		curl_easy_setopt(h, CURLOPT_CAINFO, mb->tls_ca);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, command);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buf_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
@@ -406,6 +408,8 @@ static int smtp_send(const struct config_mailbox *mb, const struct job *j,
 		curl_easy_setopt(h, CURLOPT_PASSWORD, mb->smtp_password);
 	}
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	if (mb->tls_ca[0])
+		curl_easy_setopt(h, CURLOPT_CAINFO, mb->tls_ca);
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, upload_read);

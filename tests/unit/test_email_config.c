@@ -1,6 +1,7 @@
 /*
  * test_email_config.c - the email section's last_agent_wait: its
- * default, its forms, and the checker's located errors.
+ * default, its forms, and the checker's located errors; a mailbox's
+ * tls_ca.
  */
 #include "config_fixture.h"
 
@@ -47,6 +48,27 @@ static void test_last_agent_wait_forms(void **state)
 	                 86400000);
 }
 
+/* tls_ca: none by default (the system's authorities), or the file. */
+static void test_tls_ca(void **state)
+{
+	struct config_errors errs = {0};
+	struct config *cfg = NULL;
+
+	(void)state;
+	assert_int_equal(parse(MAILBOX(""), &cfg, &errs), 0);
+	assert_string_equal(cfg->email->mailboxes[0].tls_ca, "");
+	config_free(cfg);
+	cfg = NULL;
+	assert_int_equal(
+	    parse(MAILBOX("      tls_ca: /etc/centralino/asl-ca.pem\n"), &cfg,
+	          &errs),
+	    0);
+	assert_string_equal(cfg->email->mailboxes[0].tls_ca,
+	                    "/etc/centralino/asl-ca.pem");
+	config_free(cfg);
+	config_errors_free(&errs);
+}
+
 static const struct vector vectors[] = {
     {"bad wait", MAILBOX("      last_agent_wait: soon\n"), 12, 24,
      "email.mailboxes[0].last_agent_wait", "bad duration 'soon'", 1},
@@ -54,6 +76,8 @@ static const struct vector vectors[] = {
      "email.mailboxes[0].last_agent_wait", "bad duration '-5m'", 1},
     {"wait too long", MAILBOX("      last_agent_wait: 2d\n"), 12, 24,
      "email.mailboxes[0].last_agent_wait", "longer than 86400 s", 1},
+    {"tls_ca not a file name", MAILBOX("      tls_ca: [a, b]\n"), 12, 15,
+     "email.mailboxes[0].tls_ca", "expected a file", 1},
 };
 
 static void test_last_agent_wait_errors(void **state)
@@ -68,6 +92,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_last_agent_wait_forms),
 	    cmocka_unit_test(test_last_agent_wait_errors),
+	    cmocka_unit_test(test_tls_ca),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,10 @@
 - Dovecot kicks the daemon's sessions: the broken IDLE connection is
   logged, opened again, and the next mail is as quick;
 - a Dovecot whose capabilities lack IDLE: the daemon says it polls only,
-  and the poll still takes the mail.
+  and the poll still takes the mail;
+- over TLS (imaps://, the server's certificate trusted through the
+  mailbox's tls_ca): IDLE as quick, and Dovecot says the logins were
+  TLS.
 
 Usage: idle.py BIN WORKDIR
 """
@@ -44,11 +47,15 @@ def contact_of(db, mid):
     return None
 
 
-def start(d, poll, capability=""):
+def start(d, poll, capability="", tls=False):
     os.makedirs(d)
     os.chmod(d, 0o755)
-    port, conf = peers.dovecot(d, {"help": "help-pw"}, capability)
+    imaps = peers.free_port() if tls else 0
+    port, conf = peers.dovecot(d, {"help": "help-pw"}, capability, imaps)
     http = peers.free_port()
+    url = "imaps://127.0.0.1:%d/INBOX" % imaps if tls else \
+        "imap://127.0.0.1:%d/INBOX" % port
+    ca = "tls_ca: \"%s/cert.pem\", " % d if tls else ""
     with open(d + "/c.yaml", "w") as f:
         f.write("""tenants: [{{name: demo}}]
 queues: [{{name: mail, tenant: demo}}]
@@ -59,9 +66,9 @@ email:
   poll: {poll}
   mailboxes:
     - {{name: help, tenant: demo, queue: mail, user: help,
-       password: help-pw, imap: "imap://127.0.0.1:{imap}/INBOX",
+       password: help-pw, imap: "{url}", {ca}
        address: help@centralino.test}}
-""".format(d=d, http=http, imap=port, poll=poll))
+""".format(d=d, http=http, url=url, ca=ca, poll=poll))
     log = d + "/daemon.log"
     p = peers.daemon(BIN, d + "/c.yaml", log, http)
     return port, conf, log, p
@@ -121,6 +128,23 @@ if peers.log_count(log, "event=email.idle-ready") or \
     fail("IDLE used on a server without it", log)
 print("ok   email_idle: a server without IDLE is polled; the mail in "
       "%.2f s (poll 0.5 s)" % t)
+peers.kill(d)
+peers.stop_all()
+
+# ---- over TLS: imaps://, the certificate trusted by the mailbox's tls_ca --
+C = T + "/c"
+port, conf, log, d = start(C, "%ds" % POLL_S, tls=True)
+wait_for("IDLE ready over TLS", lambda: peers.log_count(
+    log, "event=email.idle-ready mailbox=help"), log=log)
+t = timed_mail(port, log, C + "/c.db", "<tls-1@example.org>")
+if t > QUICK_S:
+    fail("over TLS a mail took %.2f s (poll %d s)" % (t, POLL_S), log)
+logins = [line for line in open(C + "/dovecot.log")
+          if "Login: user=<help>" in line]
+if len(logins) < 3 or sum(1 for line in logins if ", TLS" in line) < 2:
+    fail("the daemon's logins were not over TLS: %r" % logins, log)
+print("ok   email_idle: over imaps:// with tls_ca, the mail in %.2f s "
+      "(poll %d s); Dovecot logged TLS logins" % (t, POLL_S))
 peers.kill(d)
 peers.stop_all()
 print("email_idle: all passed")

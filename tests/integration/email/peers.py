@@ -44,10 +44,28 @@ def wait_for(what, cond, timeout=20, log=None):
     fail("timed out waiting for " + what, log)
 
 
-def dovecot(T, users, extra=""):
+def tls_cert(T):
+    """A self-signed certificate for 127.0.0.1 (its own authority):
+    (cert, key) in T."""
+    cert, key = T + "/cert.pem", T + "/key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                    "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return cert, key
+
+
+def dovecot(T, users, extra="", imaps_port=0):
     """Start Dovecot on a free port for users {name: password}; extra:
-    more lines for its configuration."""
+    more lines for its configuration; imaps_port: also IMAP over TLS
+    there, with tls_cert(T)'s certificate."""
     port = free_port()
+    ssl = "ssl = no"
+    if imaps_port:
+        cert, key = tls_cert(T)
+        ssl = "ssl = yes\nssl_cert = <%s\nssl_key = <%s" % (cert, key)
     os.makedirs(T + "/mail", exist_ok=True)
     with open(T + "/passwd", "w") as f:
         for u, pw in users.items():
@@ -60,7 +78,7 @@ base_dir = {T}/run
 state_dir = {T}/state
 log_path = {T}/dovecot.log
 info_log_path = {T}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -84,7 +102,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps}
   }}
 }}
 service stats {{
@@ -99,7 +118,7 @@ protocol lda {{
   postmaster_address = postmaster@example.org
 }}
 {extra}
-""".format(T=T, port=port, extra=extra))
+""".format(T=T, port=port, extra=extra, ssl=ssl, imaps=imaps_port))
     for d in ("mail", "run", "state"):
         os.makedirs(T + "/" + d, exist_ok=True)
     subprocess.run(["chown", "-R", "8:8", T + "/mail"], check=True)
