@@ -120,12 +120,20 @@ struct config_member {
 	int priority;
 };
 
+/** A per-agent security policy (agent `security: {tls, srtp}`). */
+enum config_need {
+	CONFIG_NEED_OPTIONAL = 0, /* used when the phone can */
+	CONFIG_NEED_REQUIRED,     /* anything less is refused */
+	CONFIG_NEED_OFF,          /* never (srtp only) */
+};
+
 struct config_agent {
 	char name[CONFIG_NAME_MAX];
 	struct config_ref tenant;
 	char password[CONFIG_PASSWORD_MAX]; /* as given; "" when none */
 	char outside[CONFIG_NUMBER_MAX];    /* mobile via a trunk; "" none */
-	bool static_member; /* ready whenever registered and idle */
+	bool static_member;         /* ready whenever registered and idle */
+	enum config_need tls, srtp; /* security: SIP over TLS, SRTP media */
 	struct config_loc outside_loc;
 	struct config_agent_skill *skills;
 	size_t nskills;
@@ -176,6 +184,7 @@ struct config_sip {
 	acd_time_t reg_min, reg_max, reg_default; /* ms: 60s, 3600s, 600s */
 	unsigned auth_max;                        /* failures per window; 5 */
 	acd_time_t auth_window, auth_block;       /* ms: 60 s, 300 s */
+	acd_time_t nat_keepalive; /* ms, default 25 s; 0 no OPTIONS pings */
 	struct config_loc loc;
 };
 

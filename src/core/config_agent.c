@@ -66,6 +66,62 @@ static bool a_static(struct cctx *c, const struct cnode *v, const char *path,
 	                   &((struct config_agent *)obj)->static_member);
 }
 
+/* "required", "optional" (and "off" where off_ok). */
+static bool need_parse(struct cctx *c, const struct cnode *v, const char *path,
+                       bool off_ok, enum config_need *dst)
+{
+	char show[32];
+	if (v->type != CNODE_SCALAR || cnode_is_null(v)) {
+		if (v->type != CNODE_BAD)
+			cerr(c, v, path, "expected required or optional%s",
+			     off_ok ? " or off" : "");
+		return false;
+	}
+	if (!strcmp(v->str, "required"))
+		*dst = CONFIG_NEED_REQUIRED;
+	else if (!strcmp(v->str, "optional"))
+		*dst = CONFIG_NEED_OPTIONAL;
+	else if (off_ok && !strcmp(v->str, "off"))
+		*dst = CONFIG_NEED_OFF;
+	else {
+		cerr(c, v, path,
+		     "unknown value '%s'; expected required or "
+		     "optional%s",
+		     cshow(show, sizeof(show), v->str, v->len),
+		     off_ok ? " or off" : "");
+		return false;
+	}
+	return true;
+}
+
+static bool s_tls(struct cctx *c, const struct cnode *v, const char *path,
+                  void *obj)
+{
+	return need_parse(c, v, path, false,
+	                  &((struct config_agent *)obj)->tls);
+}
+
+static bool s_srtp(struct cctx *c, const struct cnode *v, const char *path,
+                   void *obj)
+{
+	return need_parse(c, v, path, true,
+	                  &((struct config_agent *)obj)->srtp);
+}
+
+/* security: {tls: required, srtp: required} for home workers. */
+static bool a_security(struct cctx *c, const struct cnode *v, const char *path,
+                       void *obj)
+{
+	static const struct cfield fields[] = {
+	    {"tls", s_tls, false},
+	    {"srtp", s_srtp, false},
+	};
+	if (!cexpect(c, v, path, CNODE_MAP))
+		return false;
+	cfields_parse(c, v, path, fields, COUNT(fields), obj);
+	return true;
+}
+
 static bool a_call_shares(struct cctx *c, const struct cnode *v,
                           const char *path, void *obj)
 {
@@ -204,6 +260,7 @@ bool config_agent_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"queues", a_queues, false},
 	    {"outside", a_outside, false},
 	    {"static", a_static, false},
+	    {"security", a_security, false},
 	};
 	struct config_agent *a = item;
 	if (!cexpect(c, v, path, CNODE_MAP))

@@ -30,6 +30,7 @@ void config_voice_defaults(struct config *cfg)
 	sip->auth_max = 5;
 	sip->auth_window = 60000;
 	sip->auth_block = 300000;
+	sip->nat_keepalive = 25000;
 	snprintf(cfg->store_path, sizeof(cfg->store_path), "var/centralino.db");
 	snprintf(cfg->http_pages, sizeof(cfg->http_pages), "web");
 	snprintf(cfg->prompts_cache, sizeof(cfg->prompts_cache), "var/prompts");
@@ -278,6 +279,21 @@ static bool sip_auth_failures(struct cctx *c, const struct cnode *v,
 	return true;
 }
 
+/* OPTIONS to UDP phones behind NAT; 0 turns them off. */
+static bool sip_nat_keepalive(struct cctx *c, const struct cnode *v,
+                              const char *path, void *obj)
+{
+	acd_time_t t;
+	if (!duration(c, v, path, true, &t))
+		return false;
+	if (t && t < 1000) {
+		cerr(c, v, path, "expected 0 (off) or at least 1s");
+		return false;
+	}
+	((struct config_sip *)obj)->nat_keepalive = t;
+	return true;
+}
+
 bool config_sip_section(struct cctx *c, const struct cnode *v, const char *path,
                         void *obj)
 {
@@ -290,6 +306,7 @@ bool config_sip_section(struct cctx *c, const struct cnode *v, const char *path,
 	    {"media_address", sip_media_address, false},
 	    {"register_expiry", sip_register_expiry, false},
 	    {"auth_failures", sip_auth_failures, false},
+	    {"nat_keepalive", sip_nat_keepalive, false},
 	};
 	struct config *cfg = obj;
 	if (!cexpect(c, v, path, CNODE_MAP))

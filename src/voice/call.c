@@ -12,7 +12,9 @@
 #include "core/config.h"
 #include "voice/call.h"
 #include "voice/flow.h"
+#include "voice/nat.h"
 #include "voice/oncall.h"
+#include "voice/srtp.h"
 #include "voice/txq.h"
 #include "voice/voice_int.h"
 
@@ -118,8 +120,21 @@ static void agent_answered(struct agent_leg *al)
 static int agent_answer_h(const struct sip_msg *msg, void *arg)
 {
 	struct agent_leg *al = arg;
+	int err = leg_sdp_take_answer(&al->leg, msg->mb);
 
-	return leg_sdp_take_answer(&al->leg, msg->mb);
+	if (err && al->leg.sec.srtp_required) /* libre sends ACK, then BYE */
+		log_event(LOG_WARN, "call.media-refused",
+		          "contact=%" PRIu64 " agent=%s reason=srtp-required "
+		          "answer=plain",
+		          al->call->contact,
+		          acd_agent_name(al->call->v->acd, al->agent));
+	else if (!err && leg_srtp_active(&al->leg))
+		log_event(LOG_INFO, "call.media-secured",
+		          "contact=%" PRIu64 " agent=%s srtp=%s",
+		          al->call->contact,
+		          acd_agent_name(al->call->v->acd, al->agent),
+		          leg_srtp_suite(&al->leg));
+	return err;
 }
 
 static void agent_estab_h(const struct sip_msg *msg, void *arg)
@@ -192,8 +207,10 @@ static int agent_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 /* Where and how to send an outgoing INVITE. */
 struct dial {
 	char uri[256];
-	char route[96];                   /* "" when none */
+	char route[96];    /* "" when none */
+	char headers[320]; /* Record-Route to a phone behind NAT */
 	const struct config_trunk *trunk; /* its credentials; NULL none */
+	struct leg_security sec;          /* keys over TLS, SRTP policy */
 };
 
 static int trunk_auth(char **user, char **pass, const char *realm, void *arg)
@@ -225,6 +242,7 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 	al->call = call;
 	al->agent = agent;
 	list_append(&call->ringing, &al->le, al);
+	al->leg.sec = d->sec;
 	err = leg_media_open(&al->leg, v, NULL, al);
 	if (!err)
 		err = leg_sdp_offer(&al->leg, &offer);
@@ -242,7 +260,9 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 		    "application/sdp", offer, trunk_auth, (void *)d->trunk,
 		    false, agent_offer_h, agent_answer_h, NULL, agent_estab_h,
 		    NULL, agent_refer_h, agent_close_h, al,
-		    "Allow: INVITE, ACK, BYE, CANCEL, INFO, REFER, NOTIFY\r\n");
+		    "%sAllow: INVITE, ACK, BYE, CANCEL, INFO, REFER, "
+		    "NOTIFY\r\n",
+		    d->headers);
 	mem_deref(offer);
 	if (err)
 		mem_deref(al);
@@ -256,11 +276,18 @@ int call_dial_binding(struct call *call, uint32_t agent,
                       const struct binding *b, struct agent_leg **alp)
 {
 	struct dial d = {.trunk = NULL};
+	int err;
 
 	snprintf(d.uri, sizeof(d.uri), "%s", b->uri);
-	re_snprintf(d.route, sizeof(d.route), "sip:%J;lr%s", &b->src,
-	            b->tp == SIP_TRANSP_TCP ? ";transport=tcp" : "");
-	return leg_dial(call, agent, &d, alp);
+	err = nat_binding_dial(b, d.route, sizeof(d.route), d.headers,
+	                       sizeof(d.headers), &d.sec);
+	if (err == EPROTO) /* SRTP required: no keys over UDP or TCP */
+		log_event(LOG_WARN, "call.media-refused",
+		          "contact=%" PRIu64 " agent=%s reason=srtp-required "
+		          "transport=%s",
+		          call->contact, acd_agent_name(call->v->acd, agent),
+		          sip_transp_name(b->tp));
+	return err ? err : leg_dial(call, agent, &d, alp);
 }
 
 const struct config_trunk *call_trunk_out(const struct call *call)
@@ -558,15 +585,23 @@ static bool store_down(struct voice *v, const struct sip_msg *msg)
 	return true;
 }
 
-static int caller_accept(struct call *call, const struct sip_msg *msg)
+static int caller_accept(struct call *call, const struct sip_msg *msg,
+                         const struct voice_phone *phone)
 {
 	struct voice *v = call->v;
 	struct mbuf *answer = NULL;
-	int err = leg_media_open(&call->caller, v, caller_dtmf, call);
+	int err;
 
+	nat_caller_security(&call->caller.sec, msg, phone);
+	err = leg_media_open(&call->caller, v, caller_dtmf, call);
 	if (!err)
 		err = leg_sdp_answer(&call->caller, msg->mb, &answer);
 	if (err) {
+		if (call->caller.sec.srtp_required)
+			log_event(LOG_WARN, "call.media-refused",
+			          "user=%s reason=srtp-required offer=plain "
+			          "status=488",
+			          phone->user);
 		sip_reply(v->sip, msg, 488, "Not Acceptable Here");
 		return err;
 	}
@@ -615,7 +650,7 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 		mem_deref(call);
 		return;
 	}
-	if (caller_accept(call, msg)) { /* it replied */
+	if (caller_accept(call, msg, route->phone)) { /* it replied */
 		mem_deref(call);
 		return;
 	}

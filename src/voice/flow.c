@@ -97,6 +97,7 @@ static const struct flow_route *feature_code(struct voice *v,
 		route->flow = SIZE_MAX;
 		route->say = feature_words[i][2]; /* prompts in English */
 		route->rota = NULL;
+		route->phone = &ph->p;
 		return route;
 	}
 	sip_reply(v->sip, msg, 403, "Forbidden");
@@ -123,6 +124,7 @@ const struct flow_route *flow_route(struct voice *v, const struct sip_msg *msg)
 			return feature_code(v, msg, user, &route);
 	}
 	route.say = NULL;
+	route.phone = NULL;
 	pl_strcpy(&msg->uri.user, number, sizeof(number));
 	num = config_number_find(v->cfg, number);
 	/* a trunk known by its credentials reaches its own tenant only */

@@ -13,6 +13,7 @@
 
 struct call;
 struct config_rota;
+struct voice_phone;
 struct voice;
 
 /** Where an incoming call goes: resolved from its trunk and number. */
@@ -21,7 +22,8 @@ struct flow_route {
 	size_t flow;     /* index in cfg->flows */
 	size_t number;   /* index in cfg->numbers */
 	const char *say; /* a feature code's confirmation: say, hang up */
-	const struct config_rota *rota; /* a rota's number: flow SIZE_MAX */
+	const struct config_rota *rota;  /* a rota's number: flow SIZE_MAX */
+	const struct voice_phone *phone; /* an agent's phone calling, or NULL */
 };
 
 /**

@@ -6,6 +6,8 @@
 
 #include "media/media.h"
 #include "voice/leg.h"
+#include "voice/nat.h"
+#include "voice/srtp.h"
 #include "voice/txq.h"
 #include "voice/voice_int.h"
 
@@ -77,12 +79,10 @@ static void on_rtp(const struct sa *src, const struct rtp_header *hdr,
 {
 	struct leg *leg = arg;
 
+	if (!nat_rtp_accept(leg, src)) /* symmetric RTP, not hijacked */
+		return;
 	leg->rx++;
 	leg->v->st.rtp_rx++;
-	if (!leg->latched) { /* symmetric RTP: answer where it comes from */
-		leg->raddr = *src;
-		leg->latched = true;
-	}
 	if (leg->te_pt >= 0 && hdr->pt == leg->te_pt && leg->telev) {
 		int event;
 		bool end;
@@ -125,8 +125,15 @@ int leg_media_open(struct leg *leg, struct voice *v, leg_dtmf_h *dtmfh,
 	if (!err)
 		err = sdp_session_alloc(&leg->sdp, &laddr);
 	if (!err)
-		err = sdp_media_add(&leg->sdpm, leg->sdp, "audio",
-		                    sa_port(rtp_local(leg->rtp)), "RTP/AVP");
+		err = sdp_media_add(
+		    &leg->sdpm, leg->sdp, "audio", sa_port(rtp_local(leg->rtp)),
+		    leg->sec.offer_srtp ? sdp_proto_rtpsavp : sdp_proto_rtpavp);
+	/* either is answered (srtp.c decides), and either answer taken */
+	if (!err)
+		err = sdp_media_set_alt_protos(leg->sdpm, 2, sdp_proto_rtpavp,
+		                               sdp_proto_rtpsavp);
+	if (!err && leg->sec.offer_srtp)
+		err = leg_srtp_offer(leg);
 	if (!err)
 		err = sdp_format_add(NULL, leg->sdpm, false, "0", "PCMU", 8000,
 		                     1, NULL, NULL, NULL, false, NULL);
@@ -149,6 +156,8 @@ void leg_media_close(struct leg *leg)
 	if (leg->peer && leg->peer->peer == leg)
 		leg->peer->peer = NULL;
 	leg->peer = NULL;
+	/* the SRTP helper leaves the socket before the socket goes */
+	leg->srtp = mem_deref(leg->srtp);
 	leg->rtp = mem_deref(leg->rtp);
 	leg->sdpm = NULL;
 	leg->sdp = mem_deref(leg->sdp);
@@ -160,7 +169,7 @@ void leg_media_close(struct leg *leg)
 /* After an offer/answer: the codec, the events, the remote address. */
 static void inband_key(char digit, void *arg);
 
-static int negotiated(struct leg *leg)
+static int negotiated(struct leg *leg, bool answering)
 {
 	const struct sdp_format *fmt = sdp_media_rformat(leg->sdpm, NULL);
 	const struct sdp_format *te =
@@ -168,13 +177,16 @@ static int negotiated(struct leg *leg)
 
 	if (!fmt || (fmt->pt != 0 && fmt->pt != 8))
 		return EPROTO;
+	if (leg_srtp_negotiate(leg, answering))
+		return EPROTO; /* plain RTP where SRTP is required, or no keys */
 	leg->pt = fmt->pt;
 	leg->te_pt = te ? te->pt : -1;
 	/* a phone without telephone-events sends its keys as tones */
 	if (leg->te_pt < 0 && leg->dtmfh && !leg->inband)
 		media_dtmf_rx_alloc(&leg->inband, inband_key, leg);
-	if (!leg->latched)
-		leg->raddr = *sdp_media_raddr(leg->sdpm);
+	/* a new offer/answer: latch again on the first packet (nat.c) */
+	leg->latched = false;
+	leg->raddr = *sdp_media_raddr(leg->sdpm);
 	return 0;
 }
 
@@ -183,7 +195,7 @@ int leg_sdp_answer(struct leg *leg, struct mbuf *offer, struct mbuf **answerp)
 	int err = sdp_decode(leg->sdp, offer, true);
 
 	if (!err)
-		err = negotiated(leg);
+		err = negotiated(leg, true);
 	if (!err)
 		err = sdp_encode(answerp, leg->sdp, false);
 	return err;
@@ -198,15 +210,19 @@ int leg_sdp_take_answer(struct leg *leg, struct mbuf *answer)
 {
 	int err = sdp_decode(leg->sdp, answer, false);
 
-	return err ? err : negotiated(leg);
+	return err ? err : negotiated(leg, false);
 }
 
 void leg_send_payload(struct leg *leg, const uint8_t payload[LEG_FRAME])
 {
 	if (leg->pt < 0 || !sa_isset(&leg->raddr, SA_ALL) || !leg->rtp)
 		return;
-	txq_rtp(leg->v->txq, leg->rtp, &leg->raddr, leg->marker,
-	        (uint8_t)leg->pt, leg->ts, payload, LEG_FRAME);
+	if (leg_srtp_active(leg)) /* encrypted by its helper: one by one */
+		leg_srtp_send(leg, leg->marker, (uint8_t)leg->pt, leg->ts,
+		              payload, LEG_FRAME);
+	else
+		txq_rtp(leg->v->txq, leg->rtp, &leg->raddr, leg->marker,
+		        (uint8_t)leg->pt, leg->ts, payload, LEG_FRAME);
 	leg->marker = false;
 	leg->ts += LEG_FRAME;
 	leg->tx++;

@@ -3,8 +3,9 @@
  *
  * Audio is G.711 (PCMU or PCMA, chosen from the peer's offer in that
  * order of preference) with RFC 4733 telephone-events for keys. The
- * remote RTP address latches to the first packet's source (symmetric RTP),
- * so phones behind NAT are heard and reached.
+ * remote RTP address latches to the first packet's source after each
+ * offer/answer (symmetric RTP, nat.c), so phones behind NAT are heard
+ * and reached; SRTP with SDES keys where the signalling is TLS (srtp.c).
  */
 #ifndef VOICE_LEG_H
 #define VOICE_LEG_H
@@ -25,6 +26,16 @@ typedef void(leg_dtmf_h)(struct leg *leg, char key, void *arg);
 /** Called with the leg's received audio, decoded to 16-bit linear. */
 typedef void(leg_pcm_h)(const int16_t *pcm, size_t n, void *arg);
 
+/** What a leg may and must do for privacy and NAT; set before the SDP. */
+struct leg_security {
+	bool keys_ok;       /* signalling over TLS: SDES keys may travel */
+	bool offer_srtp;    /* our offer is RTP/SAVP with a=crypto */
+	bool srtp_required; /* the agent's policy: plain RTP is refused */
+	struct sa sig;      /* the signalling peer; unset: latch from anyone */
+};
+
+struct leg_srtp;
+
 struct leg {
 	struct voice *v;
 	struct sipsess *sess;
@@ -41,6 +52,9 @@ struct leg {
 	struct leg *peer; /* bridged to: RTP is relayed */
 	leg_dtmf_h *dtmfh;
 	void *arg;
+	struct leg_security sec;
+	struct leg_srtp *srtp;        /* SRTP keys and contexts, or NULL */
+	uint64_t rtp_foreign;         /* dropped: not from the latched peer */
 	struct media_dtmf_rx *inband; /* when the peer has no RFC 4733 */
 	leg_pcm_h *pcmh;              /* a recorder listening */
 	void *pcm_arg;

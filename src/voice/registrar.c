@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "voice/nat.h"
 #include "voice/voice_int.h"
 
 static bool phone_cmp(struct le *le, void *arg)
@@ -45,6 +46,7 @@ static void binding_destructor(void *arg)
 	struct binding *b = arg;
 
 	vtimer_cancel(&b->phone->v->vt, &b->tmr);
+	nat_keepalive_stop(b);
 	list_unlink(&b->le);
 }
 
@@ -209,11 +211,23 @@ static uint32_t contact_expires(const struct reg_ctx *r,
 	return r->expires;
 }
 
+/* Where the phone is reached: the REGISTER's source and connection. */
+static void binding_update(struct binding *b, const struct sip_msg *msg)
+{
+	pl_strcpy(&msg->callid, b->callid, sizeof(b->callid));
+	b->cseq = msg->cseq.num;
+	b->src = msg->src;
+	b->dst = msg->dst;
+	b->tp = msg->tp;
+	nat_keepalive_start(b);
+}
+
 static void binding_set(struct reg_ctx *r, const struct sip_addr *addr,
                         uint32_t expires)
 {
 	struct voice *v = r->v;
 	struct binding *b = binding_find(r->ph, &addr->auri);
+	char src[64];
 
 	if (!expires) {
 		if (b) {
@@ -232,13 +246,15 @@ static void binding_set(struct reg_ctx *r, const struct sip_addr *addr,
 		pl_strcpy(&addr->auri, b->uri, sizeof(b->uri));
 		list_append(&r->ph->bindings, &b->le, b);
 		v->st.registrations++;
-		log_event(LOG_INFO, "sip.registered", "user=%s contact=%s",
-		          r->ph->p.user, b->uri);
+		binding_update(b, r->msg);
+		re_snprintf(src, sizeof(src), "%J", &b->src);
+		log_event(LOG_INFO, "sip.registered",
+		          "user=%s contact=%s transport=%s source=%s nat=%s",
+		          r->ph->p.user, b->uri, sip_transp_name(b->tp), src,
+		          nat_binding_behind(b) ? "yes" : "no");
+	} else {
+		binding_update(b, r->msg);
 	}
-	pl_strcpy(&r->msg->callid, b->callid, sizeof(b->callid));
-	b->cseq = r->msg->cseq.num;
-	b->src = r->msg->src;
-	b->tp = r->msg->tp;
 	b->expires_at = tmr_jiffies() + expires * 1000ULL;
 	vtimer_start(&v->vt, &b->tmr, expires * 1000ULL, binding_expired, b);
 }
@@ -303,6 +319,15 @@ void registrar_handle(struct voice *v, const struct sip_msg *msg)
 	/* a phone registers itself only: the same 403 as a wrong password */
 	if (!r.ph || strcmp(user, to_user)) {
 		sip_reply(v->sip, msg, 403, "Forbidden");
+		return;
+	}
+	/* a home worker's policy: signalling (and so SRTP keys) over TLS */
+	if (r.ph->p.tls_required && msg->tp != SIP_TRANSP_TLS) {
+		log_event(LOG_WARN, "sip.register-refused",
+		          "user=%s reason=tls-required transport=%s src=%s",
+		          user, sip_transp_name(msg->tp),
+		          voice_src(msg, to_user, sizeof(to_user)));
+		sip_reply(v->sip, msg, 403, "TLS Required");
 		return;
 	}
 	r.expires = pl_isset(&msg->expires) ? pl_u32(&msg->expires)

@@ -26,6 +26,7 @@ void voice_params_init(struct voice_params *p)
 	p->auth_max_failures = 5;
 	p->auth_window_s = 60;
 	p->auth_block_s = 300;
+	p->nat_keepalive_s = 25;
 }
 
 const char *voice_src(const struct sip_msg *msg, char *buf, size_t size)
@@ -348,6 +349,7 @@ int voice_reload(struct voice *v, const struct voice_params *p,
 	v->p.reg_min_s = p->reg_min_s;
 	v->p.reg_max_s = p->reg_max_s;
 	v->p.reg_default_s = p->reg_default_s;
+	v->p.nat_keepalive_s = p->nat_keepalive_s;
 	config_hold_unref(v->hold);
 	v->hold = config_hold_ref(hold);
 	v->cfg = config_hold_cfg(hold);

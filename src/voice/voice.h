@@ -28,6 +28,13 @@ struct voice_listen {
 	char certificate[256]; /* TLS only */
 };
 
+/** An agent's SRTP policy (agent `security.srtp`). */
+enum voice_srtp {
+	VOICE_SRTP_OPTIONAL = 0, /* offered over TLS, plain RTP accepted */
+	VOICE_SRTP_REQUIRED,     /* plain RTP refused (488) */
+	VOICE_SRTP_OFF,          /* never offered (a TLS phone without it) */
+};
+
 /** A phone identity: an agent of the engine and its SIP credentials. */
 struct voice_phone {
 	uint32_t agent; /* engine id */
@@ -35,6 +42,8 @@ struct voice_phone {
 	char password[128];
 	bool static_member; /* ready whenever registered */
 	char outside[33];   /* mobile, rung through a trunk; "" none */
+	bool tls_required;  /* REGISTER over UDP or TCP refused */
+	enum voice_srtp srtp;
 };
 
 /** A call detail record, handed over when a call ends. */
@@ -60,6 +69,7 @@ struct voice_params {
 	uint32_t reg_min_s, reg_max_s, reg_default_s;
 	unsigned auth_max_failures;
 	uint32_t auth_window_s, auth_block_s;
+	uint32_t nat_keepalive_s; /* OPTIONS to UDP phones behind NAT; 0 off */
 	struct voice_phone *phones;
 	size_t nphones;
 	voice_cdr_h *cdrh; /* may be NULL */

@@ -54,6 +54,11 @@ static size_t phones_fill(struct voice_phone *v, const struct config *cfg,
 		         a->password);
 		v[n].static_member = a->static_member;
 		snprintf(v[n].outside, sizeof(v[n].outside), "%s", a->outside);
+		v[n].tls_required = a->tls == CONFIG_NEED_REQUIRED;
+		v[n].srtp = a->srtp == CONFIG_NEED_REQUIRED
+		                ? VOICE_SRTP_REQUIRED
+		            : a->srtp == CONFIG_NEED_OFF ? VOICE_SRTP_OFF
+		                                         : VOICE_SRTP_OPTIONAL;
 		n++;
 	}
 	return n;
@@ -85,6 +90,7 @@ bool voice_params_from_config(struct voice_params *p, const struct config *cfg,
 	p->auth_max_failures = s->auth_max;
 	p->auth_window_s = (uint32_t)(s->auth_window / 1000);
 	p->auth_block_s = (uint32_t)(s->auth_block / 1000);
+	p->nat_keepalive_s = (uint32_t)(s->nat_keepalive / 1000);
 	p->phones = calloc(cfg->nagents ? cfg->nagents : 1, sizeof(*p->phones));
 	if (p->phones)
 		p->nphones = phones_fill(p->phones, cfg, acd);

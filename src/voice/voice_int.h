@@ -31,8 +31,11 @@ struct binding {
 	char callid[128];
 	uint32_t cseq;
 	struct sa src; /* where the REGISTER came from (NAT) */
+	struct sa dst; /* where it arrived: our address for this phone */
 	enum sip_transp tp;
-	uint64_t expires_at; /* tmr_jiffies() ms */
+	struct vtimer ka_tmr;       /* OPTIONS keep-alives (nat.c) */
+	struct sip_request *ka_req; /* the one in flight */
+	uint64_t expires_at;        /* tmr_jiffies() ms */
 	struct vtimer tmr;
 };
 

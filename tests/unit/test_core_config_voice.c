@@ -112,6 +112,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->sip.reg_default, 600000);
 	assert_int_equal(cfg->sip.auth_max, 5);
 	assert_int_equal(cfg->sip.auth_block, 300000);
+	assert_int_equal(cfg->sip.nat_keepalive, 25000);
 	assert_int_equal(cfg->http_listen.port, 8080);
 	assert_string_equal(cfg->http_listen.host, "::1");
 	assert_string_equal(cfg->http_pages, "web");
@@ -458,6 +459,21 @@ static const struct vector vectors[] = {
     {"agent static not bool",
      VHEAD "agents: [{name: a, tenant: t, static: maybe}]\n", 4, 39,
      "agents[0].static", "expected true or false, found 'maybe'", 1},
+    {"agent security srtp value",
+     VHEAD "agents: [{name: a, tenant: t, security: {srtp: yes}}]\n", 4, 48,
+     "agents[0].security.srtp",
+     "unknown value 'yes'; expected required or optional or off", 1},
+    {"agent security tls off",
+     VHEAD "agents: [{name: a, tenant: t, security: {tls: off}}]\n", 4, 47,
+     "agents[0].security.tls",
+     "unknown value 'off'; expected required or optional", 1},
+    {"agent security unknown field",
+     VHEAD "agents: [{name: a, tenant: t, security: {pin: 1}}]\n", 4, 42,
+     "agents[0].security.pin", "unknown field 'pin'; expected one of tls, srtp",
+     1},
+    {"sip nat_keepalive too short",
+     VHEAD "sip: {listen: [{address: 127.0.0.1:5060}], nat_keepalive: 500ms}\n",
+     4, 59, "sip.nat_keepalive", "expected 0 (off) or at least 1s", 1},
 };
 
 static void test_voice_broken_inputs(void **state)

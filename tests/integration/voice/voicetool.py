@@ -5,12 +5,19 @@
   pcapxor IN OUT          copy an RTP pcap with every payload byte XOR 0x80
                           (A-law with the sign flipped: other audio, other bytes)
   rtpcheck CAP ...        prove audio crossed the bridge (see rtp_check)
+  alawwav PCAP WAV        the A-law RTP audio of PCAP as a 16-bit 8 kHz WAV
+                          (a softphone that sends it encodes the same bytes)
+  srtpcheck CAP ...       prove the agent's leg is SRTP (see srtp_check)
+  wavcheck WAV PCAP       a WAV recorded by a phone holds PCAP's A-law audio
   options PORT [udp|tcp]  send OPTIONS, print the status line, exit 0 on 200
   junk PORT               send malformed SIP over UDP and TCP
   badsdp PORT             INVITE 800 with an unparsable SDP; print the status
 """
 import random
 import socket
+import warnings
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)  # audioop
 import struct
 import sys
 import time
@@ -229,6 +236,91 @@ def rtp_check(args):
     sys.exit(1 if errors else 0)
 
 
+def alaw_stream(path):
+    return b"".join(r[1] for p in pcap_read(path)
+                    for r in [rtp_split(p[5])] if r and r[0] == 8)
+
+
+def alaw_wav(pcap, wav):
+    import audioop
+    import wave
+    pcm = audioop.alaw2lin(alaw_stream(pcap), 2)
+    with wave.open(wav, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(pcm)
+
+
+def plain_windows(body, windows):
+    """How many of body's non-silent WIN-byte runs are in windows."""
+    n = 0
+    for i in range(0, len(body) - WIN + 1, WIN):
+        w = body[i:i + WIN]
+        if len(set(w)) > 2 and w in windows:
+            n += 1
+    return n
+
+
+def srtp_check(args):
+    """srtpcheck CAP CALLER_PORT AGENT_PORT CALLER_PCAP AGENT_PCAP
+
+    AGENT_PORT is the softphone's RTP port, CALLER_PORT sipp's. Checks:
+    RTP flowed both ways on the agent's leg, none of it carries either
+    side's known A-law audio in the clear (it is SRTP: payload encrypted,
+    an authentication tag at the end), and the caller received the
+    agent's audio, which the daemon could only have decrypted."""
+    cap, cport, aport, cpcap, apcap = args[:5]
+    cport, aport = int(cport), int(aport)
+    cwin, awin = audio_windows(cpcap), audio_windows(apcap)
+    to_agent, from_agent, to_caller = [], [], []
+    for _t, _s, sp, _d, dp, payload, _a, _b in pcap_read(cap):
+        r = rtp_split(payload)
+        if not r:
+            continue
+        if dp == aport:
+            to_agent.append((payload, r[1]))
+        elif sp == aport:
+            from_agent.append((payload, r[1]))
+        elif dp == cport:
+            to_caller.append(r[1])
+    clear = sum(1 for p in to_agent + from_agent
+                if plain_windows(p[1], cwin) + plain_windows(p[1], awin))
+    agent_heard = [b for b in to_caller if carries(b, awin, cwin)]
+    sizes = sorted({len(p[0]) for p in to_agent + from_agent})
+    report = {
+        "rtp_to_agent": len(to_agent), "rtp_from_agent": len(from_agent),
+        "agent_leg_clear_audio": clear,
+        "agent_leg_sizes": ",".join(map(str, sizes[:4])),
+        "agent_audio_at_caller": len(agent_heard),
+    }
+    print(" ".join("%s=%s" % kv for kv in report.items()))
+    errors = []
+    if len(to_agent) < 50 or len(from_agent) < 50:
+        errors.append("too little RTP on the agent's leg")
+    if clear:
+        errors.append("%d packets of the agent's leg carry known audio "
+                      "in the clear" % clear)
+    if len(agent_heard) < 20:
+        errors.append("caller received %d packets of the agent's audio, "
+                      "expected >= 20" % len(agent_heard))
+    for e in errors:
+        print("srtpcheck: " + e, file=sys.stderr)
+    sys.exit(1 if errors else 0)
+
+
+def wav_check(wav, pcap):
+    import audioop
+    import wave
+    with wave.open(wav, "rb") as w:
+        pcm = w.readframes(w.getnframes())
+        width = w.getsampwidth()
+    body = audioop.lin2alaw(pcm, width)
+    hits = plain_windows(body, audio_windows(pcap))
+    print("wav_windows_of_source=%d" % hits)
+    sys.exit(0 if hits >= 50 else 1)
+
+
 # ---- SIP over sockets ------------------------------------------------------
 
 
@@ -369,6 +461,12 @@ def main():
         pcapxor(args[0], args[1])
     elif cmd == "rtpcheck":
         rtp_check(args)
+    elif cmd == "alawwav":
+        alaw_wav(args[0], args[1])
+    elif cmd == "srtpcheck":
+        srtp_check(args)
+    elif cmd == "wavcheck":
+        wav_check(args[0], args[1])
     elif cmd == "options":
         options(args[0], args[1] if len(args) > 1 else "udp")
     elif cmd == "junk":

@@ -1,0 +1,120 @@
+#!/bin/sh
+# voice_srtp: a home worker's softphone on SIP over TLS with SRTP. agent1
+# must use both (security: {tls: required, srtp: required}); baresip
+# registers as agent1 over TLS (the test's self-signed certificate as its
+# CA) with mediaenc=srtp-mand and answers by itself. A REGISTER of agent1
+# over UDP is refused (403, sip.register-refused). A caller from the trunk
+# (sipp) reaches the queue and baresip: on the capture, the agent's leg
+# carries none of either side's known audio in the clear, yet the caller
+# receives the agent's audio (decrypted by the daemon) and baresip records
+# the caller's (encrypted by the daemon). agent2's policy requires SRTP
+# too: its phone calling with plain RTP gets 488, logged.
+# Usage (from the repository root): sh tests/integration/voice_srtp.sh BIN
+name=voice_srtp
+. tests/integration/voice/lib.sh
+. tests/integration/voice/baresip.sh
+
+command -v baresip >/dev/null || fail "baresip is not installed"
+command -v openssl >/dev/null || fail "openssl is not installed"
+vt_config OFFER_TIMEOUT=8s
+vt_block
+tls_port=$vt_base
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+	-addext "subjectAltName=IP:127.0.0.1" \
+	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null ||
+	fail "harness: cannot make a certificate"
+cat "$T/cert.pem" "$T/key.pem" >"$T/sip.pem"
+python3 - "$T/c.yaml" "$tls_port" "$T/sip.pem" <<'PY'
+import sys
+path, port, pem = sys.argv[1:4]
+s = open(path).read()
+s = s.replace("""  listen:
+""", """  listen:
+    - {transport: tls, address: "127.0.0.1:%s", certificate: "%s"}
+""" % (port, pem), 1)
+s = s.replace("""  - {name: agent1, tenant: demo, password: demo, static: true,
+""", """  - {name: agent1, tenant: demo, password: demo, static: true,
+     security: {tls: required, srtp: required},
+""", 1)
+s = s.replace("""  - {name: agent2, tenant: demo, password: demo, static: true,
+""", """  - {name: agent2, tenant: demo, password: demo, static: true,
+     security: {srtp: required},
+""", 1)
+open(path, "w").write(s)
+PY
+vt_start
+wait_for_log "event=sip.listening transport=tls address=127.0.0.1:$tls_port" 5 ||
+	fail "the daemon does not listen on TLS"
+
+# ---- the policy refuses agent1 over UDP ------------------------------------
+vt_credentials "$T/udp1.csv" agent1 demo
+vt_sipp udp1 127.0.0.1 -sf "$VT/register_refused.xml" -inf "$T/udp1.csv" -m 1
+vt_sipp_wait "$sipp_pid" udp1 15 "agent1's REGISTER over UDP was not refused"
+wait_for_log "event=sip.register-refused user=agent1 reason=tls-required transport=UDP" 5 ||
+	fail "no sip.register-refused for agent1 over UDP"
+[ "$(count_log 'event=sip.registered user=agent1 ')" -eq 0 ] ||
+	fail "agent1 registered over UDP despite tls: required"
+ok "agent1 over UDP: 403, sip.register-refused reason=tls-required"
+
+# ---- baresip: agent1 over TLS with SRTP ------------------------------------
+$VT_TOOL pcapxor /usr/share/sip-tester/g711a.pcap "$T/agent.pcap"
+$VT_TOOL alawwav "$T/agent.pcap" "$T/agent.wav"
+vt_block
+bs_sip=$vt_base
+bs_rtp=$((vt_base + 4))
+bs_config "$T/bs" 127.0.0.1 "$bs_sip" "$bs_rtp" $((bs_rtp + 3)) \
+	"$T/agent.wav" "$T/cert.pem"
+bs_account "$T/bs" "<sip:agent1@127.0.0.1:$tls_port;transport=tls>;auth_pass=demo;answermode=auto;mediaenc=srtp-mand;audio_codecs=PCMA;regint=600"
+bs_start bs "$T/bs"
+wait_for_log "event=sip.registered user=agent1 .*transport=TLS" 15 ||
+	fail "baresip did not register agent1 over TLS (see $T/bs.bs)"
+ok "baresip registered agent1 over TLS"
+
+vt_block
+vt_blocks="$vt_base $vt_blocks"
+caller_media=$((vt_base + 4))
+vt_capture udp portrange "$RTP_MIN-$RTP_MAX" or udp port "$caller_media" \
+	or udp portrange "$bs_rtp-$((bs_rtp + 3))"
+vt_caller caller caller_talk.xml 813 -d 6000
+[ "$caller_media" -eq "$sipp_media" ] || fail "harness: media port mismatch"
+wait_for_log "event=call.media-secured .*agent=agent1 srtp=AES_CM_128_HMAC_SHA1_80" 10 ||
+	fail "agent1's leg did not agree on SRTP"
+wait_for_log "event=call.bridged .*agent=agent1" 10 ||
+	fail "baresip answered but the call was not bridged"
+vt_sipp_wait "$caller_pid" caller 30 "the caller's call did not end normally"
+wait_for_log "event=call.ended .*number=813 reason=caller-hangup" 5 ||
+	fail "no call.ended reason=caller-hangup"
+vt_capture_stop
+# the agent's leg: RTP port of baresip, the one in its SDP answer
+agent_port=$(grep -m1 -o 'm=audio [0-9]*' "$T/bs.bs" | sed -n '$s/m=audio //p')
+for p in $(grep -o 'm=audio [0-9]*' "$T/bs.bs" | sed 's/m=audio //' | sort -u); do
+	[ "$p" -ge "$bs_rtp" ] && [ "$p" -le $((bs_rtp + 3)) ] && agent_port=$p
+done
+$VT_TOOL srtpcheck "$T/cap.pcap" "$caller_media" "$agent_port" \
+	/usr/share/sip-tester/g711a.pcap "$T/agent.pcap" >"$T/srtpcheck.out" 2>&1 ||
+	fail "SRTP: $(cat "$T/srtpcheck.out")"
+ok "SRTP: $(head -n 1 "$T/srtpcheck.out")"
+grep -q "inline:" "$T/daemon.log" && fail "a key (inline:) is in the daemon's log"
+
+# baresip heard the caller: the daemon encrypted what it relayed
+kill -TERM "$bs_pid" 2>/dev/null
+wait_pid "$bs_pid" 5
+heard=$(ls "$T"/bs/snd/*dec*.wav 2>/dev/null | head -n 1)
+[ -n "$heard" ] || fail "baresip kept no WAV of what it heard"
+$VT_TOOL wavcheck "$heard" /usr/share/sip-tester/g711a.pcap \
+	>"$T/wavcheck.out" 2>&1 ||
+	fail "baresip did not hear the caller: $(cat "$T/wavcheck.out")"
+ok "baresip heard the caller: $(cat "$T/wavcheck.out")"
+
+# ---- plain RTP from a phone that must use SRTP: 488 ------------------------
+printf 'SEQUENTIAL\n[authentication username=agent2 password=demo];agent2\n' \
+	>"$T/agent2.csv"
+vt_sipp plain2 127.0.0.2 -sf "$VT/phone_plain_488.xml" -s '*72' \
+	-inf "$T/agent2.csv" -m 1
+vt_sipp_wait "$sipp_pid" plain2 15 "agent2's plain INVITE did not get 488"
+wait_for_log "event=call.media-refused user=agent2 reason=srtp-required offer=plain status=488" 5 ||
+	fail "no call.media-refused for agent2's plain offer"
+ok "agent2's plain RTP offer: 488, call.media-refused"
+
+vt_alive || fail "the daemon died"
+echo "$name: ok"
