@@ -14,7 +14,10 @@ the start of each payload (so losses before the daemon count), plus,
 without --counter, the 20 ms frames the daemon never sent (its music
 tick skips frames when it falls behind): the stream's span in frames
 minus the packets seen. A late packet followed by an early one is
-jitter, not loss. Prints one JSON object.
+jitter, not loss. Bursts: all the daemon's packets in time order, cut
+where more than 1 ms passes without one; a burst's length (first to last
+packet) is how long a tick took to send, preemptions included. Prints
+one JSON object.
 """
 import json
 import struct
@@ -40,6 +43,7 @@ def main():
     div = 1e9 if nano else 1e6
     rec = struct.Struct(end + "IIII")
     streams = {}
+    times = []
     off, n = 24, len(data)
     total = 0
     while off + 16 <= n:
@@ -61,6 +65,7 @@ def main():
         seq = struct.unpack_from("!H", data, rtp + 2)[0]
         cnt = struct.unpack_from("!I", data, rtp + 12)[0]
         streams.setdefault((sport, dport), []).append((t, seq, cnt))
+        times.append(t)
         total += 1
     expected = (t1 - t0) / 0.02
     if minp is None:
@@ -96,6 +101,19 @@ def main():
     def pct(p):
         return round(gaps[min(len(gaps) - 1, int(len(gaps) * p))], 2) if gaps else None
 
+    times.sort()
+    bursts = []
+    start = prev = times[0] if times else 0.0
+    for t in times[1:]:
+        if t - prev > 0.001:
+            bursts.append((prev - start) * 1000.0)
+            start = t
+        prev = t
+    bursts.sort()
+
+    def bpct(p):
+        return round(bursts[min(len(bursts) - 1, int(len(bursts) * p))], 2) if bursts else None
+
     missing = lost + skipped
     res = {
         "streams": used,
@@ -106,6 +124,9 @@ def main():
         "gap_p999_ms": pct(0.999),
         "gap_max_ms": round(gaps[-1], 2) if gaps else None,
         "gaps_over_40ms": sum(1 for g in gaps if g > 40.0),
+        "bursts_per_s": round(len(bursts) / (t1 - t0), 1),
+        "burst_p50_ms": bpct(0.50),
+        "burst_p99_ms": bpct(0.99),
         "lost": missing,
         "loss": round(missing / (counted + missing), 6) if counted + missing else None,
     }

@@ -50,6 +50,7 @@ PHASES = os.environ.get("PHASES", "rate hold bridged overload").split()
 RIG = os.environ.get("RIG", "lo")  # lo | netns (see rig_setup)
 RPS = os.environ.get("RPS", "")    # netns: CPU mask for the peers' receive work
 PIN = os.environ.get("PIN", "")    # a CPU list for the daemon (taskset -c)
+CHRT = os.environ.get("CHRT", "")  # the daemon's scheduling, chrt's options ("-r 10")
 RTP_RANGE = (10000, 30000)   # the daemon's; below the ephemeral range
 HZ = os.sysconf("SC_CLK_TCK")
 
@@ -232,7 +233,8 @@ def rig_setup():
 def rig_prefix():
     """What the daemon's command line starts with in this rig."""
     pre = ["ip", "netns", "exec", NETNS] if NETNS else []
-    return pre + (["taskset", "-c", PIN] if PIN else [])
+    pre += ["taskset", "-c", PIN] if PIN else []
+    return pre + (["chrt"] + CHRT.split() if CHRT else [])
 
 
 def rig_teardown():
@@ -242,7 +244,8 @@ def rig_teardown():
         NETNS = None
 
 
-RIG_INFO = {"rig": RIG, "rps_cpus": None, "daemon_cpus": PIN or None}
+RIG_INFO = {"rig": RIG, "rps_cpus": None, "daemon_cpus": PIN or None,
+            "daemon_chrt": CHRT or None}
 
 
 # ---- the daemon ----------------------------------------------------------
@@ -362,20 +365,41 @@ def proc_mem(pid):
     return out
 
 
+def proc_sched(pid):
+    """(ns waiting on a run queue, times scheduled in), all threads."""
+    wait = runs = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                v = f.read().split()
+        except OSError:
+            continue
+        wait += int(v[1])
+        runs += int(v[2])
+    return wait, runs
+
+
 class Meter:
-    """The daemon's CPU (cores) and memory over a window."""
+    """The daemon's CPU (cores) and memory over a window, and how long it
+    waited for a CPU while runnable (other processes on the machine)."""
 
     def __init__(self):
         self.pid = daemon.pid
         self.c0, self.t0 = proc_cpu(self.pid), time.monotonic()
         self.m0 = machine_busy()
+        self.s0 = proc_sched(self.pid)
 
     def done(self):
         c1, t1 = proc_cpu(self.pid), time.monotonic()
         m1 = machine_busy()
+        s1 = proc_sched(self.pid)
         m = proc_mem(self.pid)
-        return {"cpu_cores": round((c1 - self.c0) / (t1 - self.t0), 3),
-                "machine_busy_cores": round((m1 - self.m0) / (t1 - self.t0), 2),
+        dt = t1 - self.t0
+        runs = max(1, s1[1] - self.s0[1])
+        return {"cpu_cores": round((c1 - self.c0) / dt, 3),
+                "machine_busy_cores": round((m1 - self.m0) / dt, 2),
+                "runq_wait_ms_per_s": round((s1[0] - self.s0[0]) / 1e6 / dt, 1),
+                "runq_wait_us_per_run": round((s1[0] - self.s0[0]) / 1e3 / runs, 1),
                 "rss_mib": round(m["VmRSS"], 1), "peak_rss_mib": round(m["VmHWM"], 1)}
 
 

@@ -61,10 +61,11 @@ struct voice {
 	unsigned nemergency;
 	struct sa media_addr;
 	struct voice_stats st;
-	struct tmr tick;
+	struct tmr tick;   /* the media tick, one slot of the calls at a time */
 	struct txq *txq;   /* the tick's packets, sent in batches */
 	struct vtimers vt; /* registrations, announcements, menus */
 	uint64_t tick_next;
+	unsigned tick_slot;
 };
 
 /* sip.c */
