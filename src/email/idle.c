@@ -216,6 +216,9 @@ static void connect_now(struct email_idle *i, int64_t now)
 		curl_easy_setopt(i->h, CURLOPT_CAINFO, mb->tls_ca);
 	curl_easy_setopt(i->h, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(i->h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	/* the login as a whole: a server that accepts and then says nothing
+	 * must not hold the worker (send and recv are not bound by it) */
+	curl_easy_setopt(i->h, CURLOPT_TIMEOUT_MS, 30000L);
 	curl_easy_setopt(i->h, CURLOPT_NOSIGNAL, 1L);
 	rc = curl_easy_perform(i->h);
 	if (rc == CURLE_OK)
