@@ -8,6 +8,7 @@
   alawwav PCAP WAV        the A-law RTP audio of PCAP as a 16-bit 8 kHz WAV
                           (a softphone that sends it encodes the same bytes)
   srtpcheck CAP ...       prove the agent's leg is SRTP (see srtp_check)
+  heardcheck CAP PORT PCAP  packets to PORT carry PCAP's audio (>= 20)
   wavcheck WAV PCAP       a WAV recorded by a phone holds PCAP's A-law audio
   options PORT [udp|tcp]  send OPTIONS, print the status line, exit 0 on 200
   junk PORT               send malformed SIP over UDP and TCP
@@ -309,6 +310,18 @@ def srtp_check(args):
     sys.exit(1 if errors else 0)
 
 
+def heard_check(cap, port, pcap):
+    win = audio_windows(pcap)
+    n = total = 0
+    for _t, _s, _sp, _d, dp, payload, _a, _b in pcap_read(cap):
+        r = rtp_split(payload)
+        if r and dp == int(port):
+            total += 1
+            n += carries(r[1], win, set())
+    print("rtp=%d carrying_source=%d" % (total, n))
+    sys.exit(0 if n >= 20 else 1)
+
+
 def wav_check(wav, pcap):
     import audioop
     import wave
@@ -465,6 +478,8 @@ def main():
         alaw_wav(args[0], args[1])
     elif cmd == "srtpcheck":
         srtp_check(args)
+    elif cmd == "heardcheck":
+        heard_check(args[0], args[1], args[2])
     elif cmd == "wavcheck":
         wav_check(args[0], args[1])
     elif cmd == "options":
