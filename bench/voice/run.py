@@ -51,6 +51,7 @@ RIG = os.environ.get("RIG", "lo")  # lo | netns (see rig_setup)
 RPS = os.environ.get("RPS", "")    # netns: CPU mask for the peers' receive work
 PIN = os.environ.get("PIN", "")    # a CPU list for the daemon (taskset -c)
 CHRT = os.environ.get("CHRT", "")  # the daemon's scheduling, chrt's options ("-r 10")
+PEER_CHRT = os.environ.get("PEER_CHRT", "")  # the RTP peer's, likewise
 RTP_RANGE = (10000, 30000)   # the daemon's; below the ephemeral range
 HZ = os.sysconf("SC_CLK_TCK")
 
@@ -245,7 +246,7 @@ def rig_teardown():
 
 
 RIG_INFO = {"rig": RIG, "rps_cpus": None, "daemon_cpus": PIN or None,
-            "daemon_chrt": CHRT or None}
+            "daemon_chrt": CHRT or None, "peer_chrt": PEER_CHRT or None}
 
 
 # ---- the daemon ----------------------------------------------------------
@@ -412,11 +413,28 @@ def machine_busy():
 
 # ---- peers ---------------------------------------------------------------
 
+def media_program():
+    """The RTP peer: media.c built here (a Python sender falls behind at
+    a few hundred streams on two cores), or media.py with MEDIA=py or
+    without a C compiler."""
+    if os.environ.get("MEDIA", "c") == "py":
+        return [PY, os.path.join(HERE, "media.py")]
+    exe = os.path.join(T, "media")
+    if not os.path.exists(exe):
+        r = subprocess.run(["cc", "-O2", "-o", exe, os.path.join(HERE, "media.c")],
+                           stderr=subprocess.PIPE)
+        if r.returncode:
+            log("media.c does not build (%s): media.py instead"
+                % r.stderr.decode(errors="replace").strip()[:200])
+            return [PY, os.path.join(HERE, "media.py")]
+    return [exe]
+
+
 def media_start(tag, ncallers, nagents, mode):
     d = os.path.join(T, tag)
     os.makedirs(d, exist_ok=True)
-    p = spawn([PY, os.path.join(HERE, "media.py"), d, str(ncallers), str(nagents), mode,
-               PEER_IP],
+    pre = ["chrt"] + PEER_CHRT.split() if PEER_CHRT else []
+    p = spawn(pre + media_program() + [d, str(ncallers), str(nagents), mode, PEER_IP],
               err=open(os.path.join(d, "media.err"), "w"))
     if not wait_until(lambda: os.path.exists(os.path.join(d, "media.ready")), 30, "media.py"):
         raise RuntimeError("media.py did not start")
