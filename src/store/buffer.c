@@ -321,6 +321,8 @@ int store_prepare(struct store *s)
 		    "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		    -1, SQLITE_PREPARE_PERSISTENT, &s->ins_audit, NULL);
 	if (rc == SQLITE_OK)
+		rc = store_prepare_recording(s);
+	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(s->db, ins_cdr, -1,
 		                        SQLITE_PREPARE_PERSISTENT, &s->ins_cdr,
 		                        NULL);
@@ -375,7 +377,9 @@ static sqlite3_stmt *bind_event(struct store *s, const struct op *o)
 	sqlite3_bind_int64(st, 1, (int64_t)s->run);
 	sqlite3_bind_int64(st, 2, o->wall_ms);
 	sqlite3_bind_int64(st, 3, o->time);
-	bind_text(st, 4, acd_event_name(o->type));
+	bind_text(st, 4,
+	          o->kind == OP_NOTE ? arena_get(s, o->str[S_SKILLS])
+	                             : acd_event_name(o->type));
 	bind_int(st, 5, c, (int64_t)o->contact);
 	bind_text(st, 6, arena_get(s, o->str[S_TENANT]));
 	bind_text(st, 7, arena_get(s, o->str[S_QUEUE]));
@@ -458,7 +462,8 @@ static int write_ops(struct store *s)
 	for (size_t i = 0; i < s->nops; i++) {
 		const struct op *o = &s->ops[i];
 		sqlite3_stmt *st =
-		    o->kind == OP_EVENT         ? bind_event(s, o)
+		    o->kind == OP_EVENT || o->kind == OP_NOTE ? bind_event(s, o)
+		    : o->kind == OP_RECORDING   ? store_bind_recording(s, o)
 		    : o->kind == OP_CDR         ? bind_cdr(s, o)
 		    : o->kind == OP_MESSAGE     ? store_bind_message(s, o)
 		    : o->kind == OP_DISPOSITION ? bind_disposition(s, o)

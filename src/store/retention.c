@@ -6,7 +6,7 @@
  * the voicemail, what was written in a chat. Once a contact has ended,
  * or a call's record was written, more than the period ago, its personal
  * fields and its messages' bodies become NULL, the recording of a
- * voicemail is deleted, and the rows are marked with anonymised_ms. What the reports need stays: times, queues,
+ * voicemail and of a recorded call is deleted, and the rows are marked with anonymised_ms. What the reports need stays: times, queues,
  * agents, outcomes, the journal (which holds no caller data).
  *
  * The daemon runs one step per event-loop turn, each one transaction of
@@ -171,6 +171,55 @@ static int anonymise_calls(struct store *s, int64_t before, int64_t now,
 	return rc;
 }
 
+/* Delete path (a recording's WAV); true when it is gone or never was. */
+static bool drop_file(struct store_retention *r, const char *path)
+{
+	if (!path || !unlink(path)) {
+		r->files += path != NULL;
+		return true;
+	}
+	if (errno == ENOENT)
+		return true;
+	if (!r->files_failed++)
+		snprintf(r->file_error, sizeof(r->file_error), "%.200s: %s",
+		         path, strerror(errno));
+	return false;
+}
+
+/*
+ * The call recordings due, oldest first, at most limit: each file
+ * deleted, then its row's path cleared; a file that cannot be deleted
+ * keeps its row for the next pass. SQLite's code.
+ */
+static int drop_recordings(struct store *s, int64_t before, int64_t now,
+                           size_t limit, struct store_retention *r)
+{
+	static const char due[] =
+	    "SELECT key, path FROM recordings WHERE anonymised_ms IS NULL "
+	    "AND wall_ms < ?1 ORDER BY wall_ms LIMIT ?2";
+	static const char done[] = "UPDATE recordings SET path = NULL, "
+	                           "anonymised_ms = ?2 WHERE key = ?1";
+	sqlite3_stmt *st, *up = NULL;
+	int rc = sqlite3_prepare_v2(s->db, due, -1, &st, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, done, -1, &up, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, before);
+		sqlite3_bind_int64(st, 2, (int64_t)limit);
+	}
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r->examined++;
+		rc = SQLITE_OK;
+		if (drop_file(r, (const char *)sqlite3_column_text(st, 1)))
+			rc = anonymise_one(
+			    up, (uint64_t)sqlite3_column_int64(st, 0), now);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* One batch inside an open transaction; SQLite's code. */
 static int step_batch(struct store *s, int64_t before, int64_t now,
                       size_t batch, uint64_t *keys, struct store_retention *r)
@@ -182,6 +231,8 @@ static int step_batch(struct store *s, int64_t before, int64_t now,
 		rc = anonymise_contacts(s, keys, n, now, r);
 	if (rc == SQLITE_OK && r->examined < batch)
 		rc = anonymise_calls(s, before, now, batch - r->examined, r);
+	if (rc == SQLITE_OK && r->examined < batch)
+		rc = drop_recordings(s, before, now, batch - r->examined, r);
 	return rc;
 }
 

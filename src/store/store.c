@@ -175,6 +175,18 @@ static const char *const migrations[] = {
     " created_ms) SELECT NEW.key, NEW.contact, NEW.seq, NEW.client_id,"
     " NEW.wall_ms FROM contacts c WHERE c.key = NEW.contact"
     " AND c.channel = 'email'; END;",
+    /* 13: call recordings (src/store/recording.c): one row per WAV file,
+     * written when the recording ends, found by its contact's key
+     * through contact_runs; retention deletes the file and clears path
+     * (anonymised_ms), the row stays for the reports. */
+    "CREATE TABLE recordings (key INTEGER PRIMARY KEY,"
+    " run INTEGER NOT NULL, contact INTEGER NOT NULL, tenant TEXT,"
+    " queue TEXT, agent TEXT, path TEXT, started_ms INTEGER NOT NULL,"
+    " duration_ms INTEGER NOT NULL, wall_ms INTEGER NOT NULL,"
+    " anonymised_ms INTEGER);"
+    "CREATE INDEX recordings_contact ON recordings (run, contact);"
+    "CREATE INDEX recordings_retention ON recordings (wall_ms)"
+    " WHERE anonymised_ms IS NULL;",
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -512,6 +524,7 @@ int store_close(struct store *s)
 	sqlite3_finalize(s->ins_message);
 	sqlite3_finalize(s->set_disposition);
 	sqlite3_finalize(s->ins_audit);
+	sqlite3_finalize(s->ins_recording);
 	sqlite3_close(s->db); /* statements finalized: cannot be busy */
 	store_buffer_free(s);
 	free(s);

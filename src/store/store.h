@@ -27,7 +27,7 @@
 #include <centralino/acd.h>
 
 /** Schema version this binary writes; newer files are refused. */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 /** Default bound of buffered writes (events and contact changes). */
 #define STORE_BUFFER_DEFAULT 100000
 /** Default wait for another connection's write lock, ms. */
@@ -236,6 +236,41 @@ struct store_cdr {
  * Returns 0, ENOSPC, ENOMEM or EINVAL.
  */
 int store_cdr(struct store *s, const struct store_cdr *c);
+
+/** A call recording, when it ends (src/store/recording.c). */
+struct store_recording {
+	uint64_t key;       /* read back: the row's id; ignored on write */
+	uint64_t contact;   /* write: the engine's contact of this run;
+	                     * read: the contact's key */
+	const char *tenant; /* names; NULL when unknown */
+	const char *queue;
+	const char *agent;
+	const char *path;   /* the WAV; NULL once retention deleted it */
+	int64_t started_ms; /* Unix ms */
+	int64_t duration_ms;
+};
+
+/**
+ * Buffer a recording's row, written with the next flush. Returns 0,
+ * EINVAL, ENOSPC (buffer full) or ENOMEM; the strings are copied.
+ */
+int store_recording(struct store *s, const struct store_recording *r);
+typedef int(store_recording_h)(const struct store_recording *r, void *arg);
+/**
+ * The recordings of the contact with key, oldest first (any run).
+ * Returns 0, EINVAL, or the errno of a read failure (store_error()).
+ */
+int store_contact_recordings(struct store *s, uint64_t key,
+                             store_recording_h *h, void *arg);
+/**
+ * Buffer a journal entry of a channel (not of the engine): type is the
+ * event's name ("recording-started", "supervision-started"), time the
+ * engine's clock, contact the engine's contact of this run. Returns 0,
+ * EINVAL, ENOSPC or ENOMEM.
+ */
+int store_journal_note(struct store *s, const char *type, uint64_t contact,
+                       int64_t time, const char *tenant, const char *queue,
+                       const char *agent, const char *reason);
 
 /** Receives open contacts; non-zero stops the walk and is returned. */
 typedef int(store_contact_h)(const struct store_contact *c, void *arg);
@@ -453,7 +488,7 @@ int store_backup(struct store *s, const char *dest);
 struct store_retention {
 	size_t contacts;      /* ended contacts anonymised */
 	size_t calls;         /* call records anonymised */
-	size_t files;         /* voicemail recordings deleted */
+	size_t files;         /* voicemails and call recordings deleted */
 	size_t files_failed;  /* recordings that could not be deleted */
 	size_t examined;      /* rows looked at, anonymised or not */
 	bool more;            /* a full batch: there may be more to do */

@@ -17,7 +17,9 @@ enum op_kind {
 	OP_CDR,
 	OP_MESSAGE,
 	OP_DISPOSITION,
-	OP_AUDIT
+	OP_AUDIT,
+	OP_RECORDING,
+	OP_NOTE /* a channel's journal entry: its type in S_SKILLS */
 };
 
 /* Strings of one buffered write: offsets into the arena, or NOSTR. */
@@ -73,7 +75,7 @@ struct store {
 	char *arena; /* their strings, NUL-terminated */
 	size_t alen, acap;
 	sqlite3_stmt *ins_event, *ins_contact, *ins_run, *end_contact, *ins_cdr,
-	    *ins_message, *set_disposition, *ins_audit;
+	    *ins_message, *set_disposition, *ins_audit, *ins_recording;
 	uint64_t commits, written, flush_failures;
 	char errmsg[512];
 };
@@ -88,6 +90,10 @@ int64_t store_now(const struct store *s);
 	"fallback_action, fallback_target"
 /* A journal row of st (selected as STORE_JOURNAL_COLUMNS) into *e. */
 void store_journal_row(sqlite3_stmt *st, struct store_journal_entry *e);
+/* Bind a recording op to s->ins_recording (recording.c). */
+sqlite3_stmt *store_bind_recording(struct store *s, const struct op *o);
+/* Prepare s->ins_recording; SQLite's code (recording.c). */
+int store_prepare_recording(struct store *s);
 /* Bind a message op to s->ins_message (message.c). */
 sqlite3_stmt *store_bind_message(struct store *s, const struct op *o);
 /* A string of the arena, NULL for NOSTR. */

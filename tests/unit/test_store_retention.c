@@ -223,6 +223,67 @@ static void test_store_retention_recordings(void **state)
 	sqlite3_close(db);
 }
 
+static int count_recording(const struct store_recording *g, void *arg)
+{
+	int *n = arg;
+
+	*n += g->path ? 10 : 1; /* on disk: 10, deleted: 1 */
+	assert_string_equal(g->queue, "health");
+	return 0;
+}
+
+/* A call recording's WAV is deleted with the period and its row keeps
+ * no path; a recent one stays; both are listed by their contact's key. */
+static void test_store_retention_call_recordings(void **state)
+{
+	struct sfx *f = *state;
+	struct store *s = open_scripted(f);
+	struct store_retention r;
+	char dir[256], old[300], recent[300];
+	struct store_contact c = {.id = 900,
+	                          .tenant = "asl",
+	                          .queue = "health",
+	                          .channel = ACD_CH_VOICE,
+	                          .virtual_start_ms = T0,
+	                          .state = ACD_CONTACT_CONNECTED};
+	struct store_recording g = {.contact = 900,
+	                            .tenant = "asl",
+	                            .queue = "health",
+	                            .agent = "maria",
+	                            .started_ms = T0,
+	                            .duration_ms = 42000};
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/var/recordings", f->dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(old, sizeof(old), "%s/call-900-old.wav", dir);
+	snprintf(recent, sizeof(recent), "%s/call-900-recent.wav", dir);
+	touch(old);
+	touch(recent);
+	assert_int_equal(store_contact_save(s, &c), 0);
+	g.path = old;
+	assert_int_equal(store_recording(s, &g), 0);
+	assert_int_equal(store_flush(s), 0);
+	now_ms = T0 + 20 * DAY;
+	g.path = recent;
+	assert_int_equal(store_recording(s, &g), 0);
+	assert_int_equal(store_flush(s), 0);
+	assert_int_equal(
+	    store_contact_recordings(s, c.key, count_recording, &n), 0);
+	assert_int_equal(n, 20);
+
+	now_ms = T0 + 31 * DAY;
+	assert_int_equal(store_retention_step(s, 30 * DAY, 0, &r), 0);
+	assert_int_equal(r.files, 1);
+	assert_int_equal(r.files_failed, 0);
+	assert_false(exists(old));
+	assert_true(exists(recent));
+	n = 0;
+	assert_int_equal(
+	    store_contact_recordings(s, c.key, count_recording, &n), 0);
+	assert_int_equal(n, 11); /* the old row stays, without its file */
+}
+
 /* A recording that cannot be deleted keeps its row, reference and all,
  * for a later pass; the others go on. Paths with ".." are not deleted. */
 static void test_store_retention_undeletable(void **state)
@@ -396,6 +457,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_store_retention_fields),
 	    T(test_store_retention_recordings),
+	    T(test_store_retention_call_recordings),
 	    T(test_store_retention_undeletable),
 	    T(test_store_retention_batches),
 	    T(test_store_retention_refused),
