@@ -92,6 +92,23 @@ struct config_step {
 
 #define CONFIG_DISPOSITIONS_MAX 32 /* wrap-up codes of one queue */
 
+/** Prompt languages that text-to-speech supports. */
+enum config_language {
+	CONFIG_LANG_NONE = 0, /* not given: inherit (prompt from its flow) */
+	CONFIG_LANG_IT,
+	CONFIG_LANG_ES,
+	CONFIG_LANG_EN,
+};
+
+/** {text: ...} or {file: ...}, with an optional language. */
+struct config_prompt {
+	bool given;
+	bool is_file; /* text holds a path when true */
+	char text[CONFIG_TEXT_MAX];
+	enum config_language language; /* NONE: the flow's */
+	struct config_loc loc;
+};
+
 struct config_queue {
 	char name[CONFIG_NAME_MAX];
 	struct config_ref tenant;
@@ -102,6 +119,8 @@ struct config_queue {
 	acd_time_t service_level, short_abandon;    /* ms */
 	bool no_answer_ready, reject_ready;         /* after_no_answer/reject */
 	bool web_chat; /* open to visitors of the public chat widget */
+	bool record;   /* calls recorded (stereo WAV), announced first */
+	struct config_prompt record_announce; /* !given: the default words */
 	char dispositions[CONFIG_DISPOSITIONS_MAX][CONFIG_NAME_MAX];
 	unsigned ndispositions; /* 0: any code (or none) at wrap-up */
 	struct config_fallback fallback[ACD_FALLBACK_CAUSE_COUNT];
@@ -147,14 +166,6 @@ struct config_agent {
 /* ---- The voice channel (issue 3): SIP, trunks, numbers, flows. ---- */
 
 enum config_transport { CONFIG_UDP = 0, CONFIG_TCP, CONFIG_TLS };
-
-/** Prompt languages that text-to-speech supports. */
-enum config_language {
-	CONFIG_LANG_NONE = 0, /* not given: inherit (prompt from its flow) */
-	CONFIG_LANG_IT,
-	CONFIG_LANG_ES,
-	CONFIG_LANG_EN,
-};
 
 /** An address literal with a port, as in "127.0.0.1:5060", "[::1]:80". */
 struct config_hostport {
@@ -262,15 +273,6 @@ struct config_features {
 
 struct config_dial_pattern {
 	char pattern[CONFIG_PATTERN_MAX]; /* "_39X." or a literal number */
-	struct config_loc loc;
-};
-
-/** {text: ...} or {file: ...}, with an optional language. */
-struct config_prompt {
-	bool given;
-	bool is_file; /* text holds a path when true */
-	char text[CONFIG_TEXT_MAX];
-	enum config_language language; /* NONE: the flow's */
 	struct config_loc loc;
 };
 

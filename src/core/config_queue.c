@@ -156,6 +156,52 @@ static bool q_web_chat(struct cctx *c, const struct cnode *v, const char *path,
 	return cparse_bool(c, v, path, &((struct config_queue *)obj)->web_chat);
 }
 
+/* record: true, or {announce: TEXT | {text: ...} | {file: ...}}: the
+ * queue's calls are recorded after the caller heard the announcement. */
+static bool rec_announce(struct cctx *c, const struct cnode *v,
+                         const char *path, void *obj)
+{
+	struct config_prompt *p =
+	    &((struct config_queue *)obj)->record_announce;
+
+	if (v->type != CNODE_SCALAR)
+		return cparse_prompt(c, v, path, p);
+	if (cnode_is_null(v) || !v->len || v->len >= sizeof(p->text)) {
+		cerr(c, v, path, "a text of 1 to %zu characters",
+		     sizeof(p->text) - 1);
+		return false;
+	}
+	for (size_t i = 0; i < v->len; i++) {
+		unsigned char ch = (unsigned char)v->str[i];
+
+		if ((ch < 0x20 && ch != '\n') || ch == 0x7f) {
+			cerr(c, v, path, "contains a control character");
+			return false;
+		}
+	}
+	memcpy(p->text, v->str, v->len + 1);
+	p->loc = cnode_loc(v);
+	p->given = true;
+	return true;
+}
+
+static bool q_record(struct cctx *c, const struct cnode *v, const char *path,
+                     void *obj)
+{
+	static const struct cfield fields[] = {
+	    {"announce", rec_announce, false},
+	};
+	struct config_queue *q = obj;
+
+	if (v->type == CNODE_SCALAR)
+		return cparse_bool(c, v, path, &q->record);
+	if (!cexpect(c, v, path, CNODE_MAP))
+		return false;
+	q->record = true;
+	cfields_parse(c, v, path, fields, COUNT(fields), q);
+	return true;
+}
+
 static bool fb_action(struct cctx *c, const struct cnode *v, const char *path,
                       void *obj)
 {
@@ -406,6 +452,7 @@ bool config_queue_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"after_no_answer", q_after_no_answer, false},
 	    {"after_reject", q_after_reject, false},
 	    {"web_chat", q_web_chat, false},
+	    {"record", q_record, false},
 	    {"dispositions", q_dispositions, false},
 	    {"fallback", q_fallback, false},
 	    {"escalation", q_escalation, false},

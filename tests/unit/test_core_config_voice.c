@@ -163,7 +163,46 @@ static void test_loops_that_wait(void **state)
 	config_free(cfg);
 }
 
+/* record: true, or with an announcement as text or a prompt. */
+static void test_queue_record(void **state)
+{
+	(void)state;
+	struct config *cfg = parse_ok(
+	    "tenants: [{name: t}]\n"
+	    "queues:\n"
+	    "  - {name: a, tenant: t, record: true}\n"
+	    "  - {name: b, tenant: t, record: {announce: \"Registriamo.\"}}\n"
+	    "  - {name: c, tenant: t, record: {announce: {file: x.wav}}}\n"
+	    "  - {name: d, tenant: t, record: false}\n"
+	    "  - {name: e, tenant: t}\n");
+	assert_true(cfg->queues[0].record);
+	assert_false(cfg->queues[0].record_announce.given);
+	assert_true(cfg->queues[1].record);
+	assert_string_equal(cfg->queues[1].record_announce.text,
+	                    "Registriamo.");
+	assert_false(cfg->queues[1].record_announce.is_file);
+	assert_true(cfg->queues[2].record_announce.is_file);
+	assert_string_equal(cfg->queues[2].record_announce.text, "x.wav");
+	assert_false(cfg->queues[3].record);
+	assert_false(cfg->queues[4].record);
+	config_free(cfg);
+}
+
 static const struct vector vectors[] = {
+    {"queue record not a bool",
+     "tenants: [{name: t}]\nqueues: [{name: q, tenant: t, record: maybe}]\n", 2,
+     39, "queues[0].record", "expected true or false", 1},
+    {"queue record unknown key",
+     "tenants: [{name: t}]\nqueues: [{name: q, tenant: t, record: {x: 1}}]\n",
+     2, 40, "queues[0].record.x", "unknown field 'x'", 1},
+    {"queue record announce empty",
+     "tenants: [{name: t}]\nqueues: [{name: q, tenant: t, record: "
+     "{announce: \"\"}}]\n",
+     2, 50, "queues[0].record.announce", "a text of 1", 1},
+    {"queue record announce both",
+     "tenants: [{name: t}]\nqueues: [{name: q, tenant: t, record: "
+     "{announce: {text: a, file: b}}}]\n",
+     2, 50, "queues[0].record.announce", "exactly one", 1},
     {"sip listen empty", VHEAD "sip: {listen: []}\n", 4, 15, "sip.listen",
      "at least one listener is needed", 1},
     {"sip listen missing", VHEAD "sip: {realm: x}\n", 4, 6, "sip.listen",
@@ -695,6 +734,7 @@ int main(void)
 	    cmocka_unit_test(test_demo_voice),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_loops_that_wait),
+	    cmocka_unit_test(test_queue_record),
 	    cmocka_unit_test(test_voice_broken_inputs),
 	    cmocka_unit_test(test_trunk_secrets),
 	    cmocka_unit_test(test_http_pages),
