@@ -11,10 +11,13 @@
 #include "media/media.h"
 #include "core/config.h"
 #include "voice/call.h"
+#include "voice/callrec.h"
 #include "voice/flow.h"
+#include "voice/monitor.h"
 #include "voice/nat.h"
 #include "voice/oncall.h"
 #include "voice/srtp.h"
+#include "voice/tap.h"
 #include "voice/txq.h"
 #include "voice/voice_int.h"
 
@@ -76,8 +79,23 @@ static void bridge(struct call *call, struct agent_leg *al)
 	call->state = CALL_BRIDGED;
 	vtimer_cancel(&call->v->vt, &call->announce);
 	flow_stop(call);
-	leg_bridge(&call->caller, &al->leg);
 	call->v->st.bridged++;
+	if (call->announcing) /* the recording's announcement goes on */
+		return;       /* the tick bridges at its end */
+	leg_bridge(&call->caller, &al->leg);
+	if (call->recorded)
+		(void)callrec_start(call);
+}
+
+/* The recording's announcement has played: a caller already answered
+ * by an agent is bridged now, and recorded from the first word. */
+static void announced(struct call *call)
+{
+	call->announcing = false;
+	if (call->state != CALL_BRIDGED || !call->agent)
+		return;
+	leg_bridge(&call->caller, &call->agent->leg);
+	(void)callrec_start(call);
 }
 
 void call_bridge_leg(struct call *call, struct agent_leg *al)
@@ -145,7 +163,9 @@ static void agent_estab_h(const struct sip_msg *msg, void *arg)
 
 	(void)msg;
 	al->answered = true;
-	if (al->consult) /* an attended transfer's target: to the agent */
+	if (al->monitor) /* a supervisor's phone */
+		monitor_answered(al);
+	else if (al->consult) /* an attended transfer's target: to the agent */
 		call_consult_answered(al);
 	else if (al->person) /* a rota's person: screened first */
 		oncall_answered(al);
@@ -163,6 +183,10 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 
 	(void)err;
 	(void)msg;
+	if (al->monitor) { /* the supervisor left */
+		monitor_leg_closed(al);
+		return;
+	}
 	if (al->consult) { /* the consulted party left: back to the caller */
 		call_consult_ended(al);
 		return;
@@ -421,6 +445,9 @@ static void call_destructor(void *arg)
 	struct voice *v = call->v;
 
 	vtimer_cancel(&call->v->vt, &call->announce);
+	monitor_end(call, "call-ended");
+	callrec_stop(call);
+	tap_detach(call);
 	list_unlink(&call->le);
 	hash_unlink(&call->he);
 	list_flush(&call->ringing);
@@ -504,6 +531,8 @@ static void call_record(struct call *call, const char *reason)
 
 void call_hangup(struct call *call, const char *reason)
 {
+	monitor_end(call, "call-ended");
+	callrec_stop(call); /* its row before the call's */
 	call_record(call, reason);
 	contact_close(call);
 	mem_deref(call);
@@ -675,6 +704,7 @@ int call_enqueue(struct call *call, const struct acd_contact_params *p,
 
 	q.user = call;
 	call->state = CALL_QUEUED;
+	call->queue = p->queue;
 	/* the engine's first events arrive before acd_contact_add returns:
 	 * voice_engine_event() adopts the contact for the call entering */
 	v->entering = call;
@@ -818,11 +848,17 @@ static void tick_slot(struct voice *v, unsigned slot)
 			continue;
 		if (call->oncall && call->state == CALL_FORWARDING)
 			oncall_media(call); /* screening prompts */
-		if ((call->state == CALL_BRIDGED && !call->held) ||
+		if (call->announcing && !media_player_busy(call->player))
+			announced(call);
+		if (call->tap && call->state == CALL_BRIDGED && call->agent &&
+		    !call->announcing)
+			tap_tick(call); /* recorder, supervisor */
+		if ((call->state == CALL_BRIDGED && !call->held &&
+		     !call->announcing) ||
 		    !call->player || !call->established)
 			continue;
 		call_media_frame(call);
-		if (call->held && call->agent)
+		if ((call->held || call->announcing) && call->agent)
 			call_silence(&call->agent->leg);
 		if (call->state == CALL_CLOSING &&
 		    !media_player_busy(call->player))

@@ -20,6 +20,9 @@ struct media_player;
 struct moh;
 struct oncall;
 struct screen;
+struct tap;
+struct callrec;
+struct monitor;
 
 enum call_state {
 	CALL_FLOW = 0,   /* in the IVR: prompts, menus */
@@ -40,6 +43,7 @@ struct agent_leg {
 	bool consult;       /* an attended transfer's target (call->consult) */
 	const char *person; /* a rota's person (ACD_NONE agent), or NULL */
 	struct screen *screen; /* that person being screened, or NULL */
+	bool monitor;          /* a supervisor's phone (monitor.c) */
 };
 
 struct call {
@@ -70,6 +74,12 @@ struct call {
 	bool direct;      /* transferred to direct_agent (set not ready) */
 	uint32_t direct_agent;
 	struct agent_leg *consult; /* attended transfer: the target's leg */
+	uint32_t queue;            /* the engine queue it entered last */
+	bool recorded;       /* its queue records: announced, then recorded */
+	bool announcing;     /* that announcement plays: the bridge waits */
+	struct tap *tap;     /* the sides' audio for recorder and supervisor */
+	struct callrec *rec; /* the recording, or NULL */
+	struct monitor *monitor; /* a supervisor on the call, or NULL */
 };
 
 /** The sipsess connection handler: a new INVITE. */

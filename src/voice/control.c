@@ -19,6 +19,7 @@
 #include "media/media.h"
 #include "voice/call.h"
 #include "voice/flow.h"
+#include "voice/monitor.h"
 #include "voice/voice_int.h"
 
 #define TRANSFER_RING_MS 30000 /* an agent's phones ring for a transfer */
@@ -129,6 +130,8 @@ int voice_call_info(const struct voice *v, uint64_t contact,
 	ci->held_total_ms = call->held_ms + ci->held_for_ms;
 	if (call->consult)
 		ci->consult = call->consult->answered ? "talking" : "ringing";
+	ci->supervision = monitor_mode(call->monitor, &ci->supervisor_on);
+	ci->recording = call->rec != NULL;
 	snprintf(ci->from, sizeof(ci->from), "%s", call->from);
 	return 0;
 }

@@ -347,6 +347,30 @@ static void music_stop(struct call *call)
 	call->moh = NULL;
 }
 
+static const char *words(const struct flow_run *fr, const char *const v[3]);
+
+static const char *const recorded_words[] = {
+    "Questa chiamata viene registrata.",
+    "Esta llamada está siendo grabada.",
+    "This call is recorded.",
+};
+
+/* A queue that records: the caller hears so before anything else, and
+ * the bridge to an agent waits until they have (call.c). */
+static void record_announce(struct flow_run *fr, const struct config_queue *q)
+{
+	struct call *call = fr->call;
+
+	if (!q->record || call->recorded)
+		return;
+	if (q->record_announce.given)
+		say(fr, &q->record_announce);
+	else
+		say_text(fr, words(fr, recorded_words));
+	call->recorded = true;
+	call->announcing = media_player_busy(call->player);
+}
+
 static bool enqueue(struct flow_run *fr, const struct config_action *a)
 {
 	struct call *call = fr->call;
@@ -361,6 +385,7 @@ static bool enqueue(struct flow_run *fr, const struct config_action *a)
 	         call->from);
 	fr->params.queue = queue;
 	fr->params.attributes = fr->attributes;
+	record_announce(fr, &cfg->queues[a->queue.index]);
 	music_start(fr, a);
 	err = call_enqueue(call, &fr->params, (unsigned)(a->announce / 1000));
 	if (err) {
@@ -388,8 +413,6 @@ static const char *const vm_thanks[] = {
     "Gracias, su mensaje ha sido grabado. Adiós.",
     "Thank you, your message has been recorded. Goodbye.",
 };
-
-static const char *words(const struct flow_run *fr, const char *const v[3]);
 
 static void vm_dir(const struct config *cfg, char *buf, size_t size)
 {

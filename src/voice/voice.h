@@ -134,12 +134,15 @@ void voice_stats(const struct voice *v, struct voice_stats *st);
 
 /** A live call as the API shows it. */
 struct voice_call_info {
-	bool bridged;           /* talking to someone */
-	bool held;              /* on hold now */
-	uint64_t held_for_ms;   /* this hold so far */
-	uint64_t held_total_ms; /* every hold of this call, this one too */
-	char from[64];          /* the caller's number ("" hidden) */
-	const char *consult;    /* attended transfer: "ringing", "talking" */
+	bool bridged;            /* talking to someone */
+	bool held;               /* on hold now */
+	uint64_t held_for_ms;    /* this hold so far */
+	uint64_t held_total_ms;  /* every hold of this call, this one too */
+	char from[64];           /* the caller's number ("" hidden) */
+	const char *consult;     /* attended transfer: "ringing", "talking" */
+	const char *supervision; /* a supervisor's mode, NULL: none */
+	bool supervisor_on;      /* their phone answered (else ringing) */
+	bool recording;          /* the call is being recorded */
 };
 /** The call of an engine contact: 0, or ENOENT when it has none. */
 int voice_call_info(const struct voice *v, uint64_t contact,
@@ -187,5 +190,38 @@ int voice_call_transfer(struct voice *v, uint64_t contact,
  */
 int voice_call_transfer_complete(struct voice *v, uint64_t contact);
 int voice_call_transfer_cancel(struct voice *v, uint64_t contact);
+
+/* ---- supervision (monitor.c, docs/voice.md) ---- */
+
+enum voice_supervise_mode { VOICE_LISTEN = 0, VOICE_WHISPER, VOICE_BARGE };
+
+/** "listen", "whisper", "barge". */
+const char *voice_supervise_mode_name(enum voice_supervise_mode m);
+/** The mode of a name, -1 when none. */
+int voice_supervise_mode_parse(const char *name);
+
+/** A supervisor joining a live call. */
+struct voice_supervise {
+	enum voice_supervise_mode mode;
+	uint32_t agent;     /* ring this agent's registered phone, or */
+	const char *number; /* this outside number (dialing.allow); one */
+	const char *user;   /* who asks: logs and journal */
+};
+/**
+ * Ring the supervisor's phone for the call of contact; once answered
+ * the mode is mixed in. Returns 0; ENOENT (no call); EPROTO (not
+ * talking to an agent); EALREADY (supervised already); EBUSY (that
+ * agent has no phone registered); EPERM (dialing.allow refuses the
+ * number: nothing is dialled); ENODEV (no outbound trunk); EINVAL.
+ */
+int voice_call_supervise(struct voice *v, uint64_t contact,
+                         const struct voice_supervise *s);
+/** Change the mode. Returns 0; ENOENT; ENOTCONN (not supervised);
+ * EALREADY (that mode already). */
+int voice_call_supervise_mode(struct voice *v, uint64_t contact,
+                              enum voice_supervise_mode mode);
+/** The supervisor's phone is hung up; caller and agent as before.
+ * Returns 0, ENOENT or ENOTCONN. */
+int voice_call_supervise_stop(struct voice *v, uint64_t contact);
 
 #endif

@@ -32,6 +32,13 @@ void web_call_json(const struct web *w, const struct desk_contact *c, json_t *j)
 	              ci.from);
 	if (o && ci.consult) /* only while an attended transfer consults */
 		json_object_set_new(o, "consult", json_string(ci.consult));
+	if (o && ci.supervision) /* only while a supervisor is on it */
+		json_object_set_new(
+		    o, "supervision",
+		    json_pack("{s:s,s:s}", "mode", ci.supervision, "phone",
+		              ci.supervisor_on ? "talking" : "ringing"));
+	if (o)
+		json_object_set_new(o, "recording", json_boolean(ci.recording));
 	json_object_set_new(j, "call", o);
 }
 
@@ -345,4 +352,156 @@ void web_api_call_transfer_cancel(struct web *w, struct web_call *call,
                                   struct web_reply *r)
 {
 	consult_end(w, call, r, false);
+}
+
+/* ---- supervision: listen, whisper, barge ------------------------------ */
+
+/* The body's "mode" into *modep; false after a 400 in r. */
+static bool mode_parse(json_t *obj, enum voice_supervise_mode *modep,
+                       struct web_reply *r)
+{
+	const char *name;
+	int m;
+
+	if (!web_field_string(r, obj, "mode", true, 16, &name))
+		return false;
+	m = voice_supervise_mode_parse(name);
+	if (m < 0) {
+		web_reply_error(
+		    r, 400, "bad-field",
+		    "field 'mode' must be listen, whisper or barge");
+		return false;
+	}
+	*modep = (enum voice_supervise_mode)m;
+	return true;
+}
+
+/* The supervisor's phone: an agent of the call's tenant (their
+ * registered phone) or a number; false after a 400 or 404 in r. */
+static bool phone_parse(const struct web *w, const struct desk_contact *c,
+                        json_t *obj, struct voice_supervise *s,
+                        const char **namep, struct web_reply *r)
+{
+	const char *agent, *number;
+
+	if (!web_field_string(r, obj, "agent", false, CONFIG_NAME_MAX,
+	                      &agent) ||
+	    !web_field_string(r, obj, "number", false, NUMBER_MAX, &number))
+		return false;
+	if (!agent == !number) {
+		web_reply_error(r, 400, "bad-field",
+		                "give one of 'agent' (a registered phone) or "
+		                "'number'");
+		return false;
+	}
+	*namep = agent ? agent : number;
+	s->agent = ACD_NONE;
+	if (number && !number_ok(number)) {
+		web_reply_error(r, 400, "bad-field",
+		                "field 'number' must be digits (a leading +, "
+		                "* and # allowed)");
+		return false;
+	}
+	s->number = number;
+	if (number)
+		return true;
+	s->agent = acd_agent_find(w->acd, c->tenant, agent);
+	if (s->agent != ACD_NONE)
+		return true;
+	web_reply_error(r, 404, "not-found", "no agent '%s' in tenant '%s'",
+	                agent, acd_tenant_name(w->acd, c->tenant));
+	return false;
+}
+
+/* After a supervision act: the refusal, or the audit and the contact. */
+static void supervised(struct web *w, const struct web_call *call,
+                       struct web_reply *r, struct acted a, const char *action,
+                       const char *detail, int err)
+{
+	switch (err) {
+	case EALREADY:
+		web_reply_error(r, 409, "state-refused",
+		                strcmp(action, "call-supervise")
+		                    ? "the supervision is in that mode already"
+		                    : "the call is supervised already");
+		return;
+	case ENOTCONN:
+		web_reply_error(r, 409, "not-supervised",
+		                "nobody supervises contact %" PRIu64, a.key);
+		return;
+	case EBUSY:
+		web_reply_error(r, 409, "agent-busy",
+		                "agent '%s' has no phone registered", detail);
+		return;
+	default:
+		break;
+	}
+	done(w, call, r, a, action, detail, err);
+}
+
+/* POST /api/v1/contacts/{id}/supervise {mode, agent | number} */
+void web_api_call_supervise(struct web *w, struct web_call *call,
+                            struct web_reply *r)
+{
+	static const char *const keys[] = {"mode", "agent", "number", NULL};
+	const struct desk_contact *c = call_of(w, call, r);
+	struct voice_supervise s = {.user = call->user->name};
+	const char *name = NULL;
+	char detail[80];
+	struct acted a;
+	json_t *obj;
+	int err;
+
+	if (!c || !(obj = web_body_object(call, r, keys)))
+		return;
+	a = acted_of(w, c);
+	if (mode_parse(obj, &s.mode, r) &&
+	    phone_parse(w, c, obj, &s, &name, r)) {
+		snprintf(detail, sizeof(detail), "%s %s",
+		         voice_supervise_mode_name(s.mode), name);
+		err = voice_call_supervise(w->voice, c->contact, &s);
+		if (err == EPERM)
+			log_event(LOG_WARN, "http.supervise-refused",
+			          "contact=%" PRIu64 " number=%s user=%s "
+			          "reason=not-in-allow-list",
+			          a.key, name, call->user->name);
+		supervised(w, call, r, a, "call-supervise",
+		           err == EPERM || err == EBUSY ? name : detail, err);
+	}
+	json_decref(obj);
+}
+
+/* POST /api/v1/contacts/{id}/supervise/mode {mode} */
+void web_api_call_supervise_mode(struct web *w, struct web_call *call,
+                                 struct web_reply *r)
+{
+	static const char *const keys[] = {"mode", NULL};
+	const struct desk_contact *c = call_of(w, call, r);
+	enum voice_supervise_mode mode;
+	struct acted a;
+	json_t *obj;
+
+	if (!c || !(obj = web_body_object(call, r, keys)))
+		return;
+	a = acted_of(w, c);
+	if (mode_parse(obj, &mode, r))
+		supervised(
+		    w, call, r, a, "call-supervise-mode",
+		    voice_supervise_mode_name(mode),
+		    voice_call_supervise_mode(w->voice, c->contact, mode));
+	json_decref(obj);
+}
+
+/* POST /api/v1/contacts/{id}/supervise/stop */
+void web_api_call_supervise_stop(struct web *w, struct web_call *call,
+                                 struct web_reply *r)
+{
+	const struct desk_contact *c = call_of(w, call, r);
+	struct acted a;
+
+	if (!c)
+		return;
+	a = acted_of(w, c);
+	supervised(w, call, r, a, "call-supervise-stop", NULL,
+	           voice_call_supervise_stop(w->voice, c->contact));
 }

@@ -67,7 +67,7 @@ static bool rfc3339_parse(const char *s, int64_t *msp)
 	return true;
 }
 
-static json_t *time_json(int64_t ms)
+json_t *web_time_json(int64_t ms)
 {
 	char buf[64];
 	time_t t = (time_t)(ms / 1000);
@@ -159,9 +159,9 @@ static json_t *live_json(const struct web *w, const struct desk_contact *c)
 	    (json_int_t)c->key, "tenant", acd_tenant_name(w->acd, c->tenant),
 	    "queue", acd_queue_name(w->acd, c->queue), "channel",
 	    acd_channel_name(c->channel), "state", state_of(w, c), "priority",
-	    c->priority, "created", time_json(c->created_ms), "virtual_start",
-	    time_json(c->virtual_start_ms), "not_before",
-	    time_json(c->not_before_ms), "data", data_json(c->payload),
+	    c->priority, "created", web_time_json(c->created_ms),
+	    "virtual_start", web_time_json(c->virtual_start_ms), "not_before",
+	    web_time_json(c->not_before_ms), "data", data_json(c->payload),
 	    "recovered", c->recovered);
 	acd_time_t ewt;
 	unsigned pos;
@@ -182,7 +182,7 @@ static json_t *live_json(const struct web *w, const struct desk_contact *c)
 		json_object_set_new(
 		    j, "owner", json_string(acd_agent_name(w->acd, c->owner)));
 		json_object_set_new(j, "owner_until",
-		                    time_json(c->owner_until_ms));
+		                    web_time_json(c->owner_until_ms));
 	}
 	if (!acd_contact_ewt(w->acd, c->contact, &ewt, &pos)) {
 		json_object_set_new(j, "position", json_integer(pos + 1));
@@ -198,15 +198,15 @@ static int stored_h(const struct store_contact *c, void *arg)
 {
 	json_t **jp = arg;
 
-	*jp = json_pack("{s:I,s:s?,s:s?,s:s,s:s,s:s?,s:i,s:o,s:o,s:o,s:o,s:o}",
-	                "id", (json_int_t)c->key, "tenant", c->tenant, "queue",
-	                c->queue, "channel", acd_channel_name(c->channel),
-	                "state", c->outcome ? "ended" : "unknown", "outcome",
-	                c->outcome, "priority", c->priority, "created",
-	                time_json(c->created_ms), "virtual_start",
-	                time_json(c->virtual_start_ms), "not_before",
-	                time_json(c->not_before_ms), "ended",
-	                time_json(c->ended_ms), "data", data_json(c->payload));
+	*jp = json_pack(
+	    "{s:I,s:s?,s:s?,s:s,s:s,s:s?,s:i,s:o,s:o,s:o,s:o,s:o}", "id",
+	    (json_int_t)c->key, "tenant", c->tenant, "queue", c->queue,
+	    "channel", acd_channel_name(c->channel), "state",
+	    c->outcome ? "ended" : "unknown", "outcome", c->outcome, "priority",
+	    c->priority, "created", web_time_json(c->created_ms),
+	    "virtual_start", web_time_json(c->virtual_start_ms), "not_before",
+	    web_time_json(c->not_before_ms), "ended",
+	    web_time_json(c->ended_ms), "data", data_json(c->payload));
 	if (*jp && c->disposition)
 		json_object_set_new(*jp, "disposition",
 		                    json_string(c->disposition));
@@ -242,9 +242,9 @@ static int store_flush_quiet(struct web *w)
  * The contact of the call that the user may see, as JSON (the caller's),
  * or NULL after a 404: another tenant's answers as one that never was.
  */
-static json_t *contact_lookup(struct web *w, const struct web_call *call,
-                              struct web_reply *r,
-                              const struct desk_contact **livep)
+json_t *web_contact_lookup(struct web *w, const struct web_call *call,
+                           struct web_reply *r,
+                           const struct desk_contact **livep)
 {
 	const struct desk_contact *c;
 	json_t *j = NULL;
@@ -277,7 +277,7 @@ static json_t *contact_lookup(struct web *w, const struct web_call *call,
 void web_api_contact(struct web *w, struct web_call *call, struct web_reply *r)
 {
 	const struct desk_contact *live;
-	json_t *j = contact_lookup(w, call, r, &live);
+	json_t *j = web_contact_lookup(w, call, r, &live);
 
 	if (j)
 		web_reply_json(r, 200, j);
@@ -291,9 +291,9 @@ static int story_h(const struct store_journal_entry *e, void *arg)
 
 	j = json_pack("{s:I,s:I,s:o,s:s,s:s?,s:s?,s:s?,s:s?}", "seq",
 	              (json_int_t)e->seq, "run", (json_int_t)e->run, "time",
-	              time_json(e->wall_ms), "type", e->type, "queue", e->queue,
-	              "agent", e->agent, "channel", e->channel, "reason",
-	              e->reason);
+	              web_time_json(e->wall_ms), "type", e->type, "queue",
+	              e->queue, "agent", e->agent, "channel", e->channel,
+	              "reason", e->reason);
 	if (!j)
 		return ENOMEM;
 	if (e->wait)
@@ -319,7 +319,7 @@ void web_api_contact_journal(struct web *w, struct web_call *call,
                              struct web_reply *r)
 {
 	const struct desk_contact *live;
-	json_t *j = contact_lookup(w, call, r, &live), *list;
+	json_t *j = web_contact_lookup(w, call, r, &live), *list;
 	uint64_t key;
 	int err;
 
@@ -358,11 +358,11 @@ static int history_h(const struct store_history_row *h, void *arg)
 		json_object_set_new(*jp, "customer", json_string(h->customer));
 	e = json_pack("{s:I,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?}", "id",
 	              (json_int_t)h->key, "channel", h->channel, "queue",
-	              h->queue, "created", time_json(h->created_ms), "outcome",
-	              h->outcome, "agent", h->agent, "disposition",
+	              h->queue, "created", web_time_json(h->created_ms),
+	              "outcome", h->outcome, "agent", h->agent, "disposition",
 	              h->disposition, "notes", h->notes);
 	if (e && h->ended_ms)
-		json_object_set_new(e, "ended", time_json(h->ended_ms));
+		json_object_set_new(e, "ended", web_time_json(h->ended_ms));
 	return json_array_append_new(json_object_get(*jp, "contacts"), e)
 	           ? ENOMEM
 	           : 0;
@@ -374,7 +374,7 @@ void web_api_contact_history(struct web *w, struct web_call *call,
                              struct web_reply *r)
 {
 	const struct desk_contact *live;
-	json_t *j = contact_lookup(w, call, r, &live), *out;
+	json_t *j = web_contact_lookup(w, call, r, &live), *out;
 	uint64_t key;
 	int err;
 
@@ -537,7 +537,7 @@ static char *payload_dump(struct web_reply *r, json_t *obj, int64_t not_after)
 	char *text;
 
 	if (p && not_after)
-		json_object_set_new(p, "not_after", time_json(not_after));
+		json_object_set_new(p, "not_after", web_time_json(not_after));
 	text = p ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(p);
 	if (text && strlen(text) > PAYLOAD_MAX) {
@@ -822,7 +822,7 @@ static void agent_action(struct web *w, struct web_call *call,
 	static const char *const keys[] = {"agent", "disposition", "notes",
 	                                   NULL};
 	const struct desk_contact *c;
-	json_t *j = contact_lookup(w, call, r, &c);
+	json_t *j = web_contact_lookup(w, call, r, &c);
 	struct action_body b = {NULL, ACD_NONE, NULL, NULL};
 	uint64_t key;
 	int err;
@@ -902,7 +902,7 @@ void web_api_contact_withdraw(struct web *w, struct web_call *call,
                               struct web_reply *r)
 {
 	const struct desk_contact *c;
-	json_t *j = contact_lookup(w, call, r, &c);
+	json_t *j = web_contact_lookup(w, call, r, &c);
 	uint64_t key;
 	int err;
 

@@ -42,6 +42,8 @@ const char *web_reason(uint16_t status)
 		return "Method Not Allowed";
 	case 409:
 		return "Conflict";
+	case 410:
+		return "Gone";
 	case 413:
 		return "Payload Too Large";
 	case 429:

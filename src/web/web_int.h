@@ -393,6 +393,17 @@ web_route_h web_api_contacts, web_api_contact, web_api_contact_create,
     web_api_contact_finish, web_api_contact_wrapup_done,
     web_api_contact_withdraw;
 
+struct desk_contact;
+/**
+ * The contact of the request's first parameter as JSON (the caller's),
+ * live (*livep) or from the store, when the user's tenants hold it;
+ * NULL after a 404 in r: another tenant's answers as one that never was.
+ */
+json_t *web_contact_lookup(struct web *w, const struct web_call *call,
+                           struct web_reply *r,
+                           const struct desk_contact **livep);
+/** Unix ms as "2026-01-02T03:04:05.678Z", null when 0 or less. */
+json_t *web_time_json(int64_t ms);
 /** The answer of an act on contact key: it as it is now, live or ended
  * (the store flushed first: an end the client heard of stays). */
 void web_contact_reply(struct web *w, struct web_reply *r, uint64_t key);
@@ -401,10 +412,14 @@ void web_contact_reply(struct web *w, struct web_reply *r, uint64_t key);
 struct desk_contact;
 web_route_h web_api_call_hold, web_api_call_resume, web_api_call_hangup,
     web_api_call_transfer, web_api_call_transfer_complete,
-    web_api_call_transfer_cancel;
+    web_api_call_transfer_cancel, web_api_call_supervise,
+    web_api_call_supervise_mode, web_api_call_supervise_stop;
 /** Add the "call" object of a live phone call to its contact's JSON. */
 void web_call_json(const struct web *w, const struct desk_contact *c,
                    json_t *j);
+
+/* ---- api_record.c: call recordings ---- */
+web_route_h web_api_contact_recordings, web_api_contact_recording;
 
 /* ---- api_email.c: answering e-mails ---- */
 web_route_h web_api_contact_reply;

@@ -138,6 +138,7 @@ def tenants_apart(admin):
     for method, path, body in (
             ("GET", "/api/v1/contacts/%d" % theirs, None),
             ("GET", "/api/v1/contacts/%d/journal" % theirs, None),
+            ("GET", "/api/v1/contacts/%d/recordings" % theirs, None),
             ("DELETE", "/api/v1/contacts/%d" % theirs, None),
             ("GET", "/api/v1/queues/other/sales", None),
             ("GET", "/api/v1/rotas/other/night", None),
@@ -242,6 +243,21 @@ def main():
         call("POST", "/api/v1/contacts/%d/%s" % (cid, act), admin, want=409)
     call("POST", "/api/v1/contacts/99999/transfer", admin,
          {"queue": "chat"}, want=404)
+    # supervision: a chat is no phone call; agents may not
+    call("POST", "/api/v1/contacts/%d/supervise" % cid, admin,
+         {"mode": "listen", "agent": "agent1"}, want=409)
+    call("POST", "/api/v1/contacts/%d/supervise" % cid, maria,
+         {"mode": "listen", "agent": "agent1"}, want=403)
+    call("POST", "/api/v1/contacts/99999/supervise", admin,
+         {"mode": "listen", "agent": "agent1"}, want=404)
+    call("POST", "/api/v1/contacts/%d/supervise/mode" % cid, admin,
+         {"mode": "barge"}, want=409)
+    call("POST", "/api/v1/contacts/%d/supervise/stop" % cid, admin,
+         want=409)
+    # recordings: none of a chat; agents may not; another tenant 404
+    call("GET", "/api/v1/contacts/%d/recordings" % cid, admin, want=200)
+    call("GET", "/api/v1/contacts/%d/recordings" % cid, maria, want=403)
+    call("GET", "/api/v1/contacts/%d/recordings/1" % cid, admin, want=404)
     # e-mail answers: only to an e-mail contact (a chat is none)
     call("POST", "/api/v1/contacts/%d/reply" % cid, maria,
          {"client_id": "r1", "body": "Salve"}, want=404)
