@@ -38,6 +38,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "core/sched.h"
 #include "email/email_int.h"
 
 #include <re_mqueue.h>
@@ -662,6 +663,7 @@ static void *worker(void *arg)
 	struct email_worker *w = arg;
 	int64_t next_poll = 0;
 
+	sched_worker_normal(); /* parsing mail must not delay the audio */
 	for (;;) {
 		struct list todo = LIST_INIT;
 		bool idle;

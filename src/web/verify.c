@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "core/sched.h"
 #include "web/web_int.h"
 
 #include <re_mqueue.h> /* after web_int.h: it needs re_types */
@@ -69,6 +70,7 @@ static void *worker(void *arg)
 {
 	struct web_verifier *v = arg;
 
+	sched_worker_normal(); /* a check holds a CPU for half a second */
 	for (;;) {
 		struct web_login *l;
 
