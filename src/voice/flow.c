@@ -21,6 +21,7 @@
 #include "voice/flow.h"
 #include "voice/oncall.h"
 #include "voice/record.h"
+#include "voice/srtp.h"
 #include "voice/voice_int.h"
 
 #define FLOW_MAX_STEPS 256 /* actions run without waiting, at most */
@@ -86,6 +87,13 @@ static const struct flow_route *feature_code(struct voice *v,
 	    ACD_PRESENCE_READY, ACD_PRESENCE_NOT_READY, ACD_PRESENCE_OFFLINE};
 	struct phone *ph = phone_find(v, user);
 
+	if (ph && !srtp_offer_allowed(msg, &ph->p)) { /* before any effect */
+		log_event(LOG_WARN, "call.media-refused",
+		          "user=%s reason=srtp-required offer=plain status=488",
+		          user);
+		sip_reply(v->sip, msg, 488, "Not Acceptable Here");
+		return NULL;
+	}
 	for (int i = 0; ph && i < 3; i++) {
 		if (!codes[i][0] || pl_strcmp(&msg->uri.user, codes[i]))
 			continue;

@@ -95,6 +95,25 @@ static bool phone_stale(struct le *le, void *arg)
 	return false;
 }
 
+/* A reload made TLS required: registrations over UDP or TCP go now, not
+ * at their expiry (the counter is recounted by phones_reload). */
+static void bindings_drop_plain(struct phone *ph)
+{
+	struct le *le = ph->bindings.head;
+
+	while (le) {
+		struct binding *b = le->data;
+
+		le = le->next;
+		if (b->tp == SIP_TRANSP_TLS)
+			continue;
+		log_event(LOG_WARN, "sip.registration-dropped",
+		          "user=%s contact=%s reason=tls-required", ph->p.user,
+		          b->uri);
+		mem_deref(b);
+	}
+}
+
 static int phone_update(struct voice *v, const struct voice_phone *np,
                         uint64_t gen)
 {
@@ -116,7 +135,9 @@ static int phone_update(struct voice *v, const struct voice_phone *np,
 		hash_append(v->phones_by_agent, np->agent, &ph->he_agent, ph);
 	}
 	ph->p = *np;
-	if (ph->p.static_member && !was_static)
+	if (ph->p.tls_required)
+		bindings_drop_plain(ph);
+	if ((ph->p.static_member && !was_static) || ph->p.tls_required)
 		phone_presence(ph);
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "voice/leg.h"
 #include "voice/srtp.h"
+#include "voice/voice.h"
 
 #define LAYER_SRTP  20 /* below anything else on the RTP socket */
 #define KEY_SALT    30 /* AES_CM_128: 16 bytes of key, 14 of salt */
@@ -244,4 +245,17 @@ uint64_t leg_srtp_auth_failures(const struct leg *leg)
 const char *leg_srtp_suite(const struct leg *leg)
 {
 	return leg_srtp_active(leg) ? suite_name(leg->srtp->suite) : "none";
+}
+
+bool srtp_offer_allowed(const struct sip_msg *msg,
+                        const struct voice_phone *phone)
+{
+	const char *body = (const char *)mbuf_buf(msg->mb);
+	size_t len = mbuf_get_left(msg->mb);
+
+	if (!phone || phone->srtp != VOICE_SRTP_REQUIRED)
+		return true;
+	return msg->tp == SIP_TRANSP_TLS &&
+	       !re_regex(body, len, "m=audio [0-9]+ RTP/SAVP", NULL) &&
+	       !re_regex(body, len, "a=crypto:", NULL);
 }

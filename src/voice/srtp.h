@@ -18,6 +18,8 @@
 
 struct leg;
 struct mbuf;
+struct sip_msg;
+struct voice_phone;
 
 /** A leg's SRTP state; freed with mem_deref. */
 struct leg_srtp;
@@ -55,5 +57,14 @@ const char *leg_srtp_suite(const struct leg *leg);
 
 /** Packets dropped for a failed authentication, for call records. */
 uint64_t leg_srtp_auth_failures(const struct leg *leg);
+
+/**
+ * Could the offer in msg, from phone, be taken under its agent's
+ * policy? A first look (TLS, RTP/SAVP, a=crypto) made before anything is
+ * done for the call, such as a feature code's change of state; the
+ * offer/answer still decides. True for a phone without srtp: required.
+ */
+bool srtp_offer_allowed(const struct sip_msg *msg,
+                        const struct voice_phone *phone);
 
 #endif

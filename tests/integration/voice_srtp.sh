@@ -8,7 +8,9 @@
 # carries none of either side's known audio in the clear, yet the caller
 # receives the agent's audio (decrypted by the daemon) and baresip records
 # the caller's (encrypted by the daemon). agent2's policy requires SRTP
-# too: its phone calling with plain RTP gets 488, logged.
+# too: its phone calling (*71) with plain RTP gets 488, logged, and its
+# state stays as it was. A reload that makes TLS required for agent3
+# drops its registration over UDP at once.
 # Usage (from the repository root): sh tests/integration/voice_srtp.sh BIN
 name=voice_srtp
 . tests/integration/voice/lib.sh
@@ -109,12 +111,24 @@ ok "baresip heard the caller: $(cat "$T/wavcheck.out")"
 # ---- plain RTP from a phone that must use SRTP: 488 ------------------------
 printf 'SEQUENTIAL\n[authentication username=agent2 password=demo];agent2\n' \
 	>"$T/agent2.csv"
-vt_sipp plain2 127.0.0.2 -sf "$VT/phone_plain_488.xml" -s '*72' \
+vt_sipp plain2 127.0.0.2 -sf "$VT/phone_plain_488.xml" -s '*71' \
 	-inf "$T/agent2.csv" -m 1
 vt_sipp_wait "$sipp_pid" plain2 15 "agent2's plain INVITE did not get 488"
 wait_for_log "event=call.media-refused user=agent2 reason=srtp-required offer=plain status=488" 5 ||
 	fail "no call.media-refused for agent2's plain offer"
-ok "agent2's plain RTP offer: 488, call.media-refused"
+# refused before anything was done: *71 did not make agent2 ready
+[ "$(count_log 'event=agent-state tenant=demo agent=agent2 ')" -eq 0 ] ||
+	fail "the refused call still changed agent2's state"
+ok "agent2's plain RTP offer: 488, call.media-refused, no state change"
+
+# ---- a reload that makes TLS required drops a UDP registration ----------
+vt_phone phone3 agent3 answer.xml
+sed -i 's/{name: agent3, tenant: demo, password: demo, static: true,/{name: agent3, tenant: demo, password: demo, static: true, security: {tls: required},/' \
+	"$T/c.yaml"
+kill -HUP "$daemon_pid"
+wait_for_log "event=sip.registration-dropped user=agent3 .*reason=tls-required" 10 ||
+	fail "agent3's UDP registration outlived a reload requiring TLS"
+ok "reload to tls: required dropped agent3's UDP registration"
 
 vt_alive || fail "the daemon died"
 echo "$name: ok"
