@@ -139,21 +139,128 @@ function drawQueues() {
 		: since.length ? t('wall.countmidnight') : '';
 }
 
+// ---- supervising a live call (docs/voice.md, "Supervision") ----------------
+
+const MODES = ['listen', 'whisper', 'barge'];
+const PHONE_KEY = 'wallboard.phone';
+
+// What the supervisor can do to contact c now: nothing unless it is a
+// phone call connected to an agent; one button per mode (a change of
+// mode while supervising) and Stop.
+function superviseSignature(c) {
+	const s = c.call && c.call.supervision;
+	if (!supervisor() || c.channel !== 'voice' || c.state !== 'connected' || !c.call) return 'none';
+	return s ? `${s.mode}/${s.phone}` : 'idle';
+}
+
+function superviseControl(c) {
+	const s = c.call && c.call.supervision;
+	const sig = superviseSignature(c);
+	if (sig === 'none') return [];
+	const buttons = MODES.filter((m) => !s || s.mode !== m).map((m) =>
+		el('button', {
+			type: 'button',
+			class: 'secondary',
+			'data-mode': m,
+			'aria-label': t('wall.svfor', { action: t(`wall.${m}`), id: c.id }),
+			onclick: () => supervise(c.id, m, !!s),
+		}, t(`wall.${m}`)));
+	if (s)
+		buttons.push(el('button', {
+			type: 'button',
+			class: 'reject',
+			'aria-label': t('wall.svfor', { action: t('wall.stop'), id: c.id }),
+			onclick: () => superviseStop(c.id),
+		}, t('wall.stop')));
+	const state = s
+		? el('span', { class: 'sv-state', 'data-mode': s.mode },
+			t('wall.svstate', { mode: t(`wall.sv.${s.mode}`), phone: t(`wall.sv.${s.phone}`) }))
+		: null;
+	return [state, el('span', { class: 'row' }, ...buttons)];
+}
+
+// The body naming the supervisor's phone: digits are a number, anything
+// else the name of an agent they are registered as.
+function myPhone() {
+	const v = $('myphone').value.trim();
+	if (!v) return null;
+	return /^[+]?[0-9*#]+$/.test(v) ? { number: v } : { agent: v };
+}
+
+async function superviseAct(id, path, body, focusMode) {
+	$('contacts-error').textContent = '';
+	try {
+		await api('POST', `/api/v1/contacts/${id}/${path}`, body);
+		await readContacts();
+		draw();
+		const row = contactRows.get(String(id));
+		(row && (row.control.querySelector(`button[data-mode="${focusMode}"]`) ||
+			row.control.querySelector('button')))?.focus();
+	} catch (e) {
+		$('contacts-error').textContent = t('error.generic', { message: e.message });
+	}
+}
+
+function supervise(id, mode, changing) {
+	if (changing) return superviseAct(id, 'supervise/mode', { mode }, mode);
+	const phone = myPhone();
+	if (!phone) {
+		$('contacts-error').textContent = t('wall.nophone');
+		$('myphone').focus();
+		return null;
+	}
+	return superviseAct(id, 'supervise', { mode, ...phone }, mode);
+}
+
+function superviseStop(id) {
+	return superviseAct(id, 'supervise/stop', undefined, 'listen');
+}
+
+// The contacts' rows are kept and updated in place, as the agents' are,
+// so that a supervisor's button keeps the keyboard focus across redraws.
+const contactRows = new Map(); // id -> {tr, cells, control, sig}
+
+function contactRow(c) {
+	const key = String(c.id);
+	let r = contactRows.get(key);
+	if (!r || r.lang !== board.lang) {
+		const cells = ['channel', 'queue', 'state', 'agent', 'who', 'waited'].map((n) =>
+			cell('', n === 'waited' ? 'num' : n));
+		const control = el('td', { class: 'sup-only supervise' });
+		control.hidden = !supervisor();
+		const tr = el('tr', { 'data-key': c.id }, el('th', { scope: 'row' }, `#${c.id}`), ...cells, control);
+		r = { tr, cells, control, sig: null, lang: board.lang };
+		contactRows.set(key, r);
+	}
+	return r;
+}
+
 function drawContacts() {
 	const now = Date.now();
+	const body = $('contacts').tBodies[0];
 	const rows = board.contacts.map((c) => {
+		const r = contactRow(c);
 		const created = Date.parse(c.created) || now;
-		return el('tr', { 'data-key': c.id },
-			el('th', { scope: 'row' }, `#${c.id}`),
-			cell(t(`ch.${c.channel}`)),
-			cell(label(c.tenant, c.queue)),
-			cell(t(`cs.${c.state}`)),
-			cell(c.agent || '—'),
-			cell((c.data && c.data.name) || '—'),
-			cell(clock(now - created), 'num'));
+		const text = [t(`ch.${c.channel}`), label(c.tenant, c.queue), t(`cs.${c.state}`), c.agent || '—',
+			(c.data && c.data.name) || '—', clock(now - created)];
+		text.forEach((v, i) => {
+			if (r.cells[i].textContent !== v) r.cells[i].textContent = v;
+		});
+		const sig = superviseSignature(c);
+		if (sig !== r.sig) {
+			r.control.replaceChildren(...superviseControl(c));
+			r.sig = sig;
+		}
+		return r.tr;
 	});
-	if (!rows.length) rows.push(el('tr', {}, el('td', { colspan: '7', class: 'empty' }, t('wall.none'))));
-	$('contacts').tBodies[0].replaceChildren(...rows);
+	const live = new Set(board.contacts.map((c) => String(c.id)));
+	for (const key of contactRows.keys()) if (!live.has(key)) contactRows.delete(key);
+	if (!rows.length) {
+		body.replaceChildren(el('tr', {}, el('td', { colspan: '8', class: 'empty' }, t('wall.none'))));
+		return;
+	}
+	const same = rows.length === body.children.length && rows.every((tr, i) => body.children[i] === tr);
+	if (!same) body.replaceChildren(...rows);
 }
 
 // The queues an agent answers now; a supervisor's move is marked.
@@ -443,14 +550,22 @@ function signedOut() {
 	board.queues.clear();
 	board.agents.clear();
 	agentRows.clear();
+	contactRows.clear();
 	board.contacts = [];
 }
 
 const signin = setupSignIn(signedIn, signedOut);
 
 setInterval(() => {
-	if (!$('board').hidden) draw();
+	if ($('board').hidden) return;
+	draw();
+	// a supervisor's phone that rings answers without an engine event
+	if (board.contacts.some((c) => c.call && c.call.supervision && c.call.supervision.phone === 'ringing'))
+		soon(true);
 }, 1000);
+
+$('myphone').value = localStorage.getItem(PHONE_KEY) || '';
+$('myphone').addEventListener('change', () => localStorage.setItem(PHONE_KEY, $('myphone').value.trim()));
 
 setInterval(() => {
 	if (!$('board').hidden) {
