@@ -10,13 +10,17 @@
 # phone through the NAT; baresip answers with an SDP naming its private
 # address, and audio flows both ways thanks to symmetric RTP: the caller
 # (sipp, loopback) receives baresip's audio and baresip records the
-# caller's. Skips (77) only when network namespaces cannot be made.
+# caller's. Then agent2, whose policy requires TLS and SRTP, does the same
+# over TLS (its one connection through the router carries the INVITE, ACK
+# and BYE) with SRTP. Skips (77) only when network namespaces cannot be
+# made.
 # Usage (from the repository root): sh tests/integration/voice_nat.sh BIN
 name=voice_nat
 . tests/integration/voice/lib.sh
 . tests/integration/voice/baresip.sh
 
 command -v baresip >/dev/null || fail "baresip is not installed"
+command -v openssl >/dev/null || fail "openssl is not installed"
 command -v nft >/dev/null || fail "nft is not installed (scripts/install-deps)"
 
 # ---- the rig ------------------------------------------------------------
@@ -88,14 +92,26 @@ rx sysctl -q -w net.netfilter.nf_conntrack_udp_timeout=4 \
 
 # ---- the daemon --------------------------------------------------------
 vt_config OFFER_TIMEOUT=8s
-python3 - "$T/c.yaml" "$WAN_IP" "$SIP_PORT" <<'PY'
+vt_block
+tls_port=$vt_base
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=$WAN_IP" \
+	-addext "subjectAltName=IP:$WAN_IP" \
+	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null ||
+	fail "harness: cannot make a certificate"
+cat "$T/cert.pem" "$T/key.pem" >"$T/sip.pem"
+python3 - "$T/c.yaml" "$WAN_IP" "$SIP_PORT" "$tls_port" "$T/sip.pem" <<'PY'
 import sys
-path, wan, port = sys.argv[1:4]
+path, wan, port, tls_port, pem = sys.argv[1:6]
 s = open(path).read()
 s = s.replace("""  listen:
 """, """  listen:
     - {transport: udp, address: "%s:%s"}
-""" % (wan, port), 1)
+    - {transport: tls, address: "%s:%s", certificate: "%s"}
+""" % (wan, port, wan, tls_port, pem), 1)
+s = s.replace("""  - {name: agent2, tenant: demo, password: demo, static: true,
+""", """  - {name: agent2, tenant: demo, password: demo, static: true,
+     security: {tls: required, srtp: required},
+""", 1)
 s = s.replace("  realm: centralino\n", "  realm: centralino\n"
               "  media_address: %s\n  nat_keepalive: 2s\n" % wan, 1)
 open(path, "w").write(s)
@@ -159,6 +175,46 @@ $VT_TOOL wavcheck "$heard" /usr/share/sip-tester/g711a.pcap \
 	fail "baresip did not hear the caller: $(cat "$T/wavcheck.out")"
 ok "baresip heard the caller: $(cat "$T/wavcheck.out")"
 grep -E "event=call.ended .*number=813" "$T/daemon.log" | head -n 1
+# baresip said goodbye (unregistered): agent1 is offline
+wait_for_log "event=agent-state tenant=demo agent=agent1 state=offline" 10 ||
+	fail "agent1 did not go offline when baresip left"
+
+# ---- the same over TLS with SRTP: agent2 on the same connection ---------
+vt_block
+bs_config "$T/bs2" "$HOME_IP" "$vt_base" $((vt_base + 4)) $((vt_base + 7)) \
+	"$T/agent.wav" "$T/cert.pem"
+bs_account "$T/bs2" "<sip:agent2@$WAN_IP:$tls_port;transport=tls>;auth_pass=demo;answermode=auto;mediaenc=srtp-mand;audio_codecs=PCMA;regint=600"
+bs_start bs2 "$T/bs2" ip netns exec "$home"
+wait_for_log "event=sip.registered user=agent2 .*transport=TLS source=$PUB_IP:[0-9]+ nat=yes" 15 ||
+	fail "baresip did not register agent2 over TLS through the router (see $T/bs2.bs)"
+ok "agent2 registered over TLS from behind the router"
+vt_block
+vt_blocks="$vt_base $vt_blocks"
+caller_media=$((vt_base + 4))
+mv "$T/cap.pcap" "$T/cap1.pcap"
+vt_capture udp port "$caller_media"
+vt_caller caller2 caller_talk.xml 813 -d 6000
+wait_for_log "event=call.media-secured .*agent=agent2 srtp=AES_CM_128_HMAC_SHA1_80" 10 ||
+	fail "agent2 behind the router was not reached with SRTP over TLS"
+wait_for_log "event=call.bridged .*agent=agent2" 10 ||
+	fail "agent2 answered but the call was not bridged"
+vt_sipp_wait "$caller_pid" caller2 30 "the second call did not end normally"
+wait_for_count "event=call.ended .*number=813 reason=caller-hangup" 2 5 ||
+	fail "no call.ended for the second call"
+vt_capture_stop
+grep -q "^ACK sip:agent2" "$T/bs2.bs" && grep -q "^BYE sip:agent2" "$T/bs2.bs" ||
+	fail "the daemon's ACK or BYE did not reach agent2 over its TLS connection"
+$VT_TOOL heardcheck "$T/cap.pcap" "$caller_media" "$T/agent.pcap" \
+	>"$T/heard2.out" 2>&1 ||
+	fail "the caller did not hear agent2: $(cat "$T/heard2.out")"
+kill -TERM "$bs_pid" 2>/dev/null
+wait_pid "$bs_pid" 5
+heard=$(ls "$T"/bs2/snd/*dec*.wav 2>/dev/null | head -n 1)
+[ -n "$heard" ] || fail "baresip (agent2) kept no WAV of what it heard"
+$VT_TOOL wavcheck "$heard" /usr/share/sip-tester/g711a.pcap \
+	>"$T/wavcheck2.out" 2>&1 ||
+	fail "agent2 did not hear the caller: $(cat "$T/wavcheck2.out")"
+ok "TLS + SRTP through the router: caller $(cat "$T/heard2.out"), agent2 $(cat "$T/wavcheck2.out")"
 
 vt_alive || fail "the daemon died"
 echo "$name: ok"
