@@ -463,7 +463,8 @@ static int write_ops(struct store *s)
 		const struct op *o = &s->ops[i];
 		sqlite3_stmt *st =
 		    o->kind == OP_EVENT || o->kind == OP_NOTE ? bind_event(s, o)
-		    : o->kind == OP_RECORDING   ? store_bind_recording(s, o)
+		    : o->kind == OP_RECORDING || o->kind == OP_RECORDING_END
+		        ? store_bind_recording(s, o)
 		    : o->kind == OP_CDR         ? bind_cdr(s, o)
 		    : o->kind == OP_MESSAGE     ? store_bind_message(s, o)
 		    : o->kind == OP_DISPOSITION ? bind_disposition(s, o)

@@ -13,7 +13,7 @@ int store_recording(struct store *s, const struct store_recording *r)
 	const char *str[S_COUNT] = {NULL};
 	struct op op = {.kind = OP_RECORDING};
 
-	if (!s || !r || !r->contact || !r->path || r->duration_ms < 0)
+	if (!s || !r || !r->contact || !r->path || r->duration_ms < -1)
 		return EINVAL;
 	str[S_TENANT] = r->tenant;
 	str[S_QUEUE] = r->queue;
@@ -25,19 +25,52 @@ int store_recording(struct store *s, const struct store_recording *r)
 	return store_op_push(s, &op, str);
 }
 
+int store_recording_end(struct store *s, uint64_t contact, const char *path,
+                        int64_t duration_ms)
+{
+	const char *str[S_COUNT] = {NULL};
+	struct op op = {.kind = OP_RECORDING_END};
+
+	if (!s || !contact || !path || duration_ms < 0)
+		return EINVAL;
+	str[S_PAYLOAD] = path;
+	op.contact = contact;
+	op.wait = duration_ms;
+	return store_op_push(s, &op, str);
+}
+
 int store_prepare_recording(struct store *s)
 {
-	return sqlite3_prepare_v3(
+	int rc = sqlite3_prepare_v3(
 	    s->db,
 	    "INSERT INTO recordings (run, contact, tenant, queue, agent, "
 	    "path, started_ms, duration_ms, wall_ms) VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9)",
 	    -1, SQLITE_PREPARE_PERSISTENT, &s->ins_recording, NULL);
+
+	/* by (run, contact): the index recordings_contact */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(
+		    s->db,
+		    "UPDATE recordings SET duration_ms = ?3, wall_ms = ?4 "
+		    "WHERE run = ?1 AND contact = ?2 AND path = ?5",
+		    -1, SQLITE_PREPARE_PERSISTENT, &s->end_recording, NULL);
+	return rc;
 }
 
 sqlite3_stmt *store_bind_recording(struct store *s, const struct op *o)
 {
 	sqlite3_stmt *st = s->ins_recording;
+
+	if (o->kind == OP_RECORDING_END) {
+		st = s->end_recording;
+		sqlite3_bind_int64(st, 1, (int64_t)s->run);
+		sqlite3_bind_int64(st, 2, (int64_t)o->contact);
+		sqlite3_bind_int64(st, 3, o->wait);
+		sqlite3_bind_int64(st, 4, o->wall_ms);
+		store_bind_text(st, 5, store_arena_get(s, o->str[S_PAYLOAD]));
+		return st;
+	}
 
 	sqlite3_bind_int64(st, 1, (int64_t)s->run);
 	sqlite3_bind_int64(st, 2, (int64_t)o->contact);

@@ -189,14 +189,18 @@ static bool drop_file(struct store_retention *r, const char *path)
 /*
  * The call recordings due, oldest first, at most limit: each file
  * deleted, then its row's path cleared; a file that cannot be deleted
- * keeps its row for the next pass. SQLite's code.
+ * keeps its row for the next pass. One that never ended (-1: still
+ * going, or the daemon stopped first) counts from its start, a day
+ * later: no call lasts a day, and one going on is not cut. SQLite's
+ * code.
  */
 static int drop_recordings(struct store *s, int64_t before, int64_t now,
                            size_t limit, struct store_retention *r)
 {
 	static const char due[] =
 	    "SELECT key, path FROM recordings WHERE anonymised_ms IS NULL "
-	    "AND wall_ms < ?1 ORDER BY wall_ms LIMIT ?2";
+	    "AND wall_ms < ?1 AND (duration_ms >= 0 OR wall_ms < ?1 - "
+	    "86400000) ORDER BY wall_ms LIMIT ?2";
 	static const char done[] = "UPDATE recordings SET path = NULL, "
 	                           "anonymised_ms = ?2 WHERE key = ?1";
 	sqlite3_stmt *st, *up = NULL;

@@ -525,6 +525,7 @@ int store_close(struct store *s)
 	sqlite3_finalize(s->set_disposition);
 	sqlite3_finalize(s->ins_audit);
 	sqlite3_finalize(s->ins_recording);
+	sqlite3_finalize(s->end_recording);
 	sqlite3_close(s->db); /* statements finalized: cannot be busy */
 	store_buffer_free(s);
 	free(s);

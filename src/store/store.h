@@ -237,7 +237,7 @@ struct store_cdr {
  */
 int store_cdr(struct store *s, const struct store_cdr *c);
 
-/** A call recording, when it ends (src/store/recording.c). */
+/** A call recording (src/store/recording.c). */
 struct store_recording {
 	uint64_t key;       /* read back: the row's id; ignored on write */
 	uint64_t contact;   /* write: the engine's contact of this run;
@@ -245,16 +245,24 @@ struct store_recording {
 	const char *tenant; /* names; NULL when unknown */
 	const char *queue;
 	const char *agent;
-	const char *path;   /* the WAV; NULL once retention deleted it */
-	int64_t started_ms; /* Unix ms */
-	int64_t duration_ms;
+	const char *path;    /* the WAV; NULL once retention deleted it */
+	int64_t started_ms;  /* Unix ms */
+	int64_t duration_ms; /* -1 until it ends (or when it never did) */
 };
 
 /**
- * Buffer a recording's row, written with the next flush. Returns 0,
+ * Buffer a recording's row when it starts (duration_ms -1), written with
+ * the next flush: a daemon that stops before its end leaves a row that
+ * points to the file, so retention deletes it like any other. Returns 0,
  * EINVAL, ENOSPC (buffer full) or ENOMEM; the strings are copied.
  */
 int store_recording(struct store *s, const struct store_recording *r);
+/**
+ * Buffer a recording's end: its duration, by the contact of this run and
+ * the path store_recording() was given. Returns as store_recording().
+ */
+int store_recording_end(struct store *s, uint64_t contact, const char *path,
+                        int64_t duration_ms);
 typedef int(store_recording_h)(const struct store_recording *r, void *arg);
 /**
  * The recordings of the contact with key, oldest first (any run).

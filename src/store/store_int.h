@@ -19,6 +19,7 @@ enum op_kind {
 	OP_DISPOSITION,
 	OP_AUDIT,
 	OP_RECORDING,
+	OP_RECORDING_END,
 	OP_NOTE /* a channel's journal entry: its type in S_SKILLS */
 };
 
@@ -75,7 +76,8 @@ struct store {
 	char *arena; /* their strings, NUL-terminated */
 	size_t alen, acap;
 	sqlite3_stmt *ins_event, *ins_contact, *ins_run, *end_contact, *ins_cdr,
-	    *ins_message, *set_disposition, *ins_audit, *ins_recording;
+	    *ins_message, *set_disposition, *ins_audit, *ins_recording,
+	    *end_recording;
 	uint64_t commits, written, flush_failures;
 	char errmsg[512];
 };

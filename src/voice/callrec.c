@@ -109,7 +109,12 @@ static int rec_open(struct callrec *r, const struct config *cfg)
 	         dir, r->contact, (long long)(r->started_ms / 1000),
 	         rand_u32());
 	r->sf = sf_open(r->path, SFM_WRITE, &info);
-	return r->sf ? 0 : EIO;
+	if (!r->sf)
+		return EIO;
+	/* the header follows each second's write: a daemon that stops
+	 * mid-call leaves a WAV that plays up to its last second */
+	sf_command(r->sf, SFC_SET_UPDATE_HEADER_AUTO, NULL, SF_TRUE);
+	return 0;
 }
 
 /* The names of the call's tenant, queue and agent into r. */
@@ -138,6 +143,26 @@ static void journal(const struct call *call, const char *type,
 		                         r->tenant, r->queue, r->agent, reason);
 }
 
+/* The recording's row, from its start: a file never goes unlisted. */
+static void row(const struct call *call)
+{
+	const struct callrec *r = call->rec;
+	struct store *s = call->v->p.store;
+	const struct store_recording g = {
+	    .contact = r->contact,
+	    .tenant = r->tenant,
+	    .queue = r->queue,
+	    .agent = r->agent,
+	    .path = r->path,
+	    .started_ms = r->started_ms,
+	    .duration_ms = -1,
+	};
+
+	if (s && store_recording(s, &g))
+		log_event(LOG_ERROR, "call.recording-unrecorded",
+		          "contact=%" PRIu64 " path=%s", r->contact, r->path);
+}
+
 int callrec_start(struct call *call)
 {
 	struct callrec *r;
@@ -162,6 +187,7 @@ int callrec_start(struct call *call)
 		return err;
 	}
 	call->rec = r;
+	row(call);
 	journal(call, "recording-started", NULL);
 	log_event(LOG_INFO, "call.recording-started",
 	          "contact=%" PRIu64 " tenant=%s queue=%s agent=%s path=%s",
@@ -173,23 +199,15 @@ void callrec_stop(struct call *call)
 {
 	struct callrec *r = call->rec;
 	struct store *s = call->v->p.store;
-	struct store_recording row;
+	int64_t duration_ms;
 	char seconds[24];
 
 	if (!r)
 		return;
-	row = (struct store_recording){
-	    .contact = r->contact,
-	    .tenant = r->tenant,
-	    .queue = r->queue,
-	    .agent = r->agent,
-	    .path = r->path,
-	    .started_ms = r->started_ms,
-	    .duration_ms = (int64_t)r->frames * 20,
-	};
-	snprintf(seconds, sizeof(seconds), "%.1f", row.duration_ms / 1000.0);
+	duration_ms = (int64_t)r->frames * 20;
+	snprintf(seconds, sizeof(seconds), "%.1f", duration_ms / 1000.0);
 	journal(call, "recording-ended", seconds);
-	if (s && store_recording(s, &row))
+	if (s && store_recording_end(s, r->contact, r->path, duration_ms))
 		log_event(LOG_ERROR, "call.recording-unrecorded",
 		          "contact=%" PRIu64 " path=%s", r->contact, r->path);
 	log_event(LOG_INFO, "call.recording-ended",

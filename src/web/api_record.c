@@ -52,12 +52,13 @@ static const char *base_name(const char *path)
 static int list_h(const struct store_recording *g, void *arg)
 {
 	json_t *list = arg;
-	json_t *j = json_pack("{s:I,s:s?,s:s?,s:s?,s:o,s:I,s:b,s:s?}", "id",
-	                      (json_int_t)g->key, "tenant", g->tenant, "queue",
-	                      g->queue, "agent", g->agent, "started",
-	                      web_time_json(g->started_ms), "duration_ms",
-	                      (json_int_t)g->duration_ms, "available",
-	                      g->path != NULL, "file", base_name(g->path));
+	/* duration_ms null: going on, or the daemon stopped first */
+	json_t *j = json_pack(
+	    "{s:I,s:s?,s:s?,s:s?,s:o,s:o,s:b,s:s?}", "id", (json_int_t)g->key,
+	    "tenant", g->tenant, "queue", g->queue, "agent", g->agent,
+	    "started", web_time_json(g->started_ms), "duration_ms",
+	    g->duration_ms >= 0 ? json_integer(g->duration_ms) : json_null(),
+	    "available", g->path != NULL, "file", base_name(g->path));
 
 	return !j || json_array_append_new(list, j) ? ENOMEM : 0;
 }

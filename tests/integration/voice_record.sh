@@ -8,8 +8,8 @@
 #   holds the caller's tone and not the agent's, the right the agent's
 #   and not the caller's; a 2 s hold is silence on both; the duration
 #   is that of the bridge (the log's start and end);
-# - the recording's row through the API (tenant, queue, agent, start,
-#   duration), its WAV downloaded by the supervisor and identical to the
+# - the recording's row through the API from its start (duration null
+#   until it ends), then with tenant, queue, agent, start, duration; its WAV downloaded by the supervisor and identical to the
 #   file; an agent gets 403, another tenant's administrator 404;
 # - the journal has recording-started and recording-ended.
 # Usage (from the repository root): sh tests/integration/voice_record.sh BIN
@@ -62,6 +62,9 @@ wait_for_log "event=call.recording-started .*queue=information agent=agent1" 10 
 key=$(call_key "$sup" agent1)
 api "$sup" GET "/api/v1/contacts/$key" >/dev/null
 [ "$(field "j['call']['recording']")" = True ] || fail "the call does not say it records: $(cat "$T/resp")"
+want 200 "$sup" GET "/api/v1/contacts/$key/recordings"
+[ "$(field "len(j['recordings']) == 1 and j['recordings'][0]['duration_ms'] is None and j['recordings'][0]['available']")" = True ] ||
+	fail "the recording going on is not listed (duration null): $(cat "$T/resp")"
 ok "announced, bridged after the announcement, recording"
 
 # the phases: talk, hold, talk (their lengths, not waits for an event)

@@ -228,18 +228,22 @@ static int count_recording(const struct store_recording *g, void *arg)
 	int *n = arg;
 
 	*n += g->path ? 10 : 1; /* on disk: 10, deleted: 1 */
+	assert_true(g->duration_ms == -1 || g->duration_ms == 42000 ||
+	            g->duration_ms == 1000);
 	assert_string_equal(g->queue, "health");
 	return 0;
 }
 
 /* A call recording's WAV is deleted with the period and its row keeps
- * no path; a recent one stays; both are listed by their contact's key. */
+ * no path; a recent one stays; both are listed by their contact's key.
+ * One that never ended (the daemon stopped mid-call) is deleted too, a
+ * day later than an ended one would be. */
 static void test_store_retention_call_recordings(void **state)
 {
 	struct sfx *f = *state;
 	struct store *s = open_scripted(f);
 	struct store_retention r;
-	char dir[256], old[300], recent[300];
+	char dir[256], old[300], recent[300], cut[300];
 	struct store_contact c = {.id = 900,
 	                          .tenant = "asl",
 	                          .queue = "health",
@@ -258,19 +262,26 @@ static void test_store_retention_call_recordings(void **state)
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(old, sizeof(old), "%s/call-900-old.wav", dir);
 	snprintf(recent, sizeof(recent), "%s/call-900-recent.wav", dir);
+	snprintf(cut, sizeof(cut), "%s/call-900-cut.wav", dir);
 	touch(old);
 	touch(recent);
+	touch(cut);
 	assert_int_equal(store_contact_save(s, &c), 0);
+	g.duration_ms = -1; /* started */
 	g.path = old;
+	assert_int_equal(store_recording(s, &g), 0);
+	assert_int_equal(store_recording_end(s, 900, old, 42000), 0);
+	g.path = cut; /* never ended */
 	assert_int_equal(store_recording(s, &g), 0);
 	assert_int_equal(store_flush(s), 0);
 	now_ms = T0 + 20 * DAY;
 	g.path = recent;
 	assert_int_equal(store_recording(s, &g), 0);
+	assert_int_equal(store_recording_end(s, 900, recent, 1000), 0);
 	assert_int_equal(store_flush(s), 0);
 	assert_int_equal(
 	    store_contact_recordings(s, c.key, count_recording, &n), 0);
-	assert_int_equal(n, 20);
+	assert_int_equal(n, 30);
 
 	now_ms = T0 + 31 * DAY;
 	assert_int_equal(store_retention_step(s, 30 * DAY, 0, &r), 0);
@@ -278,10 +289,16 @@ static void test_store_retention_call_recordings(void **state)
 	assert_int_equal(r.files_failed, 0);
 	assert_false(exists(old));
 	assert_true(exists(recent));
+	assert_true(exists(cut)); /* maybe still going on: a day more */
 	n = 0;
 	assert_int_equal(
 	    store_contact_recordings(s, c.key, count_recording, &n), 0);
-	assert_int_equal(n, 11); /* the old row stays, without its file */
+	assert_int_equal(n, 21); /* the old row stays, without its file */
+	now_ms = T0 + 32 * DAY;
+	assert_int_equal(store_retention_step(s, 30 * DAY, 0, &r), 0);
+	assert_int_equal(r.files, 1);
+	assert_false(exists(cut));
+	assert_true(exists(recent));
 }
 
 /* A recording that cannot be deleted keeps its row, reference and all,
