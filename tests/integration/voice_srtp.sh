@@ -9,8 +9,10 @@
 # receives the agent's audio (decrypted by the daemon) and baresip records
 # the caller's (encrypted by the daemon). agent2's policy requires SRTP
 # too: its phone calling (*71) with plain RTP gets 488, logged, and its
-# state stays as it was. A reload that makes TLS required for agent3
-# drops its registration over UDP at once.
+# state stays as it was. agent3 (srtp: required) on a phone over TLS
+# (voicetool's tlsphone) that answers our SRTP offer with plain RTP gets
+# ACK and BYE, never a bridge. A reload that makes TLS required for
+# agent3 drops its registration over UDP at once.
 # Usage (from the repository root): sh tests/integration/voice_srtp.sh BIN
 name=voice_srtp
 . tests/integration/voice/lib.sh
@@ -40,6 +42,10 @@ s = s.replace("""  - {name: agent1, tenant: demo, password: demo, static: true,
 """, 1)
 s = s.replace("""  - {name: agent2, tenant: demo, password: demo, static: true,
 """, """  - {name: agent2, tenant: demo, password: demo, static: true,
+     security: {srtp: required},
+""", 1)
+s = s.replace("""  - {name: agent3, tenant: demo, password: demo, static: true,
+""", """  - {name: agent3, tenant: demo, password: demo, static: true,
      security: {srtp: required},
 """, 1)
 open(path, "w").write(s)
@@ -121,9 +127,32 @@ wait_for_log "event=call.media-refused user=agent2 reason=srtp-required offer=pl
 	fail "the refused call still changed agent2's state"
 ok "agent2's plain RTP offer: 488, call.media-refused, no state change"
 
+# ---- a phone over TLS that answers plain RTP to our SRTP offer ----------
+# agent1 and agent2 are offline now: the queue's call goes to agent3
+$VT_TOOL tlsphone "$tls_port" agent3 demo "$T/cert.pem" 20 \
+	>"$T/tlsphone.out" 2>"$T/tlsphone.err" &
+tlsphone_pid=$!
+vt_pids="$vt_pids $tlsphone_pid"
+wait_for_log "event=sip.registered user=agent3 .*transport=TLS" 10 ||
+	fail "the TLS phone did not register agent3: $(cat "$T/tlsphone.err")"
+vt_caller caller3 caller_hangup.xml 813 -d 4000
+wait_for_log "event=call.media-refused .*agent=agent3 reason=srtp-required answer=plain" 10 ||
+	fail "agent3's plain answer was not refused"
+wait_pid "$tlsphone_pid" 10
+grep -q "invite savp=1 crypto=1" "$T/tlsphone.out" ||
+	fail "agent3's phone was not offered SRTP: $(cat "$T/tlsphone.out")"
+grep -q "^ack" "$T/tlsphone.out" && grep -q "^bye" "$T/tlsphone.out" ||
+	fail "the plain answer was not ended with ACK then BYE: $(cat "$T/tlsphone.out")"
+[ "$(count_log 'event=call.bridged .*agent=agent3')" -eq 0 ] ||
+	fail "agent3's plain answer was bridged"
+vt_sipp_wait "$caller_pid" caller3 15 "the third caller did not end normally"
+ok "agent3's plain answer to an SRTP offer: ACK, BYE, call.media-refused, never bridged"
+
 # ---- a reload that makes TLS required drops a UDP registration ----------
 vt_phone phone3 agent3 answer.xml
-sed -i 's/{name: agent3, tenant: demo, password: demo, static: true,/{name: agent3, tenant: demo, password: demo, static: true, security: {tls: required},/' \
+wait_for_log "event=sip.registered user=agent3 .*transport=UDP" 10 ||
+	fail "agent3 did not register over UDP"
+sed -i 's/     security: {srtp: required},$/     security: {tls: required, srtp: required},/' \
 	"$T/c.yaml"
 kill -HUP "$daemon_pid"
 wait_for_log "event=sip.registration-dropped user=agent3 .*reason=tls-required" 10 ||

@@ -10,6 +10,10 @@
   srtpcheck CAP ...       prove the agent's leg is SRTP (see srtp_check)
   heardcheck CAP PORT PCAP  packets to PORT carry PCAP's audio (>= 20)
   wavcheck WAV PCAP       a WAV recorded by a phone holds PCAP's A-law audio
+  tlsphone PORT USER PASS CA SECONDS
+                          a phone over TLS that answers plain RTP: registers,
+                          answers an INVITE with RTP/AVP and no a=crypto,
+                          prints what it saw (invite, savp, crypto, ack, bye)
   options PORT [udp|tcp]  send OPTIONS, print the status line, exit 0 on 200
   junk PORT               send malformed SIP over UDP and TCP
   badsdp PORT             INVITE 800 with an unparsable SDP; print the status
@@ -466,6 +470,119 @@ def badsdp(port):
         print(first)
 
 
+# ---- a phone over TLS (voice_srtp) -----------------------------------------
+
+
+def sip_read(f):
+    """One SIP message from a buffered stream: (first line, headers, body)."""
+    line = f.readline()
+    while line in (b"\r\n", b"\n"):  # keep-alive CRLFs
+        line = f.readline()
+    if not line:
+        return None
+    hdrs = []
+    while True:
+        h = f.readline()
+        if h in (b"\r\n", b"\n", b""):
+            break
+        name, _, val = h.decode("latin-1").partition(":")
+        hdrs.append((name.strip(), val.strip()))
+    clen = int(next((v for n, v in hdrs if n.lower() in
+                     ("content-length", "l")), "0"))
+    body = f.read(clen) if clen else b""
+    return line.decode("latin-1").strip(), hdrs, body
+
+
+def hdr(hdrs, name):
+    return next((v for n, v in hdrs if n.lower() == name.lower()), "")
+
+
+def digest(user, pw, method, uri, chall):
+    import hashlib
+    import re
+    f = dict(re.findall(r'(\w+)="?([^",]*)"?', chall))
+    md5 = lambda x: hashlib.md5(x.encode()).hexdigest()
+    ha1 = md5("%s:%s:%s" % (user, f["realm"], pw))
+    ha2 = md5("%s:%s" % (method, uri))
+    cnonce, nc = "%08x" % random.getrandbits(32), "00000001"
+    resp = md5("%s:%s:%s:%s:auth:%s" % (ha1, f["nonce"], nc, cnonce, ha2))
+    out = ('Digest username="%s", realm="%s", nonce="%s", uri="%s", '
+           'response="%s", algorithm=MD5, qop=auth, nc=%s, cnonce="%s"'
+           % (user, f["realm"], f["nonce"], uri, resp, nc, cnonce))
+    if "opaque" in f:
+        out += ', opaque="%s"' % f["opaque"]
+    return out
+
+
+def tls_phone(port, user, pw, ca, seconds):
+    import ssl
+    ctx = ssl.create_default_context(cafile=ca)
+    raw = socket.create_connection(("127.0.0.1", int(port)))
+    sock = ctx.wrap_socket(raw, server_hostname="127.0.0.1")
+    sock.settimeout(float(seconds))
+    f = sock.makefile("rb")
+    lport = sock.getsockname()[1]
+    me = "sip:%s@127.0.0.1:%d;transport=tls" % (user, lport)
+    uri = "sip:127.0.0.1:%s;transport=tls" % port
+    callid = "%x@tlsphone" % random.getrandbits(48)
+
+    def register(cseq, auth=""):
+        sock.sendall((
+            "REGISTER %s SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:%d;rport;"
+            "branch=z9hG4bK%x\r\nMax-Forwards: 70\r\n"
+            "From: <sip:%s@127.0.0.1>;tag=t%d\r\nTo: <sip:%s@127.0.0.1>\r\n"
+            "Call-ID: %s\r\nCSeq: %d REGISTER\r\nContact: <%s>\r\n"
+            "Expires: 600\r\n%sContent-Length: 0\r\n\r\n"
+            % (uri, lport, random.getrandbits(40), user, cseq, user, callid,
+               cseq, me, auth)).encode())
+
+    register(1)
+    while True:
+        first, hdrs, _ = sip_read(f)
+        if first.startswith("SIP/2.0 401"):
+            register(2, "Authorization: %s\r\n" % digest(
+                user, pw, "REGISTER", uri, hdr(hdrs, "WWW-Authenticate")))
+        elif first.startswith("SIP/2.0 200"):
+            print("registered", flush=True)
+            break
+        else:
+            sys.exit("tlsphone: REGISTER answered %s" % first)
+    sdp = ("v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+           "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8\r\n"
+           "a=rtpmap:8 PCMA/8000\r\n")
+    while True:
+        msg = sip_read(f)
+        if not msg:
+            break
+        first, hdrs, body = msg
+        method = first.split(" ")[0]
+        if method == "INVITE":
+            print("invite savp=%d crypto=%d" % (b"RTP/SAVP" in body,
+                                                b"a=crypto:" in body),
+                  flush=True)
+        elif method in ("ACK", "BYE"):
+            print(method.lower(), flush=True)
+        if method in ("INVITE", "BYE", "OPTIONS"):
+            extra = ""
+            to = hdr(hdrs, "To")
+            if method == "INVITE":
+                to += ";tag=ph%x" % random.getrandbits(32)
+                extra = ("Contact: <%s>\r\nContent-Type: application/sdp\r\n"
+                         % me)
+            vias = "".join("Via: %s\r\n" % v for n, v in hdrs
+                           if n.lower() in ("via", "v"))
+            rrs = "".join("Record-Route: %s\r\n" % v for n, v in hdrs
+                          if n.lower() == "record-route")
+            payload = sdp if method == "INVITE" else ""
+            sock.sendall((
+                "SIP/2.0 200 OK\r\n%s%sFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\n"
+                "CSeq: %s\r\n%sContent-Length: %d\r\n\r\n%s"
+                % (vias, rrs, hdr(hdrs, "From"), to, hdr(hdrs, "Call-ID"),
+                   hdr(hdrs, "CSeq"), extra, len(payload), payload)).encode())
+        if method == "BYE":
+            break
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "ports":
@@ -482,6 +599,8 @@ def main():
         heard_check(args[0], args[1], args[2])
     elif cmd == "wavcheck":
         wav_check(args[0], args[1])
+    elif cmd == "tlsphone":
+        tls_phone(*args[:5])
     elif cmd == "options":
         options(args[0], args[1] if len(args) > 1 else "udp")
     elif cmd == "junk":
