@@ -2,7 +2,8 @@
 # voice_tls: SIP over TLS. The daemon listens on TLS with a certificate
 # from the configuration; a client speaking TLS (openssl s_client) gets
 # its OPTIONS answered and its REGISTER challenged over the encrypted
-# connection, while plain text on the TLS port gets nothing.
+# connection, while plain text on the TLS port gets nothing; keep-alive
+# pings (CRLFCRLF) on TLS and TCP get their CRLF.
 # Usage (from the repository root): sh tests/integration/voice_tls.sh BIN
 name=voice_tls
 . tests/integration/voice/lib.sh
@@ -51,4 +52,29 @@ except Exception:
     print("")' "$tls_port")
 case "$got" in SIP/2.0*) fail "plain text was answered on the TLS port" ;; esac
 ok "OPTIONS 200 and REGISTER 401 over TLS; plain text refused"
+
+# keep-alive pings (RFC 5626 CRLFCRLF) on TLS and TCP are answered with
+# CRLF: what keeps a home router's mapping of a phone's connection open
+pong=$(timeout 5 python3 - "$tls_port" "$SIP_PORT" <<'PY'
+import socket, ssl, sys
+out = []
+for port, secure in ((int(sys.argv[1]), True), (int(sys.argv[2]), False)):
+    s = socket.create_connection(("127.0.0.1", port))
+    if secure:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        s = ctx.wrap_socket(s)
+    s.settimeout(3)
+    s.sendall(b"\r\n\r\n")
+    try:
+        out.append(repr(s.recv(16)))
+    except Exception as e:
+        out.append(type(e).__name__)
+print(" ".join(out))
+PY
+)
+[ "$pong" = "b'\\r\\n' b'\\r\\n'" ] ||
+	fail "CRLF keep-alive pings not answered on TLS and TCP: $pong"
+ok "CRLF keep-alive pings answered on TLS and TCP"
 vt_alive || fail "the daemon died"
