@@ -151,9 +151,10 @@ struct config_agent {
 	struct config_ref tenant;
 	char password[CONFIG_PASSWORD_MAX]; /* as given; "" when none */
 	char outside[CONFIG_NUMBER_MAX];    /* mobile via a trunk; "" none */
+	char extension[CONFIG_CODE_MAX];    /* digits a transfer dials; "" */
 	bool static_member;         /* ready whenever registered and idle */
 	enum config_need tls, srtp; /* security: SIP over TLS, SRTP media */
-	struct config_loc outside_loc;
+	struct config_loc outside_loc, extension_loc;
 	struct config_agent_skill *skills;
 	size_t nskills;
 	unsigned capacity[ACD_CH_COUNT]; /* callback mirrors voice */
@@ -269,6 +270,10 @@ struct config_features {
 	char ready[CONFIG_CODE_MAX];
 	char not_ready[CONFIG_CODE_MAX];
 	char logout[CONFIG_CODE_MAX];
+	/* pressed during a call (xferkeys.c) */
+	char blind_transfer[CONFIG_CODE_MAX];    /* then the target, # */
+	char attended_transfer[CONFIG_CODE_MAX]; /* again: complete */
+	char transfer_cancel[CONFIG_CODE_MAX];   /* back to the caller */
 };
 
 struct config_dial_pattern {

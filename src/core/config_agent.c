@@ -59,6 +59,27 @@ static bool a_outside(struct cctx *c, const struct cnode *v, const char *path,
 	return cparse_number(c, v, path, a->outside, sizeof(a->outside));
 }
 
+/* Digits that reach the agent by a transfer from a phone's keys. */
+static bool a_extension(struct cctx *c, const struct cnode *v, const char *path,
+                        void *obj)
+{
+	struct config_agent *a = obj;
+	char show[48];
+
+	if (!cexpect(c, v, path, CNODE_SCALAR))
+		return false;
+	a->extension_loc = cnode_loc(v);
+	if (!v->len || v->len >= sizeof(a->extension) ||
+	    strspn(v->str, "0123456789") != v->len) {
+		cerr(c, v, path, "bad extension '%s'; 1 to %zu digits",
+		     cshow(show, sizeof(show), v->str, v->len),
+		     sizeof(a->extension) - 1);
+		return false;
+	}
+	memcpy(a->extension, v->str, v->len + 1);
+	return true;
+}
+
 static bool a_static(struct cctx *c, const struct cnode *v, const char *path,
                      void *obj)
 {
@@ -259,6 +280,7 @@ bool config_agent_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"call_shares", a_call_shares, false},
 	    {"queues", a_queues, false},
 	    {"outside", a_outside, false},
+	    {"extension", a_extension, false},
 	    {"static", a_static, false},
 	    {"security", a_security, false},
 	};

@@ -262,6 +262,52 @@ static bool f_logout(struct cctx *c, const struct cnode *v, const char *path,
 	return code(c, v, path, ((struct config_features *)obj)->logout);
 }
 
+static bool f_blind(struct cctx *c, const struct cnode *v, const char *path,
+                    void *obj)
+{
+	return code(c, v, path,
+	            ((struct config_features *)obj)->blind_transfer);
+}
+
+static bool f_attended(struct cctx *c, const struct cnode *v, const char *path,
+                       void *obj)
+{
+	return code(c, v, path,
+	            ((struct config_features *)obj)->attended_transfer);
+}
+
+static bool f_cancel(struct cctx *c, const struct cnode *v, const char *path,
+                     void *obj)
+{
+	return code(c, v, path,
+	            ((struct config_features *)obj)->transfer_cancel);
+}
+
+/* The codes pressed during a call must differ, and none may end another:
+ * the phone's keys are matched as they come. */
+static bool in_call_codes_ok(struct cctx *c, const struct cnode *v,
+                             const char *path, const struct config_features *f)
+{
+	const char *codes[] = {f->blind_transfer, f->attended_transfer,
+	                       f->transfer_cancel};
+
+	for (size_t i = 0; i < COUNT(codes); i++)
+		for (size_t j = 0; j < COUNT(codes); j++) {
+			size_t li = strlen(codes[i]), lj = strlen(codes[j]);
+
+			if (i != j && li <= lj &&
+			    !strcmp(codes[j] + lj - li, codes[i])) {
+				cerr(c, v, path,
+				     "blind_transfer, attended_transfer and "
+				     "transfer_cancel need different codes, "
+				     "none ending another ('%s' and '%s')",
+				     codes[i], codes[j]);
+				return false;
+			}
+		}
+	return true;
+}
+
 bool config_features_section(struct cctx *c, const struct cnode *v,
                              const char *path, void *obj)
 {
@@ -269,6 +315,9 @@ bool config_features_section(struct cctx *c, const struct cnode *v,
 	    {"ready", f_ready, false},
 	    {"not_ready", f_not_ready, false},
 	    {"logout", f_logout, false},
+	    {"blind_transfer", f_blind, false},
+	    {"attended_transfer", f_attended, false},
+	    {"transfer_cancel", f_cancel, false},
 	};
 	struct config_features *f = &((struct config *)obj)->features;
 	if (!cexpect(c, v, path, CNODE_MAP))
@@ -283,5 +332,5 @@ bool config_features_section(struct cctx *c, const struct cnode *v,
 		     "codes");
 		return false;
 	}
-	return true;
+	return cerrors(c) != before || in_call_codes_ok(c, v, path, f);
 }

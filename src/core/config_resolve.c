@@ -68,7 +68,7 @@ size_t cindex_put(struct cindex *ix, size_t scope, const char *name,
 struct resolver {
 	struct cctx *c;
 	struct config *cfg;
-	struct cindex tenants, skills, queues, agents;
+	struct cindex tenants, skills, queues, agents, extensions;
 };
 
 static void tenants_resolve(struct resolver *r)
@@ -190,6 +190,16 @@ static void agent_register(struct resolver *r, size_t ai, const char *apath)
 		    "duplicate agent '%s' in tenant '%s' (first at line %u)",
 		    a->name, a->tenant.name,
 		    r->cfg->agents[first].name_loc.line);
+	if (!a->extension[0])
+		return;
+	first = cindex_put(&r->extensions, a->tenant.index, a->extension, ai);
+	if (first != SIZE_MAX)
+		cerr_at(r->c, a->extension_loc,
+		        cpath_key(path, sizeof(path), apath, "extension"),
+		        "extension %s of agent '%s' is already agent '%s''s "
+		        "(line %u)",
+		        a->extension, a->name, r->cfg->agents[first].name,
+		        r->cfg->agents[first].extension_loc.line);
 }
 
 static void agent_resolve(struct resolver *r, size_t ai)
@@ -222,7 +232,8 @@ int config_resolve(struct cctx *c, struct config *cfg)
 	if (!cindex_init(&r.tenants, cfg->ntenants) ||
 	    !cindex_init(&r.skills, cfg->nskills) ||
 	    !cindex_init(&r.queues, cfg->nqueues) ||
-	    !cindex_init(&r.agents, cfg->nagents)) {
+	    !cindex_init(&r.agents, cfg->nagents) ||
+	    !cindex_init(&r.extensions, cfg->nagents)) {
 		c->nomem = true;
 		err = ENOMEM;
 		goto out;
@@ -244,5 +255,6 @@ out:
 	cindex_free(&r.skills);
 	cindex_free(&r.queues);
 	cindex_free(&r.agents);
+	cindex_free(&r.extensions);
 	return err;
 }

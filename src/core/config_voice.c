@@ -37,6 +37,10 @@ void config_voice_defaults(struct config *cfg)
 	snprintf(cfg->features.ready, CONFIG_CODE_MAX, "*71");
 	snprintf(cfg->features.not_ready, CONFIG_CODE_MAX, "*72");
 	snprintf(cfg->features.logout, CONFIG_CODE_MAX, "*73");
+	/* Asterisk's features.conf defaults, which agents may know */
+	snprintf(cfg->features.blind_transfer, CONFIG_CODE_MAX, "#1");
+	snprintf(cfg->features.attended_transfer, CONFIG_CODE_MAX, "*2");
+	snprintf(cfg->features.transfer_cancel, CONFIG_CODE_MAX, "*1");
 }
 
 /* A duration in 1 ms .. a day; 0 refused unless zero_ok. */

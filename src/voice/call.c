@@ -20,6 +20,7 @@
 #include "voice/tap.h"
 #include "voice/txq.h"
 #include "voice/voice_int.h"
+#include "voice/xferkeys.h"
 
 #define TICK_MS    20
 #define TICK_SLOTS 4 /* the calls in four groups, 5 ms apart */
@@ -193,6 +194,8 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 	}
 	if (call->agent == al) { /* the agent hung up: the call is over */
 		al->leg.sess = mem_deref(al->leg.sess);
+		if (xferkeys_hangup(al))
+			return; /* unless it completed a consultation */
 		call_hangup(call, "agent-hangup");
 		return;
 	}
@@ -214,6 +217,26 @@ static void agent_close_h(int err, const struct sip_msg *msg, void *arg)
 	/* every phone of this agent refused or failed: the offer fails */
 	if (!agent_still_ringing(call, agent) && call->state == CALL_QUEUED)
 		acd_offer_reject(v->acd, call->contact, agent);
+}
+
+/* A key from an agent's phone: a transfer's feature code, its target. */
+static void agent_dtmf(struct leg *leg, char key, void *arg)
+{
+	(void)leg;
+	xferkeys_key(arg, key);
+}
+
+/* SIP INFO keys from an agent's phone (application/dtmf-relay). */
+static void agent_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	struct pl sig;
+	bool key =
+	    !re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+	              "Signal=[ ]*[0-9*#A-D]1", NULL, &sig);
+
+	sip_reply(sip, msg, 200, "OK"); /* before a transfer's BYE */
+	if (key)
+		xferkeys_key(arg, sig.p[0]);
 }
 
 /* The agent's phone transfers the call itself (blind, RFC 3515). */
@@ -269,7 +292,7 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 	al->agent = agent;
 	list_append(&call->ringing, &al->le, al);
 	al->leg.sec = d->sec;
-	err = leg_media_open(&al->leg, v, NULL, al);
+	err = leg_media_open(&al->leg, v, agent_dtmf, al);
 	if (!err)
 		err = leg_sdp_offer(&al->leg, &offer);
 	if (d->trunk && d->trunk->out_from[0])
@@ -285,7 +308,7 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 		    "centralino", routev, d->route[0] ? 1 : 0,
 		    "application/sdp", offer, trunk_auth, (void *)d->trunk,
 		    false, agent_offer_h, agent_answer_h, NULL, agent_estab_h,
-		    NULL, agent_refer_h, agent_close_h, al,
+		    agent_info_h, agent_refer_h, agent_close_h, al,
 		    "%sAllow: INVITE, ACK, BYE, CANCEL, INFO, REFER, "
 		    "NOTIFY\r\n",
 		    d->headers);
@@ -445,6 +468,7 @@ static void call_destructor(void *arg)
 	struct voice *v = call->v;
 
 	vtimer_cancel(&call->v->vt, &call->announce);
+	xferkeys_stop(call);
 	monitor_end(call, "call-ended");
 	callrec_stop(call);
 	tap_detach(call);

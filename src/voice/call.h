@@ -11,6 +11,7 @@
 
 #include "voice/leg.h"
 #include "voice/vtimer.h"
+#include "voice/xferkeys.h"
 
 struct voice;
 struct config_trunk;
@@ -80,6 +81,7 @@ struct call {
 	struct tap *tap;     /* the sides' audio for recorder and supervisor */
 	struct callrec *rec; /* the recording, or NULL */
 	struct monitor *monitor; /* a supervisor on the call, or NULL */
+	struct xferkeys xk;      /* transfers by the agent's keys */
 };
 
 /** The sipsess connection handler: a new INVITE. */

@@ -120,6 +120,9 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg->prompts_cache, "var/prompts");
 	assert_string_equal(cfg->features.ready, "*71");
 	assert_string_equal(cfg->features.logout, "*73");
+	assert_string_equal(cfg->features.blind_transfer, "#1");
+	assert_string_equal(cfg->features.attended_transfer, "*2");
+	assert_string_equal(cfg->features.transfer_cancel, "*1");
 	assert_int_equal(cfg->ndial_allow, 0);
 	assert_false(config_dial_allowed(cfg, "112"));
 
@@ -510,6 +513,19 @@ static const struct vector vectors[] = {
      VHEAD "agents: [{name: a, tenant: t, security: {pin: 1}}]\n", 4, 42,
      "agents[0].security.pin", "unknown field 'pin'; expected one of tls, srtp",
      1},
+    {"features transfer codes end one another",
+     VHEAD "features: {transfer_cancel: \"1\"}\n", 4, 11, "features",
+     "blind_transfer, attended_transfer and transfer_cancel need different "
+     "codes, none ending another ('1' and '#1')",
+     1},
+    {"agent extension not digits",
+     VHEAD "agents: [{name: a, tenant: t, extension: 12a}]\n", 4, 42,
+     "agents[0].extension", "bad extension '12a'; 1 to 15 digits", 1},
+    {"agent extension twice",
+     VHEAD "agents: [{name: a, tenant: t, extension: \"10\"}, {name: b, "
+           "tenant: t, extension: \"10\"}]\n",
+     4, 81, "agents[1].extension",
+     "extension 10 of agent 'b' is already agent 'a''s (line 4)", 1},
     {"sip nat_keepalive too short",
      VHEAD "sip: {listen: [{address: 127.0.0.1:5060}], nat_keepalive: 500ms}\n",
      4, 59, "sip.nat_keepalive", "expected 0 (off) or at least 1s", 1},
