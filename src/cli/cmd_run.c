@@ -390,6 +390,15 @@ static bool can_record(void *arg)
 	return st.pending < st.max_buffered / 10 * 9;
 }
 
+/* The voice channel buffered a row of its own (a recording's, a
+ * journal note): committed with the next group commit, in 5 ms. */
+static void store_soon(void *arg)
+{
+	(void)arg;
+	if (store && !tmr_isrunning(&flush_tmr))
+		tmr_start(&flush_tmr, 5, flush_h, NULL);
+}
+
 /* A call's record goes to the store with the journal. */
 static void on_cdr(const struct voice_cdr *c, void *arg)
 {
@@ -429,6 +438,7 @@ static int channels_start(void)
 	vp.desk = desk;
 	vp.store = store;
 	vp.can_record = can_record;
+	vp.stored = store_soon;
 	err = voice_alloc(&voice, &vp, current, engine);
 	free(vp.phones);
 	return err;

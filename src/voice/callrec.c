@@ -141,6 +141,7 @@ static void journal(const struct call *call, const char *type,
 		(void)store_journal_note(s, type, r->contact,
 		                         (int64_t)acd_now(call->v->acd),
 		                         r->tenant, r->queue, r->agent, reason);
+	voice_stored(call->v);
 }
 
 /* The recording's row, from its start: a file never goes unlisted. */
@@ -161,6 +162,7 @@ static void row(const struct call *call)
 	if (s && store_recording(s, &g))
 		log_event(LOG_ERROR, "call.recording-unrecorded",
 		          "contact=%" PRIu64 " path=%s", r->contact, r->path);
+	voice_stored(call->v);
 }
 
 int callrec_start(struct call *call)

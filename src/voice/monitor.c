@@ -65,6 +65,7 @@ static void journal(const struct monitor *m, const char *type,
 		                         (int64_t)acd_now(v->acd),
 		                         acd_tenant_name(v->acd, call->tenant),
 		                         NULL, m->user, reason);
+	voice_stored(v);
 }
 
 /* Caller and agent relayed to each other again (listen, or the end). */

@@ -78,6 +78,9 @@ struct voice_params {
 	struct store *store; /* rotas' run-time overrides; NULL: the file's */
 	/* false while the store cannot record: new calls get 503; NULL: ok */
 	bool (*can_record)(void *arg);
+	/* the channel buffered a row or a journal note of its own (a
+	 * recording, a supervision) in store: commit soon; NULL: nothing */
+	void (*stored)(void *arg);
 	void *record_arg;
 };
 

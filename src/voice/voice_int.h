@@ -82,6 +82,14 @@ const struct config_trunk *voice_trunk_by_user(const struct voice *v,
 /** The address RTP sockets bind to. */
 void voice_media_addr(const struct voice *v, struct sa *sa);
 
+/** The channel buffered something of its own in the store: the
+ * owner commits it soon (voice_params.stored). */
+static inline void voice_stored(const struct voice *v)
+{
+	if (v->p.stored && v->p.store)
+		v->p.stored(v->p.record_arg);
+}
+
 /* registrar.c */
 void registrar_handle(struct voice *v, const struct sip_msg *msg);
 struct phone *phone_find(const struct voice *v, const char *user);

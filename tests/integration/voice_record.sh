@@ -11,7 +11,9 @@
 # - the recording's row through the API from its start (duration null
 #   until it ends), then with tenant, queue, agent, start, duration; its WAV downloaded by the supervisor and identical to the
 #   file; an agent gets 403, another tenant's administrator 404;
-# - the journal has recording-started and recording-ended.
+# - the journal has recording-started and recording-ended;
+# - a daemon killed (SIGKILL) mid-call leaves a WAV that plays up to its
+#   last second, listed after the restart.
 # Usage (from the repository root): sh tests/integration/voice_record.sh BIN
 name=voice_record
 . tests/integration/voice/lib.sh
@@ -164,5 +166,31 @@ want 200 "$sup" GET /api/v1/audit
 [ "$(field "any(a['action'] == 'recording-download' and a['user'] == 'sup' for a in j['audit'])")" = True ] ||
 	fail "the download is not audited"
 ok "journal: recording-started, recording-ended; the download audited"
+
+# a daemon killed mid-call leaves a WAV that plays, and its row
+want 200 "$maria" POST "/api/v1/contacts/$key/wrapup-done" # agent1 ready again
+vt_sipp caller2 127.0.0.1 -sf "$T/caller.xml" -s 813 -m 1 -timeout 60s
+wait_for_count "event=call.recording-started " 2 10 || fail "the second call is not recorded"
+key2=$(call_key "$sup" agent1)
+wav2=$(sed -n 's/.*event=call.recording-started .* path=\([^ ]*\).*/\1/p' "$T/daemon.log" | sed -n 2p)
+sleep 2.5 # talk: more than two seconds written
+kill -KILL "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null || true
+mv "$T/daemon.log" "$T/daemon-killed.log"
+vt_start
+wait_for_log "event=http.listening" 10 || fail "the API is not listening after the restart"
+sup=$(login sup sup-pw)
+want 200 "$sup" GET "/api/v1/contacts/$key2/recordings"
+[ "$(field "len(j['recordings']) == 1 and j['recordings'][0]['duration_ms'] is None and j['recordings'][0]['available']")" = True ] ||
+	fail "the recording cut by the kill is not listed: $(cat "$T/resp")"
+python3 - "$wav2" <<'PY' || fail "the WAV cut by the kill does not play"
+import sys, wave
+w = wave.open(sys.argv[1])
+s = w.getnframes() / float(w.getframerate())
+if w.getnchannels() != 2 or s < 1.5:
+    sys.exit("%d channels, %.2f s" % (w.getnchannels(), s))
+print("%.2f s" % s)
+PY
+ok "killed mid-call: the WAV plays up to its last second, its row listed (duration null)"
 vt_alive || fail "the daemon died"
 echo "$name: ok"
