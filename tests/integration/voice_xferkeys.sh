@@ -9,27 +9,38 @@
 #   agent4's phone rung and answered, agent3 still in the call;
 # - *2 again: the transfer completes, agent3's phone gets a BYE and goes
 #   to wrap-up, the caller is with agent4 (call.transferred attended=yes).
-# The phone cannot see the daemon, so it pauses 8 s before the last *2;
-# the test checks in the log that agent4 had answered by then.
+# At the same time a caller dials 813 and reaches agent1, whose phone
+# presses *2 102 # (agent2's extension), then hangs up once agent2 has
+# answered: hanging up completes the transfer, the caller is with agent2.
+# The phones cannot see the daemon, so they pause 8 s before the last *2
+# or the hang-up; the test checks in the log that the target had
+# answered by then.
 # Usage (from the repository root): sh tests/integration/voice_xferkeys.sh BIN
 name=voice_xferkeys
 . tests/integration/voice/lib.sh
 . tests/integration/voice/calls.sh
 
 calls_config
-sed -i 's/{name: agent4, tenant: demo,/{name: agent4, tenant: demo, extension: "104",/' "$T/c.yaml"
-grep -q 'extension: "104"' "$T/c.yaml" || fail "harness: agent4's extension"
+sed -i -e 's/{name: agent4, tenant: demo,/{name: agent4, tenant: demo, extension: "104",/' \
+	-e 's/{name: agent2, tenant: demo,/{name: agent2, tenant: demo, extension: "102",/' "$T/c.yaml"
+grep -q 'extension: "104"' "$T/c.yaml" && grep -q 'extension: "102"' "$T/c.yaml" ||
+	fail "harness: the agents' extensions"
 vt_start
 wait_for_log "event=http.listening" 10 || fail "the API is not listening"
 $VT_TOOL pcapxor /usr/share/sip-tester/g711a.pcap "$T/agent.pcap"
 python3 "$VT/keys.py" "$T/agent.pcap" pause:1500 'keys:#10044123456#:refused' \
 	pause:2000 'keys:*2104#:attended' pause:8000 'keys:*2:complete' >"$T/keys.xml" ||
 	fail "harness: the keys scenario"
+python3 "$VT/keys.py" "$T/agent.pcap" pause:1500 'keys:*2102#:attended' \
+	pause:8000 bye >"$T/keys1.xml" || fail "harness: the hang-up scenario"
 calls_phone phone4 agent4
 calls_phone phone3 agent3 "$T/keys.xml"
+calls_phone phone2 agent2
+calls_phone phone1 agent1 "$T/keys1.xml"
 sup=$(login sup sup-pw)
 
 vt_caller caller caller.xml 814 -timeout 90s
+vt_caller caller1 caller.xml 813 -timeout 90s
 wait_for_log "event=call.bridged .*agent=agent3" 10 || fail "the call to 814 was not bridged to agent3"
 key=$(call_key "$sup" agent3)
 
@@ -63,5 +74,17 @@ types=$(field "' '.join(e['type'] for e in j['events'] if e['type'] != 'agent-st
 echo "$types" | grep -q "contact-connected contact-held contact-resumed contact-held" ||
 	fail "the journal of contact $key: $types"
 ok "*2 104 #: the caller held, agent4 consulted; *2: agent3 BYE and wrap-up, the caller with agent4"
+
+# 3. attended to agent2's extension, completed by hanging up
+wait_for_log "event=call.transfer-keys contact=[0-9]+ result=complete-by-hangup" 20 ||
+	fail "agent1's hang-up while consulting did not complete the transfer"
+wait_for_log "event=call.transferred contact=[0-9]+ agent=agent1 to=agent2 attended=yes" 5 ||
+	fail "the call to 813 was not transferred to agent2"
+wait_for_log "hung up" 5 "$T/phone1.log" || fail "agent1's phone did not hang up"
+grep -q "BYE received" "$T/phone2.log" 2>/dev/null && fail "agent2 was hung up"
+[ "$(count_log 'event=call.ended .*reason=agent-hangup')" -eq 0 ] ||
+	fail "agent1's hang-up ended the call"
+[ "$(agent_state "$sup" agent1)" = wrap-up ] || fail "agent1 is not in wrap-up after the transfer"
+ok "*2 102 #, then agent1 hangs up: the transfer completes, the caller with agent2"
 vt_alive || fail "the daemon died"
 echo "$name: ok"

@@ -10,6 +10,7 @@ after 1 s), plays AGENT_PCAP, then runs the steps in order:
                     daemon's state: the test checks the order in the log)
   keys:KEYS:LABEL   presses KEYS, one SIP INFO (application/dtmf-relay)
                     each, 150 ms apart, and logs "keys LABEL pressed"
+  bye               hangs up (BYE, logged "hung up") and ends there
 and at the end waits for the daemon's BYE (logged "BYE received from the
 daemon") and answers it.
 """
@@ -94,6 +95,29 @@ INFO = """  <send retrans="500">
   <recv response="200"/>
 """
 
+BYE = """  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      [routes]
+      From: [$inv_to];tag=[pid]ans[call_number]
+      To: [$inv_from]
+      [last_Call-ID:]
+      CSeq: %d BYE
+      Contact: <sip:agent@[local_ip]:[local_port];transport=[transport]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200">
+    <action>
+      <log message="hung up"/>
+    </action>
+  </recv>
+</scenario>
+"""
+
 TAIL = """  <recv request="BYE" timeout="60000">
     <action>
       <log message="BYE received from the daemon"/>
@@ -129,7 +153,11 @@ for step in steps:
                 out.append('  <pause milliseconds="150"/>\n')
         out.append('  <nop><action><log message="keys %s pressed"/></action></nop>\n'
                    % label)
+    elif kind == "bye":
+        out.append(BYE % (cseq + 1))
+        break
     else:
         sys.exit("keys.py: unknown step %r" % step)
-out.append(TAIL)
+else:
+    out.append(TAIL)
 sys.stdout.write("".join(out))
