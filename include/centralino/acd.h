@@ -355,6 +355,17 @@ int acd_contact_transfer(struct acd *acd, uint64_t contact, uint32_t queue,
  */
 int acd_contact_requeue(struct acd *acd, uint64_t contact, const char *reason);
 
+/**
+ * A callback whose customer was not reached (busy, no answer, a failure):
+ * its agent is freed (no wrap-up, nothing completed) and it goes back to
+ * its queue at its place (virtual start and priority kept), scheduled
+ * until not_before (0 or past: due at once). A CALLBACK_SCHEDULED event
+ * with the agent and reason (NULL: "retry"). Returns 0, ENOENT, or
+ * EPROTO if it is not a connected callback.
+ */
+int acd_contact_retry(struct acd *acd, uint64_t contact, acd_time_t not_before,
+                      const char *reason);
+
 /* A contact not yet connected. */
 /** The customer left (hung up, closed the chat). */
 int acd_contact_abandon(struct acd *acd, uint64_t contact);

@@ -321,9 +321,10 @@ void contact_fallback(struct acd *acd, struct contact *c,
 void contact_nobody(struct acd *acd, struct contact *c);
 void contact_restart(struct acd *acd, struct contact *c, struct queue *q,
                      int priority);
-/* The same, keeping a place in line: vstart, not now (a requeue). */
+/* The same, keeping a place in line: vstart, not now (a requeue), and
+ * due from not_before (0: at once; a callback's next attempt). */
 void contact_restart_at(struct acd *acd, struct contact *c, struct queue *q,
-                        int priority, acd_time_t vstart);
+                        int priority, acd_time_t vstart, acd_time_t not_before);
 void contact_free(struct acd *acd, struct contact *c);
 void contacts_free_all(struct acd *acd);
 

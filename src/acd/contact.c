@@ -498,11 +498,11 @@ int acd_contact_add(struct acd *acd, const struct acd_contact_params *p,
 void contact_restart(struct acd *acd, struct contact *c, struct queue *q,
                      int priority)
 {
-	contact_restart_at(acd, c, q, priority, acd_now(acd));
+	contact_restart_at(acd, c, q, priority, acd_now(acd), 0);
 }
 
 void contact_restart_at(struct acd *acd, struct contact *c, struct queue *q,
-                        int priority, acd_time_t vstart)
+                        int priority, acd_time_t vstart, acd_time_t not_before)
 {
 	struct pool *p;
 
@@ -522,7 +522,7 @@ void contact_restart_at(struct acd *acd, struct contact *c, struct queue *q,
 		return;
 	}
 	c->pool = p;
-	contact_admit(acd, c, 0);
+	contact_admit(acd, c, not_before);
 }
 
 int acd_contact_abandon(struct acd *acd, uint64_t contact)

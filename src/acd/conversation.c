@@ -226,7 +226,36 @@ int acd_contact_requeue(struct acd *acd, uint64_t contact, const char *reason)
 	/* no wrap-up, nothing completed: the conversation goes on with the
 	 * next agent, and the contact waits where it waited before */
 	c->requeued = true; /* contact_admit() reads and clears it */
-	contact_restart_at(acd, c, c->queue, c->priority, c->vstart);
+	contact_restart_at(acd, c, c->queue, c->priority, c->vstart, 0);
+	agent_freed(acd, a);
+	acd_leave(acd);
+	return 0;
+}
+
+int acd_contact_retry(struct acd *acd, uint64_t contact, acd_time_t not_before,
+                      const char *reason)
+{
+	struct contact *c = contact_get(acd, contact);
+	struct agent *a;
+	struct acd_event *ev;
+
+	if (!c)
+		return ENOENT;
+	if (c->state != ACD_CONTACT_CONNECTED || c->channel != ACD_CH_CALLBACK)
+		return EPROTO;
+	acd_enter(acd);
+	a = c->agent;
+	talk_account(acd, c);
+	a->active[acd_class_of(c->channel)]--;
+	ev = acd_event_contact(acd, ACD_EV_CALLBACK_SCHEDULED, c);
+	ev->agent = a->id;
+	ev->reason = reason ? reason : "retry";
+	c->agent = NULL;
+	/* no wrap-up, nothing completed: the customer was not reached, and
+	 * the callback waits where it waited, due again from not_before */
+	c->requeued = true; /* contact_admit() reads and clears it */
+	contact_restart_at(acd, c, c->queue, c->priority, c->vstart,
+	                   not_before);
 	agent_freed(acd, a);
 	acd_leave(acd);
 	return 0;

@@ -578,6 +578,60 @@ static void test_requeue_keeps_place(void **state)
 	fx_free(f);
 }
 
+/* A callback whose customer did not answer: the agent is free at once
+ * (no wrap-up), the callback is scheduled again, and when due it is
+ * first in line again, ahead of a call that came after it. */
+static void test_callback_retry_keeps_place(void **state)
+{
+	struct fx *f = fx_new();
+	struct acd_queue_params p = fx_queue_params(f, "q", ACD_STRAT_LINEAR);
+	struct acd_contact_params cb = {.channel = ACD_CH_CALLBACK};
+	struct acd_queue_stats st;
+	uint32_t q, a;
+	uint64_t k1, k2, k3;
+	unsigned pos;
+	acd_time_t ewt;
+
+	(void)state;
+	p.wrapup = 10000;
+	assert_int_equal(acd_queue_add(f->acd, &p, &q), 0);
+	a = fx_agent(f, "a", q, 1);
+	cb.queue = q;
+	k1 = fx_contact_p(f, &cb);
+	fx_accept(f, k1, a);
+	f->now += 1000;
+	k2 = fx_contact(f, q, 0);
+	assert_int_equal(acd_contact_retry(f->acd, k2, 0, NULL), EPROTO);
+	assert_int_equal(acd_contact_retry(f->acd, 999, 0, NULL), ENOENT);
+	assert_int_equal(acd_contact_retry(f->acd, k1, f->now + 5000, "busy"),
+	                 0);
+	fx_check(f);
+	assert_int_equal(acd_contact_state(f->acd, k1), ACD_CONTACT_SCHEDULED);
+	assert_int_equal(fx_last(f, ACD_EV_CALLBACK_SCHEDULED)->agent, a);
+	assert_string_equal(fx_last(f, ACD_EV_CALLBACK_SCHEDULED)->reason,
+	                    "busy");
+	/* the agent is free at once: no wrap-up; it takes the waiting call */
+	assert_int_equal(fx_count(f, ACD_EV_CONTACT_WRAPUP, 0), 0);
+	assert_int_equal(fx_offered_to(f, k2), a);
+	assert_int_equal(acd_offer_reject(f->acd, k2, a), 0);
+	fx_ready(f, a);
+	assert_int_equal(fx_offered_to(f, k2), a);
+	assert_int_equal(acd_offer_reject(f->acd, k2, a), 0);
+	f->now += 1000;
+	k3 = fx_contact(f, q, 0);
+	fx_advance(f, 5000); /* the callback is due again */
+	fx_check(f);
+	assert_int_equal(acd_contact_state(f->acd, k1), ACD_CONTACT_WAITING);
+	assert_int_equal(acd_contact_ewt(f->acd, k1, &ewt, &pos), 0);
+	assert_int_equal(pos, 0); /* ahead of k2 and k3, as it was */
+	fx_ready(f, a);
+	assert_int_equal(fx_offered_to(f, k1), a);
+	assert_int_equal(fx_offered_to(f, k3), ACD_NONE);
+	assert_int_equal(acd_queue_stats(f->acd, q, &st), 0);
+	assert_int_equal(st.completed, 0);
+	fx_free(f);
+}
+
 static void test_tenants_do_not_mix(void **state)
 {
 	struct fx *f = fx_new();
@@ -668,6 +722,7 @@ int main(void)
 	    cmocka_unit_test(test_abandon_while_offered),
 	    cmocka_unit_test(test_transfer_and_hold),
 	    cmocka_unit_test(test_requeue_keeps_place),
+	    cmocka_unit_test(test_callback_retry_keeps_place),
 	    cmocka_unit_test(test_tenants_do_not_mix),
 	    cmocka_unit_test(test_service_level_figures),
 	    cmocka_unit_test(test_names_complete),
