@@ -339,6 +339,14 @@ int acd_contact_connected(struct acd *acd, uint64_t contact);
 int acd_contact_hold(struct acd *acd, uint64_t contact, bool hold);
 /** The conversation is over: wrap-up (if the queue has one) or done. */
 int acd_contact_end(struct acd *acd, uint64_t contact);
+/**
+ * The same, ended by the channel for reason (static text, e.g.
+ * "callback-failed": the customer was never reached): no wrap-up, and
+ * the CONTACT_COMPLETED event carries the reason. NULL is
+ * acd_contact_end().
+ */
+int acd_contact_end_reason(struct acd *acd, uint64_t contact,
+                           const char *reason);
 /** The agent finished the wrap-up before its timer. */
 int acd_contact_wrapup_done(struct acd *acd, uint64_t contact);
 /** Move a connected contact to another queue; its agent goes to wrap-up. */

@@ -201,6 +201,7 @@ struct contact {
 	struct contact *qprev, *qnext;
 	bool in_queue;
 	bool fallback_pending;
+	const char *end_reason; /* static: a channel's ending, or NULL */
 	char *attributes;
 	void *user;
 };

@@ -48,9 +48,11 @@ static void wrapup_end(struct acd *acd, struct wrapup *w)
 	a->wrapping[w->cls]--;
 	if (w->contact) {
 		struct contact *c = w->contact;
+		struct acd_event *ev =
+		    acd_event_contact(acd, ACD_EV_CONTACT_COMPLETED, c);
 
-		acd_event_contact(acd, ACD_EV_CONTACT_COMPLETED, c)->agent =
-		    a->id;
+		ev->agent = a->id;
+		ev->reason = c->end_reason;
 		stats_completed(c->queue, w->cls,
 		                acd_now(acd) - c->connected_at);
 		c->wrapup = NULL;
@@ -129,9 +131,16 @@ int acd_contact_hold(struct acd *acd, uint64_t contact, bool hold)
 
 int acd_contact_end(struct acd *acd, uint64_t contact)
 {
+	return acd_contact_end_reason(acd, contact, NULL);
+}
+
+int acd_contact_end_reason(struct acd *acd, uint64_t contact,
+                           const char *reason)
+{
 	struct contact *c = contact_get(acd, contact);
 	struct agent *a;
 	enum acd_class cls;
+	struct acd_event *ev;
 
 	if (!c)
 		return ENOENT;
@@ -142,14 +151,17 @@ int acd_contact_end(struct acd *acd, uint64_t contact)
 	cls = acd_class_of(c->channel);
 	talk_account(acd, c);
 	a->active[cls]--;
-	if (c->queue->p.wrapup > 0 && !wrapup_start(acd, c, false)) {
+	c->end_reason = reason;
+	/* a channel's own ending (nobody reached) leaves nothing to wrap up */
+	if (!reason && c->queue->p.wrapup > 0 && !wrapup_start(acd, c, false)) {
 		c->state = ACD_CONTACT_WRAPUP;
 		acd_event_contact(acd, ACD_EV_CONTACT_WRAPUP, c)->agent = a->id;
 		agent_state_update(acd, a);
 		agent_route(acd, a);
 	} else {
-		acd_event_contact(acd, ACD_EV_CONTACT_COMPLETED, c)->agent =
-		    a->id;
+		ev = acd_event_contact(acd, ACD_EV_CONTACT_COMPLETED, c);
+		ev->agent = a->id;
+		ev->reason = reason;
 		stats_completed(c->queue, cls, acd_now(acd) - c->connected_at);
 		contact_free(acd, c);
 		agent_freed(acd, a);

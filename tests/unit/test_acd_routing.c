@@ -629,6 +629,16 @@ static void test_callback_retry_keeps_place(void **state)
 	assert_int_equal(fx_offered_to(f, k3), ACD_NONE);
 	assert_int_equal(acd_queue_stats(f->acd, q, &st), 0);
 	assert_int_equal(st.completed, 0);
+	/* the last attempt fails too: ended for that reason, no wrap-up */
+	fx_accept(f, k1, a);
+	assert_int_equal(acd_contact_end_reason(f->acd, k1, "callback-failed"),
+	                 0);
+	fx_check(f);
+	assert_int_equal(acd_contact_state(f->acd, k1), ACD_CONTACT_ENDED);
+	assert_int_equal(fx_count(f, ACD_EV_CONTACT_WRAPUP, 0), 0);
+	assert_string_equal(fx_last(f, ACD_EV_CONTACT_COMPLETED)->reason,
+	                    "callback-failed");
+	assert_int_equal(fx_offered_to(f, k2), a); /* free at once */
 	fx_free(f);
 }
 
