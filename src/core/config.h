@@ -109,6 +109,13 @@ struct config_prompt {
 	struct config_loc loc;
 };
 
+/** How a queue's callbacks are dialled (docs/voice.md). */
+struct config_callback {
+	unsigned attempts;      /* customer dialled at most; default 3 */
+	acd_time_t retry_after; /* ms before the next attempt; default 5 min */
+	acd_time_t ring; /* ms the customer's phone rings; default 30 s */
+};
+
 struct config_queue {
 	char name[CONFIG_NAME_MAX];
 	struct config_ref tenant;
@@ -126,6 +133,7 @@ struct config_queue {
 	struct config_fallback fallback[ACD_FALLBACK_CAUSE_COUNT];
 	struct config_step steps[ACD_MAX_STEPS];
 	unsigned nsteps;
+	struct config_callback callback;
 	struct config_loc loc, name_loc;
 };
 
@@ -323,6 +331,7 @@ struct config_action {
 	struct config_ref queue;    /* index into cfg->queues, same tenant */
 	struct config_ref music;    /* index into cfg->prompts_music */
 	acd_time_t announce;        /* ms; 0 never; default 45 s */
+	char callback_key;          /* queue: the key asking for a callback */
 	acd_time_t max;             /* voicemail length, ms; default 2 min */
 	char number[CONFIG_NUMBER_MAX]; /* forward: passed the allow-list */
 	struct config_set_skill skills[ACD_MAX_REQS];

@@ -287,6 +287,21 @@ static bool q_announce(struct cctx *c, const struct cnode *v, const char *path,
 	                 &((struct config_action *)obj)->announce);
 }
 
+/* The key a waiting caller presses to be called back at their place. */
+static bool q_callback_key(struct cctx *c, const struct cnode *v,
+                           const char *path, void *obj)
+{
+	struct config_action *a = obj;
+	if (!cexpect(c, v, path, CNODE_SCALAR))
+		return false;
+	if (v->len == 1 && strchr("0123456789*#", v->str[0])) {
+		a->callback_key = v->str[0];
+		return true;
+	}
+	cerr(c, v, path, "must be one key: 0-9, * or #");
+	return false;
+}
+
 /* An action that names a queue, in short (`queue: NAME`) or long form
  * (a mapping of fields, `name`/`queue` among them). */
 static bool queue_or_fields(struct cctx *c, const struct cnode *v,
@@ -309,6 +324,7 @@ static bool act_queue(struct cctx *c, const struct cnode *v, const char *path,
 	    {"name", q_name, true},
 	    {"music", q_music, false},
 	    {"announce", q_announce, false},
+	    {"callback_key", q_callback_key, false},
 	};
 	a->announce = 45000;
 	return queue_or_fields(c, v, path, fields, COUNT(fields), a);

@@ -435,6 +435,57 @@ static bool q_dispositions(struct cctx *c, const struct cnode *v,
 	return true;
 }
 
+static bool cb_attempts(struct cctx *c, const struct cnode *v, const char *path,
+                        void *obj)
+{
+	long long x;
+	if (!cparse_int(c, v, path, 1, 20, &x))
+		return false;
+	((struct config_callback *)obj)->attempts = (unsigned)x;
+	return true;
+}
+
+static bool cb_retry_after(struct cctx *c, const struct cnode *v,
+                           const char *path, void *obj)
+{
+	struct config_callback *cb = obj;
+	if (!duration_field(c, v, path, &cb->retry_after))
+		return false;
+	if (cb->retry_after >= 1000)
+		return true;
+	cerr(c, v, path, "must be 1s or more");
+	return false;
+}
+
+static bool cb_ring(struct cctx *c, const struct cnode *v, const char *path,
+                    void *obj)
+{
+	struct config_callback *cb = obj;
+	if (!duration_field(c, v, path, &cb->ring))
+		return false;
+	if (cb->ring >= 1000 && cb->ring <= 300000)
+		return true;
+	cerr(c, v, path, "must be from 1s to 5m");
+	return false;
+}
+
+/* `callback: {attempts: 3, retry_after: 5m, ring: 30s}`: how the daemon
+ * dials the customer of a callback (docs/voice.md). */
+static bool q_callback(struct cctx *c, const struct cnode *v, const char *path,
+                       void *obj)
+{
+	static const struct cfield fields[] = {
+	    {"attempts", cb_attempts, false},
+	    {"retry_after", cb_retry_after, false},
+	    {"ring", cb_ring, false},
+	};
+	if (!cexpect(c, v, path, CNODE_MAP))
+		return false;
+	cfields_parse(c, v, path, fields, COUNT(fields),
+	              &((struct config_queue *)obj)->callback);
+	return true;
+}
+
 bool config_queue_parse(struct cctx *c, const struct cnode *v, const char *path,
                         void *item)
 {
@@ -456,6 +507,7 @@ bool config_queue_parse(struct cctx *c, const struct cnode *v, const char *path,
 	    {"dispositions", q_dispositions, false},
 	    {"fallback", q_fallback, false},
 	    {"escalation", q_escalation, false},
+	    {"callback", q_callback, false},
 	};
 	struct config_queue *q = item;
 	if (!cexpect(c, v, path, CNODE_MAP))
@@ -466,6 +518,9 @@ bool config_queue_parse(struct cctx *c, const struct cnode *v, const char *path,
 	q->strategy = ACD_STRAT_LONGEST_IDLE;
 	q->offer_timeout = 20000;
 	q->service_level = 20000;
+	q->callback.attempts = 3;
+	q->callback.retry_after = 300000;
+	q->callback.ring = 30000;
 	cfields_parse(c, v, path, fields, COUNT(fields), q);
 	return true;
 }

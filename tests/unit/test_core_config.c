@@ -91,6 +91,9 @@ static void test_defaults_and_forms(void **state)
 	assert_int_equal(q->priority, -5);
 	assert_true(q->no_answer_ready);
 	assert_false(q->reject_ready);
+	assert_int_equal(q->callback.attempts, 3);
+	assert_int_equal(q->callback.retry_after, 300000);
+	assert_int_equal(q->callback.ring, 30000);
 	assert_int_equal(q->steps[0].after, 3600000);
 	assert_int_equal(q->steps[0].skill_from.index, 0);
 	assert_int_equal(q->steps[0].skill_to.index, SIZE_MAX);
@@ -114,6 +117,15 @@ static const struct vector vectors[] = {
           "    colour: red\n",
      6, 5, "queues[0].colour", "unknown field 'colour'; expected one of name",
      1},
+    {"callback attempts 0",
+     HEAD "queues: [{name: q, tenant: t, callback: {attempts: 0}}]\n", 3, 52,
+     "queues[0].callback.attempts", "out of range 1..20", 1},
+    {"callback retry_after 10ms",
+     HEAD "queues: [{name: q, tenant: t, callback: {retry_after: 10ms}}]\n", 3,
+     55, "queues[0].callback.retry_after", "must be 1s or more", 1},
+    {"callback ring 1h",
+     HEAD "queues: [{name: q, tenant: t, callback: {ring: 1h}}]\n", 3, 48,
+     "queues[0].callback.ring", "must be from 1s to 5m", 1},
     {"unknown section", "tenants: []\nphone: {}\n", 2, 1, "phone",
      "expected one of tenants, skills, queues, agents, sip", 1},
     {"bad duration", HEAD "queues: [{name: q, tenant: t, wrapup: 10x}]\n", 3,

@@ -102,7 +102,8 @@ static void test_defaults(void **state)
 	    "  - {name: f, tenant: t, nodes: {\n"
 	    "      a: [{menu: {prompt: {file: p.wav}, options: {'#': a}}},\n"
 	    "          {queue: q}, {voicemail: q}],\n"
-	    "      b: [{queue: {name: q, music: jazz, announce: 0}}]}}\n");
+	    "      b: [{queue: {name: q, music: jazz, announce: 0,\n"
+	    "                   callback_key: '9'}}]}}\n");
 	assert_int_equal(cfg->sip.nlisten, 0);
 	assert_string_equal(cfg->sip.realm, "centralino");
 	assert_int_equal(cfg->sip.max_calls, 2000);
@@ -143,6 +144,8 @@ static void test_defaults(void **state)
 	const struct config_action *b = f->nodes[1].actions;
 	assert_int_equal(b[0].announce, 0);
 	assert_int_equal(b[0].music.index, 1);
+	assert_int_equal(b[0].callback_key, '9');
+	assert_int_equal(a[1].callback_key, 0);
 	config_free(cfg);
 }
 
@@ -206,6 +209,11 @@ static const struct vector vectors[] = {
      "tenants: [{name: t}]\nqueues: [{name: q, tenant: t, record: "
      "{announce: {text: a, file: b}}}]\n",
      2, 50, "queues[0].record.announce", "exactly one", 1},
+    {"callback key of two",
+     VHEAD "flows: [{name: f, tenant: t, nodes: {a: [{queue: {name: q, "
+           "callback_key: '12'}}]}}]\n",
+     4, 74, "flows[0].nodes.a[0].queue.callback_key",
+     "must be one key: 0-9, * or #", 1},
     {"sip listen empty", VHEAD "sip: {listen: []}\n", 4, 15, "sip.listen",
      "at least one listener is needed", 1},
     {"sip listen missing", VHEAD "sip: {realm: x}\n", 4, 6, "sip.listen",
