@@ -339,7 +339,8 @@ void desk_engine_event(struct desk *d, const struct acd_event *ev)
 		}
 		break;
 	case ACD_EV_CONTACT_COMPLETED:
-		finish(d, c, "completed");
+		/* a channel's own ending: "callback-failed", "dial-refused" */
+		finish(d, c, ev->reason ? ev->reason : "completed");
 		break;
 	case ACD_EV_CONTACT_ABANDONED:
 		finish(d, c, "abandoned");
@@ -532,6 +533,14 @@ int desk_create(struct desk *d, const struct desk_request *rq, uint64_t *keyp)
 
 /* ---- recovery ---------------------------------------------------------- */
 
+/* A recovered callback's attempts, from its attributes. */
+static unsigned attempts_parse(const char *attributes)
+{
+	if (!attributes || strncmp(attributes, "attempts=", 9))
+		return 0;
+	return (unsigned)strtoul(attributes + 9, NULL, 10);
+}
+
 struct recovery {
 	struct desk *d;
 	size_t recovered, orphans;
@@ -574,6 +583,7 @@ static int recover_one(struct desk *d, const struct store_contact *sc)
 		return ENOMEM;
 	}
 	owner_parse(d, c);
+	c->attempts = attempts_parse(c->attributes);
 	err = enter(d, c, reqs, nreqs);
 	if (err)
 		contact_free(c);
@@ -640,6 +650,67 @@ int desk_recover(struct desk *d, size_t *recoveredp, size_t *orphansp)
 const struct desk_contact *desk_find(const struct desk *d, uint64_t key)
 {
 	return d && key ? idmap_get(&d->by_key, key) : NULL;
+}
+
+const struct desk_contact *desk_by_contact(const struct desk *d,
+                                           uint64_t contact)
+{
+	return d && contact ? idmap_get(&d->by_contact, contact) : NULL;
+}
+
+/* c's attributes with "attempts=N" first (replacing an earlier count):
+ * first, because owner_drop() cuts the owner's part at the end. */
+static int attempts_set(struct desk_contact *c, unsigned n)
+{
+	const char *rest = c->attributes ? c->attributes : "";
+	size_t size;
+	char *s;
+
+	if (!strncmp(rest, "attempts=", 9)) {
+		rest = strchr(rest, ';');
+		rest = rest ? rest + 1 : "";
+	}
+	size = strlen(rest) + 32;
+	s = malloc(size);
+	if (!s)
+		return ENOMEM;
+	snprintf(s, size, "attempts=%u%s%s", n, *rest ? ";" : "", rest);
+	free(c->attributes);
+	c->attributes = s;
+	c->attempts = n;
+	return 0;
+}
+
+int desk_callback_retry(struct desk *d, uint64_t contact, int64_t not_before_ms,
+                        const char *reason)
+{
+	struct desk_contact *c =
+	    (struct desk_contact *)desk_by_contact(d, contact);
+	int err;
+
+	if (!c)
+		return ENOENT;
+	if (c->channel != ACD_CH_CALLBACK ||
+	    acd_contact_state(d->acd, contact) != ACD_CONTACT_CONNECTED)
+		return EPROTO;
+	err = attempts_set(c, c->attempts + 1);
+	if (err)
+		return err;
+	/* CALLBACK_SCHEDULED saves it, with the new due time */
+	c->not_before_ms = not_before_ms;
+	return acd_contact_retry(
+	    d->acd, contact,
+	    not_before_ms > wall_now(d) ? engine_time(d, not_before_ms) : 0,
+	    reason);
+}
+
+void desk_callback_attempted(struct desk *d, uint64_t contact)
+{
+	struct desk_contact *c =
+	    (struct desk_contact *)desk_by_contact(d, contact);
+
+	if (c && !attempts_set(c, c->attempts + 1))
+		(void)save(d, c, acd_contact_state(d->acd, contact));
 }
 
 static int by_key(const void *a, const void *b)

@@ -56,8 +56,9 @@ struct desk_contact {
 	 * kept until owner_until_ms, across restarts (in its attributes) */
 	uint32_t owner;
 	int64_t owner_until_ms;
-	bool hosted;    /* the desk's own (not a call) */
-	bool recovered; /* put back by desk_recover() */
+	unsigned attempts; /* a callback's customer dialled so far (kept) */
+	bool hosted;       /* the desk's own (not a call) */
+	bool recovered;    /* put back by desk_recover() */
 };
 
 /** What an app, a web page or the voice channel asks for. */
@@ -105,6 +106,23 @@ int desk_recover(struct desk *d, size_t *recoveredp, size_t *orphansp);
 
 /** The live contact key, or NULL (ended, or never). */
 const struct desk_contact *desk_find(const struct desk *d, uint64_t key);
+
+/** The live contact the engine knows as contact in this run, or NULL. */
+const struct desk_contact *desk_by_contact(const struct desk *d,
+                                           uint64_t contact);
+
+/**
+ * A callback's customer was dialled and not reached (busy, no answer, a
+ * failure): the attempt is counted (kept in its attributes, "attempts=N",
+ * so that a restart knows it), its agent freed, and it goes back to its
+ * queue at its place, due at not_before_ms (Unix ms) and saved so
+ * (acd_contact_retry()). Returns 0, ENOENT (no such live contact),
+ * EPROTO (not a connected callback), ENOMEM.
+ */
+int desk_callback_retry(struct desk *d, uint64_t contact, int64_t not_before_ms,
+                        const char *reason);
+/** Count an attempt of a callback that ends now (the last one). */
+void desk_callback_attempted(struct desk *d, uint64_t contact);
 
 /** Visit every live contact in the order of their keys. */
 typedef void(desk_contact_h)(const struct desk_contact *c, void *arg);

@@ -272,6 +272,70 @@ static void test_desk_callback_window(void **state)
 	run_crash(&r, f);
 }
 
+/* A callback whose customer was busy: scheduled again at its place, and
+ * its count of attempts and due time survive a restart; the last attempt
+ * closes it as callback-failed. */
+static void test_desk_callback_retry(void **state)
+{
+	struct sfx *f = *state;
+	int64_t wall = 1800000000000, due;
+	struct desk_request rq = {.channel = ACD_CH_CALLBACK};
+	const struct desk_contact *c;
+	struct run r;
+	uint64_t key, id;
+	sqlite3 *db;
+
+	run_start(&r, f, &wall, 5000, "chat");
+	rq.queue = r.chat;
+	rq.payload = "{\"number\":\"0612345678\"}";
+	assert_int_equal(desk_create(r.desk, &rq, &key), 0);
+	ready(&r);
+	assert_int_equal(offered_key(&r), key);
+	id = desk_find(r.desk, key)->contact;
+	assert_ptr_equal(desk_by_contact(r.desk, id), desk_find(r.desk, key));
+	/* not connected yet: refused */
+	assert_int_equal(desk_callback_retry(r.desk, id, wall, "busy"), EPROTO);
+	assert_int_equal(acd_offer_accept(r.acd, id, r.agent), 0);
+	due = wall + 10 * 60 * 1000;
+	assert_int_equal(desk_callback_retry(r.desk, id, due, "busy"), 0);
+	c = desk_find(r.desk, key);
+	assert_int_equal(c->attempts, 1);
+	assert_int_equal(c->not_before_ms, due);
+	assert_int_equal(acd_contact_state(r.acd, id), ACD_CONTACT_SCHEDULED);
+	assert_int_equal(acd_agent_state(r.acd, r.agent), ACD_AGENT_READY);
+	assert_int_equal(store_flush(r.store), 0);
+	run_crash(&r, f);
+
+	wall += 5 * 60 * 1000; /* back five minutes later */
+	run_start(&r, f, &wall, 100, "chat");
+	assert_int_equal(desk_recover(r.desk, NULL, NULL), 0);
+	c = desk_find(r.desk, key);
+	assert_non_null(c);
+	assert_int_equal(c->attempts, 1);
+	assert_int_equal(c->not_before_ms, due);
+	ready(&r);
+	assert_int_equal(r.noffered, 0);
+	r.now += 6 * 60 * 1000;
+	acd_timers_run(r.acd);
+	assert_int_equal(offered_key(&r), key);
+	/* the second attempt fails too, and was the last */
+	id = desk_find(r.desk, key)->contact;
+	assert_int_equal(acd_offer_accept(r.acd, id, r.agent), 0);
+	desk_callback_attempted(r.desk, id);
+	assert_int_equal(desk_find(r.desk, key)->attempts, 2);
+	assert_int_equal(acd_contact_end_reason(r.acd, id, "callback-failed"),
+	                 0);
+	assert_null(desk_find(r.desk, key));
+	assert_int_equal(store_flush(r.store), 0);
+	db = sfx_raw(f->path);
+	assert_int_equal(sfx_int(db, "SELECT count(*) FROM contacts WHERE "
+	                             "outcome = 'callback-failed' AND "
+	                             "attributes LIKE 'attempts=2%'"),
+	                 1);
+	sqlite3_close(db);
+	run_crash(&r, f);
+}
+
 /* A store that cannot record: the client hears no and nothing waits. */
 static void test_desk_store_refuses(void **state)
 {
@@ -454,6 +518,7 @@ int main(void)
 	    T(test_desk_recovery_orphan), T(test_desk_callback_window),
 	    T(test_desk_store_refuses),   T(test_desk_refusals),
 	    T(test_desk_preferred_agent), T(test_desk_owned_callback),
+	    T(test_desk_callback_retry),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
