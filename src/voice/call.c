@@ -11,6 +11,7 @@
 #include "media/media.h"
 #include "core/config.h"
 #include "voice/call.h"
+#include "voice/callback.h"
 #include "voice/callrec.h"
 #include "voice/flow.h"
 #include "voice/monitor.h"
@@ -130,6 +131,10 @@ static void agent_answered(struct agent_leg *al)
 		          "contact=%" PRIu64 " agent=%s", call->contact,
 		          acd_agent_name(v->acd, al->agent));
 		mem_deref(al);
+		return;
+	}
+	if (call->callback) { /* the agent first, now the customer */
+		callback_agent_answered(call, al);
 		return;
 	}
 	bridge(call, al);
@@ -262,7 +267,7 @@ struct dial {
 	struct leg_security sec;          /* keys over TLS, SRTP policy */
 };
 
-static int trunk_auth(char **user, char **pass, const char *realm, void *arg)
+int call_trunk_auth(char **user, char **pass, const char *realm, void *arg)
 {
 	const struct config_trunk *t = arg;
 	int err;
@@ -304,9 +309,10 @@ static int leg_dial(struct call *call, uint32_t agent, const struct dial *d,
 		            v->p.realm);
 	if (!err)
 		err = sipsess_connect(
-		    &al->leg.sess, v->sess_sock, d->uri, call->from, from_uri,
+		    &al->leg.sess, v->sess_sock, d->uri,
+		    call->display[0] ? call->display : call->from, from_uri,
 		    "centralino", routev, d->route[0] ? 1 : 0,
-		    "application/sdp", offer, trunk_auth, (void *)d->trunk,
+		    "application/sdp", offer, call_trunk_auth, (void *)d->trunk,
 		    false, agent_offer_h, agent_answer_h, NULL, agent_estab_h,
 		    agent_info_h, agent_refer_h, agent_close_h, al,
 		    "%sAllow: INVITE, ACK, BYE, CANCEL, INFO, REFER, "
@@ -364,11 +370,10 @@ int call_dial_outside(struct call *call, uint32_t agent, const char *number)
 	return call_dial_outside_leg(call, agent, number, NULL);
 }
 
-int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
-                          struct agent_leg **alp)
+int call_outside_uri(const struct call *call, const char *number, char *uri,
+                     size_t size, const struct config_trunk **tp)
 {
 	const struct config_trunk *t;
-	struct dial d = {.route = ""};
 	const char *host;
 
 	if (!call->cfg || !config_dial_allowed(call->cfg, number)) {
@@ -387,14 +392,24 @@ int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
 	host = host ? host + 1 : t->uri;
 	if (strchr(host, '@'))
 		host = strchr(host, '@') + 1;
-	if (re_snprintf(d.uri, sizeof(d.uri), "%s:%s@%s",
+	if (re_snprintf(uri, size, "%s:%s@%s",
 	                strncmp(t->uri, "sips:", 5) ? "sip" : "sips", number,
 	                host) < 0)
 		return EINVAL;
-	d.trunk = t;
+	*tp = t;
 	log_event(LOG_INFO, "dial.outside", "number=%s trunk=%s", number,
 	          t->name);
-	return leg_dial(call, agent, &d, alp);
+	return 0;
+}
+
+int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
+                          struct agent_leg **alp)
+{
+	struct dial d = {.route = ""};
+	int err =
+	    call_outside_uri(call, number, d.uri, sizeof(d.uri), &d.trunk);
+
+	return err ? err : leg_dial(call, agent, &d, alp);
 }
 
 void call_ring_agent(struct call *call, uint32_t agent)
@@ -469,6 +484,7 @@ static void call_destructor(void *arg)
 
 	vtimer_cancel(&call->v->vt, &call->announce);
 	xferkeys_stop(call);
+	vtimer_cancel(&call->v->vt, &call->ring);
 	monitor_end(call, "call-ended");
 	callrec_stop(call);
 	tap_detach(call);
@@ -496,12 +512,16 @@ static void call_destructor(void *arg)
 }
 
 /* Tell the engine the caller is gone, as it stood. */
-static void contact_close(struct call *call)
+static void contact_close(struct call *call, const char *reason)
 {
 	struct acd *acd = call->v->acd;
 
-	if (!call->contact || call->callback_kept)
+	if (!call->contact || call->callback_kept || call->callback_done)
 		return; /* a callback keeps its place after the caller left */
+	if (call->callback && call->state != CALL_BRIDGED) {
+		callback_unreached(call, reason); /* not talking yet */
+		return;
+	}
 	switch (acd_contact_state(acd, call->contact)) {
 	case ACD_CONTACT_WAITING:
 	case ACD_CONTACT_OFFERED:
@@ -558,7 +578,7 @@ void call_hangup(struct call *call, const char *reason)
 	monitor_end(call, "call-ended");
 	callrec_stop(call); /* its row before the call's */
 	call_record(call, reason);
-	contact_close(call);
+	contact_close(call, reason);
 	mem_deref(call);
 }
 
@@ -590,6 +610,8 @@ static void caller_dtmf(struct leg *leg, char key, void *arg)
 	(void)leg;
 	if (call->state == CALL_FLOW)
 		flow_dtmf(call, key);
+	else if (call->state == CALL_QUEUED)
+		flow_queued_key(call, key);
 }
 
 static int caller_offer_h(struct mbuf **descp, const struct sip_msg *msg,
@@ -607,9 +629,8 @@ static void caller_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 
 	/* SIP INFO keys: application/dtmf-relay "Signal=5" */
 	if (!re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
-	              "Signal=[ ]*[0-9*#A-D]1", NULL, &sig) &&
-	    call->state == CALL_FLOW)
-		flow_dtmf(call, sig.p[0]);
+	              "Signal=[ ]*[0-9*#A-D]1", NULL, &sig))
+		caller_dtmf(&call->caller, sig.p[0], call);
 	sip_reply(sip, msg, 200, "OK");
 }
 
@@ -671,6 +692,24 @@ static int caller_accept(struct call *call, const struct sip_msg *msg,
 	return err;
 }
 
+struct call *call_new(struct voice *v, uint32_t tenant)
+{
+	struct call *call = mem_zalloc(sizeof(*call), call_destructor);
+
+	if (!call)
+		return NULL;
+	call->v = v;
+	call->hold = config_hold_ref(v->hold);
+	call->cfg = v->cfg;
+	call->started = tmr_jiffies();
+	call->tenant = tenant;
+	list_init(&call->ringing);
+	list_append(&v->call_list, &call->le, call);
+	v->st.calls++;
+	v->st.calls_total++;
+	return call;
+}
+
 void call_incoming(const struct sip_msg *msg, void *arg)
 {
 	struct voice *v = arg;
@@ -682,24 +721,14 @@ void call_incoming(const struct sip_msg *msg, void *arg)
 	route = flow_route(v, msg);
 	if (!route) /* flow_route replied: 403, 404 or a challenge */
 		return;
-	call = mem_zalloc(sizeof(*call), call_destructor);
+	/* a feature code: the agent's own tenant */
+	call = call_new(v, route->say ? ACD_NONE : route->tenant);
 	if (!call) {
 		sip_reply(v->sip, msg, 500, "Server Error");
 		return;
 	}
-	call->v = v;
-	call->hold = config_hold_ref(v->hold);
-	call->cfg = v->cfg;
-	call->started = tmr_jiffies();
-	call->tenant = route->tenant;
-	if (route->say) /* a feature code: the agent's own tenant */
-		call->tenant = ACD_NONE;
 	pl_strcpy(&msg->from.uri.user, call->from, sizeof(call->from));
 	pl_strcpy(&msg->uri.user, call->number, sizeof(call->number));
-	list_init(&call->ringing);
-	list_append(&v->call_list, &call->le, call);
-	v->st.calls++;
-	v->st.calls_total++;
 	if (flow_attach(call, route)) {
 		sip_reply(v->sip, msg, 500, "Server Error");
 		mem_deref(call);
@@ -872,6 +901,11 @@ static void tick_slot(struct voice *v, unsigned slot)
 			continue;
 		if (call->oncall && call->state == CALL_FORWARDING)
 			oncall_media(call); /* screening prompts */
+		/* a callback: the agent hears the prompt, then ringing */
+		if (call->callback && call->state == CALL_DIALING) {
+			callback_media(call);
+			continue;
+		}
 		if (call->announcing && !media_player_busy(call->player))
 			announced(call);
 		if (call->tap && call->state == CALL_BRIDGED && call->agent &&
@@ -964,9 +998,11 @@ void voice_engine_event(struct voice *v, const struct acd_event *ev)
 {
 	struct call *call;
 
+	if (ev->channel == ACD_CH_CALLBACK && callback_engine_event(v, ev))
+		return; /* calling a callback back (callback.c) */
 	if (ev->channel != ACD_CH_VOICE &&
 	    ev->type != ACD_EV_CALLBACK_SCHEDULED)
-		return; /* calling back arrives with the callbacks' issue */
+		return;
 	if (v->entering && ev->user == v->entering)
 		call_adopt(v->entering, ev->contact);
 	call = call_by_contact(v, ev->contact);

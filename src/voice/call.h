@@ -29,8 +29,9 @@ enum call_state {
 	CALL_FLOW = 0,   /* in the IVR: prompts, menus */
 	CALL_QUEUED,     /* a contact of the engine, waiting (maybe ringing) */
 	CALL_FORWARDING, /* an outside number rings for the caller */
-	CALL_BRIDGED,    /* talking to an agent */
-	CALL_CLOSING,    /* a last message, then hang up */
+	CALL_DIALING, /* a callback: the agent answered, the customer rings */
+	CALL_BRIDGED, /* talking to an agent */
+	CALL_CLOSING, /* a last message, then hang up */
 };
 
 /** An agent's phone ringing for a call (one per registered contact). */
@@ -57,7 +58,12 @@ struct call {
 	enum call_state state;
 	bool established;   /* the caller's ACK came */
 	bool callback_kept; /* the contact became a callback: outlives us */
-	uint64_t contact;   /* 0 until queued */
+	bool callback; /* calling a callback back: agent first (callback.c) */
+	bool callback_done;   /* ... and the contact is dealt with: let it be */
+	char display[80];     /* the agent's phone shows this, "" the caller */
+	struct vtimer ring;   /* a callback's customer rings until then */
+	int64_t not_after_ms; /* a callback's window ends (Unix ms), 0 none */
+	uint64_t contact;     /* 0 until queued */
 	uint32_t tenant;
 	char from[64];   /* caller's number */
 	char number[64]; /* number dialled */
@@ -84,6 +90,9 @@ struct call {
 	struct xferkeys xk;      /* transfers by the agent's keys */
 };
 
+/** A new call of tenant, counted, with the current configuration;
+ * NULL when out of memory. The caller's leg is not open yet. */
+struct call *call_new(struct voice *v, uint32_t tenant);
 /** The sipsess connection handler: a new INVITE. */
 void call_incoming(const struct sip_msg *msg, void *arg);
 /** Hold on clip's shared music stream (all its callers hear one). */
@@ -131,6 +140,16 @@ int call_dial_binding(struct call *call, uint32_t agent,
 /** An attended transfer's target answered / left (control.c). */
 void call_consult_answered(struct agent_leg *al);
 void call_consult_ended(struct agent_leg *al);
+/**
+ * Where an outside number is dialled: its request URI through the
+ * tenant's outbound trunk (*tp). dialing.allow is checked here, and a
+ * refusal logged (dial.refused). Returns 0, EPERM (not allowed), ENOENT
+ * (no outbound trunk) or EINVAL.
+ */
+int call_outside_uri(const struct call *call, const char *number, char *uri,
+                     size_t size, const struct config_trunk **tp);
+/** The digest credentials of trunk arg (a struct config_trunk). */
+int call_trunk_auth(char **user, char **pass, const char *realm, void *arg);
 /** The outbound trunk of the call's tenant, or NULL. */
 const struct config_trunk *call_trunk_out(const struct call *call);
 /**

@@ -833,6 +833,26 @@ void flow_fallback(struct call *call, const struct acd_fallback *fb,
 	closing(call);
 }
 
+void flow_queued_key(struct call *call, char key)
+{
+	struct flow_run *fr = call->flow;
+	const struct config_action *a;
+	int err;
+
+	if (!fr || !fr->flow || call->state != CALL_QUEUED)
+		return;
+	a = &fr->flow->nodes[fr->node].actions[fr->action];
+	if (a->type != CONFIG_ACT_QUEUE || !a->callback_key ||
+	    a->callback_key != key)
+		return;
+	/* CALLBACK_SCHEDULED follows: flow_callback_scheduled() */
+	err = acd_contact_callback(call->v->acd, call->contact, 0);
+	log_event(err ? LOG_WARN : LOG_INFO, "flow.callback-key",
+	          "contact=%" PRIu64 " from=%s key=%c%s%s", call->contact,
+	          call->from, key, err ? " error=" : "",
+	          err ? strerror(err) : "");
+}
+
 void flow_callback_scheduled(struct call *call)
 {
 	struct flow_run *fr = call->flow;

@@ -46,6 +46,9 @@ void flow_announce(struct call *call);
 void flow_fallback(struct call *call, const struct acd_fallback *fb,
                    uint32_t queue);
 void flow_callback_scheduled(struct call *call);
+/** A key pressed while queued: the queue's callback_key asks the engine
+ * for a callback that keeps the caller's place. */
+void flow_queued_key(struct call *call, char key);
 /** The outside number did not answer or refused. */
 void flow_forward_failed(struct call *call);
 /** Say text to the caller in the call's language, then hang up. */

@@ -14,6 +14,7 @@
                           a phone over TLS that answers plain RTP: registers,
                           answers an INVITE with RTP/AVP and no a=crypto,
                           prints what it saw (invite, savp, crypto, ack, bye)
+  bridgecheck CAP ...     the same for a call the daemon made (bridge_check)
   options PORT [udp|tcp]  send OPTIONS, print the status line, exit 0 on 200
   junk PORT               send malformed SIP over UDP and TCP
   badsdp PORT             INVITE 800 with an unparsable SDP; print the status
@@ -338,6 +339,30 @@ def wav_check(wav, pcap):
     sys.exit(0 if hits >= 50 else 1)
 
 
+def bridge_check(args):
+    """bridgecheck CAP A_PORT B_PORT A_PCAP B_PCAP
+
+    A call the daemon made itself (a callback: no keys, no prompt before
+    the bridge): A received at least 20 packets of B's audio and B at
+    least 20 of A's."""
+    cap, aport, bport, apcap, bpcap = args[:5]
+    aport, bport = int(aport), int(bport)
+    awin, bwin = audio_windows(apcap), audio_windows(bpcap)
+    to_a = [r[1] for _t, _s, _sp, _d, dp, payload, _x, _y in pcap_read(cap)
+            for r in [rtp_split(payload)] if r and dp == aport]
+    to_b = [r[1] for _t, _s, _sp, _d, dp, payload, _x, _y in pcap_read(cap)
+            for r in [rtp_split(payload)] if r and dp == bport]
+    b_at_a = sum(1 for body in to_a if carries(body, bwin, awin))
+    a_at_b = sum(1 for body in to_b if carries(body, awin, bwin))
+    print("rtp_to_a=%d rtp_to_b=%d b_audio_at_a=%d a_audio_at_b=%d"
+          % (len(to_a), len(to_b), b_at_a, a_at_b))
+    if b_at_a < 20 or a_at_b < 20:
+        print("bridgecheck: expected >= 20 packets of each side's audio at "
+              "the other", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(0)
+
+
 # ---- SIP over sockets ------------------------------------------------------
 
 
@@ -589,6 +614,8 @@ def main():
         ports(int(args[0]), int(args[1]))
     elif cmd == "pcapxor":
         pcapxor(args[0], args[1])
+    elif cmd == "bridgecheck":
+        bridge_check(args)
     elif cmd == "rtpcheck":
         rtp_check(args)
     elif cmd == "alawwav":
