@@ -60,6 +60,9 @@ static json_t *queue_json(const struct report_queue_row *q)
 	put(o, "transferred", json_integer((json_int_t)q->transferred));
 	put(o, "offers", json_integer((json_int_t)q->offers));
 	put(o, "offers_missed", json_integer((json_int_t)q->offers_missed));
+	put(o, "callback_retries",
+	    json_integer((json_int_t)q->callback_retries));
+	put(o, "callback_failed", json_integer((json_int_t)q->callback_failed));
 	put(o, "service_level", real_or_null(report_service_level(q)));
 	put(o, "abandon_rate", real_or_null(report_abandon_rate(q)));
 	put(o, "asa_s", real_or_null(report_asa(q)));
@@ -212,7 +215,8 @@ static void csv_queues(const struct report *r, FILE *f)
 	fputs("start,tenant,queue,offered,answered,answered_in_sl,abandoned,"
 	      "abandoned_short,fallback,unresolved,handled,transferred,offers,"
 	      "offers_missed,service_level,abandon_rate,asa_s,avg_talk_s,"
-	      "avg_hold_s,avg_wrapup_s,aht_s,longest_wait_s\r\n",
+	      "avg_hold_s,avg_wrapup_s,aht_s,longest_wait_s,callback_retries,"
+	      "callback_failed\r\n",
 	      f);
 	for (size_t i = 0; i < r->nqueues; i++) {
 		const struct report_queue_row *q = &r->queues[i];
@@ -236,7 +240,9 @@ static void csv_queues(const struct report *r, FILE *f)
 		csv_real(f, per(q->hold_ms, q->handled), false);
 		csv_real(f, per(q->wrapup_ms, q->handled), false);
 		csv_real(f, report_aht(q), false);
-		csv_secs(f, q->longest_wait_ms, true);
+		csv_secs(f, q->longest_wait_ms, false);
+		csv_count(f, q->callback_retries, false);
+		csv_count(f, q->callback_failed, true);
 	}
 }
 

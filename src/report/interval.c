@@ -403,6 +403,14 @@ static void abandoned(struct pass *x, struct visit *v,
 	visit_done(x, v);
 }
 
+/* A callback closed without reaching its customer (the voice channel's
+ * reasons: docs/voice.md). */
+static bool callback_failure(const char *reason)
+{
+	return reason && (!strncmp(reason, "callback-", 9) ||
+	                  !strcmp(reason, "dial-refused"));
+}
+
 /* Handling ends: completed (after wrap-up or without) or transferred. */
 static void handled(struct pass *x, struct visit *v,
                     const struct store_journal_entry *e, bool transfer)
@@ -413,6 +421,7 @@ static void handled(struct pass *x, struct visit *v,
 		v->row->wrapup_ms += e->time - v->wrap_from;
 	v->row->handled++;
 	v->row->transferred += transfer;
+	v->row->callback_failed += !transfer && callback_failure(e->reason);
 	visit_done(x, v);
 }
 
@@ -445,7 +454,12 @@ static void visit_event(struct pass *x, struct visit *v,
 		v->wrap_from = e->time;
 	} else if (!strcmp(t, "contact-completed") && !waiting)
 		handled(x, v, e, false);
-	else if (!strcmp(t, "contact-transferred") && talking)
+	else if (!strcmp(t, "callback-scheduled") && talking) {
+		/* the daemon dialled the customer in vain: back in line, a
+		 * new entry follows (contact-queued) */
+		v->row->callback_retries++;
+		visit_done(x, v);
+	} else if (!strcmp(t, "contact-transferred") && talking)
 		handled(x, v, e, true);
 	else if (!strcmp(t, "contact-abandoned") && waiting)
 		abandoned(x, v, e);

@@ -56,6 +56,9 @@ struct report_queue_row {
 	uint64_t handled;    /* answered, and the conversation ended */
 	uint64_t transferred;
 	uint64_t offers, offers_missed; /* rings; not answered or refused */
+	/* callbacks the daemon dialled: attempts that did not reach the
+	 * customer (back in line), and handled ones closed as failed */
+	uint64_t callback_retries, callback_failed;
 	int64_t wait_answered_ms, wait_abandoned_ms, longest_wait_ms;
 	int64_t talk_ms, hold_ms, wrapup_ms; /* of the handled ones */
 };

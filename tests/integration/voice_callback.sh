@@ -159,5 +159,19 @@ outA=$(sqlite3 "$T/db" "SELECT outcome FROM contacts WHERE channel='callback' AN
 retries=$(sqlite3 "$T/db" "SELECT count(*) FROM journal WHERE type='callback-scheduled' AND reason='busy'")
 [ "$retries" -eq 1 ] || fail "the journal holds $retries busy retries, expected 1"
 ok "store: A completed, B callback-failed, one busy retry in the journal"
+
+# 5. the report beside the daemon: information counts B's vain attempt
+# and its failure, health A handled and none failed
+"$bin" report --store "$T/db" --queue information --interval 60 \
+	--format csv >"$T/report.csv" 2>"$T/report.err" ||
+	fail "report: $(cat "$T/report.err")"
+python3 - "$T/report.csv" <<'PY' || fail "report: $(cat "$T/report.csv")"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+retries = sum(int(r["callback_retries"]) for r in rows)
+failed = sum(int(r["callback_failed"]) for r in rows)
+sys.exit(0 if (retries, failed) == (1, 1) else 1)
+PY
+ok "report: information callback_retries=1 callback_failed=1"
 vt_alive || fail "the daemon died"
 echo "$name: ok"

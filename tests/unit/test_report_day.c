@@ -574,6 +574,54 @@ static void test_report_day_transfer(void **state)
 	report_free(r);
 }
 
+/*
+ * Two callbacks the daemon dialled, alone in a store: c1 queued in
+ * asl/health 09:01:00, accepted by ann 09:01:05, its customer busy:
+ * callback-scheduled 09:01:10, queued again (its next attempt) 09:06:10,
+ * accepted 09:06:12, busy again and closed as callback-failed 09:06:20.
+ * c2 queued 09:02:00, accepted 09:02:05, the customer answers (connected
+ * 09:02:20), completed 09:04:20. Each entry counts once.
+ */
+static void test_report_day_callbacks(void **cm)
+{
+	struct sfx *f = *cm;
+	struct day d = {.now = AT(8, 0, 0), .offset = 0};
+	struct store_params p = {.wall_ms = day_now, .wall_arg = &d};
+	const struct store_params ro = {.read_only = true};
+	struct acd_event failed = {.type = ACD_EV_CONTACT_COMPLETED,
+	                           .contact = 1,
+	                           .channel = ACD_CH_CALLBACK,
+	                           .reason = "callback-failed"};
+	struct acd_event retry = {.type = ACD_EV_CALLBACK_SCHEDULED,
+	                          .contact = 1,
+	                          .channel = ACD_CH_CALLBACK,
+	                          .reason = "busy"};
+	struct report *r;
+	const struct report_queue_row *q;
+
+	d.s = sfx_open(f, &p);
+	answer(&d, 1, "asl", "health", "ann", AT(9, 1, 0), AT(9, 1, 5), RDY);
+	put(&d, AT(9, 1, 10), AT(9, 1, 10), &retry, "asl", "health", "ann");
+	state(&d, AT(9, 1, 10), "asl", "ann", BUSY, RDY, NULL);
+	answer(&d, 2, "asl", "health", "ann", AT(9, 2, 0), AT(9, 2, 5), RDY);
+	ev(&d, AT(9, 4, 20), ACD_EV_CONTACT_COMPLETED, 2, "asl", "health",
+	   "ann", 0);
+	state(&d, AT(9, 4, 20), "asl", "ann", BUSY, RDY, NULL);
+	answer(&d, 1, "asl", "health", "ann", AT(9, 6, 10), AT(9, 6, 12), RDY);
+	put(&d, AT(9, 6, 20), AT(9, 6, 20), &failed, "asl", "health", "ann");
+	assert_int_equal(store_close(d.s), 0);
+	sfx_open(f, &ro);
+	r = day_report(f, 15, NULL, NULL);
+	q = qrow(r, "asl", "health", AT(9, 0, 0));
+	assert_int_equal(q->offered, 3); /* c1 twice, c2 once */
+	assert_int_equal(q->answered, 3);
+	assert_int_equal(q->unresolved, 0);
+	assert_int_equal(q->callback_retries, 1);
+	assert_int_equal(q->handled, 2);
+	assert_int_equal(q->callback_failed, 1);
+	report_free(r);
+}
+
 struct lines {
 	char text[8][256];
 	size_t n;
@@ -666,6 +714,8 @@ int main(void)
 	                                    sfx_teardown),
 	    cmocka_unit_test_setup_teardown(test_report_day_transfer, sfx_setup,
 	                                    sfx_teardown),
+	    cmocka_unit_test_setup_teardown(test_report_day_callbacks,
+	                                    sfx_setup, sfx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
