@@ -13,8 +13,11 @@
 # - B's number is busy (486): the attempt is journaled, the agent is free
 #   at once and takes C; B is dialled again after information's
 #   retry_after (2 s) and, busy again at its last attempt (attempts: 2),
-#   closed as callback-failed;
-# - a callback to a number outside dialing.allow is never dialled.
+#   closed as callback-failed, and the report counts both;
+# - caller D asks for a callback in a queue whose retry_after is 1 h, is
+#   dialled by agent2 and busy: after a restart (SIGTERM, start) the
+#   callback is back at its place, still scheduled an hour on, with its
+#   attempt counted.
 # Usage (from the repository root): sh tests/integration/voice_callback.sh BIN
 name=voice_callback
 . tests/integration/voice/lib.sh
@@ -45,7 +48,26 @@ s = s.replace("""      information:
         - queue: {name: health, callback_key: "9"}""")
 s = s.replace("""      wait:
         - queue: information""", """      wait:
-        - queue: {name: information, callback_key: "9"}""")
+        - queue: {name: information, callback_key: "9"}
+  - name: later
+    tenant: demo
+    language: en
+    start: wait
+    nodes:
+      wait:
+        - queue: {name: retry, callback_key: "9"}""")
+s = s.replace("""  - {number: "813", tenant: demo, flow: direct}""",
+"""  - {number: "813", tenant: demo, flow: direct}
+  - {number: "814", tenant: demo, flow: later}""")
+s = s.replace("""queues:
+""", """queues:
+  - name: retry
+    tenant: demo
+    callback: {attempts: 3, retry_after: 1h, ring: 10s}
+""", 1)
+s = s.replace("""  - {name: agent2, tenant: demo, password: demo, static: true,
+     queues: [information, health]}""", """  - {name: agent2, tenant: demo, password: demo, static: true,
+     queues: [retry]}""")
 s += """
 dialing:
   allow: [_06XXXXXXXX]
@@ -173,5 +195,36 @@ failed = sum(int(r["callback_failed"]) for r in rows)
 sys.exit(0 if (retries, failed) == (1, 1) else 1)
 PY
 ok "report: information callback_retries=1 callback_failed=1"
+
+# 6. a callback waiting for its next attempt survives a restart
+vt_caller callerD caller_callback.xml 814 -key number 0611111111
+wait_for_log "event=flow.callback-key contact=[0-9]+ from=0611111111 key=9" 15 ||
+	fail "caller D's key 9 did not ask for a callback"
+cD=$(sed -n 's/.*event=flow.callback-key contact=\([0-9]*\) from=0611111111.*/\1/p' \
+	"$T/daemon.log" | tail -n 1)
+vt_sipp_wait "$caller_pid" callerD 20 "caller D was not told and hung up"
+vt_blocks="$provider_port $vt_blocks"
+vt_sipp provider2 127.0.0.1 -sf "$VT/provider_callback.xml" -m 1
+provider2_pid=$sipp_pid
+vt_phone phone2 agent2 answer_bye.xml
+wait_for_log "event=callback.attempt contact=$cD number=0611111111 attempt=1 reason=busy next=retry" 15 ||
+	fail "D's busy attempt was not counted for a retry"
+vt_sipp_wait "$provider2_pid" provider2 10 "the provider did not get D's call"
+kill -TERM "$daemon_pid"
+wait_pid "$daemon_pid" 10
+mv "$T/daemon.log" "$T/daemon1.log"
+vt_start
+wait_for_log "event=desk.recovered recovered=1 " 5 ||
+	fail "the callback in retry was not recovered: $(grep desk.recovered "$T/daemon.log")"
+wait_for_log "event=contact-queued .*queue=retry .*channel=callback" 5 ||
+	fail "the recovered callback is not back in its queue"
+row=$(sqlite3 "$T/db" "SELECT attributes, not_before_ms - CAST(strftime('%s','now') AS INTEGER) * 1000, outcome IS NULL FROM contacts WHERE queue='retry'")
+case "$row" in
+attempts=1\;*\|3[0-9][0-9][0-9][0-9][0-9][0-9]\|1) ;; # due in 50..60 min
+*) fail "the recovered callback's record: $row" ;;
+esac
+[ "$(count_log "event=contact-offered")" -eq 0 ] ||
+	fail "the callback was offered before its retry was due"
+ok "a callback waiting for its retry survives a restart, attempt counted, due an hour on"
 vt_alive || fail "the daemon died"
 echo "$name: ok"
