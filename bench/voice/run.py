@@ -47,6 +47,7 @@ OVER_MAX = int(env_num("OVER_MAX", 100, 50))
 OVER_EXCESS = int(env_num("OVER_EXCESS", OVER_MAX, OVER_MAX))
 OVER_RATE = env_num("OVER_RATE", 200, 200)
 PHASES = os.environ.get("PHASES", "rate hold bridged overload").split()
+RECORD = os.environ.get("RECORD") == "1"  # queue q records its calls (stereo WAVs)
 RIG = os.environ.get("RIG", "lo")  # lo | netns (see rig_setup)
 RPS = os.environ.get("RPS", "")    # netns: CPU mask for the peers' receive work
 PIN = os.environ.get("PIN", "")    # a CPU list for the daemon (taskset -c)
@@ -277,7 +278,8 @@ def config(path, sip_port, max_calls, agents):
     lines = [
         "tenants:", "  - {name: bench, timezone: UTC}",
         "queues:",
-        "  - {name: q, tenant: bench, offer_timeout: 3s, wrapup: 0s, max_wait: 3600s}",
+        "  - {name: q, tenant: bench, offer_timeout: 3s, wrapup: 0s, max_wait: 3600s%s}"
+        % (", record: true" if RECORD else ""),
         "  - {name: waitq, tenant: bench, offer_timeout: 3s, max_wait: 3600s}",
     ]
     if agents:
@@ -781,7 +783,7 @@ def main():
     music_wav(os.path.join(T, "music.wav"))
     rig_setup()
     out = {"date": time.strftime("%Y-%m-%d %H:%M:%S %z"), "machine": machine(),
-           "fast": FAST, "rig": RIG_INFO, "loadavg": os.getloadavg()}
+           "fast": FAST, "record": RECORD, "rig": RIG_INFO, "loadavg": os.getloadavg()}
     t = time.time()
     phases = {"rate": ("setup_rate", phase_rate), "hold": ("on_hold_music", phase_hold),
               "bridged": ("bridged", phase_bridged), "overload": ("overload", phase_overload)}

@@ -104,6 +104,8 @@ void monitor_end(struct call *call, const char *reason)
 	          "contact=%" PRIu64 " user=%s reason=%s", call->contact,
 	          m->user, reason);
 	mem_deref(m);
+	if (!call->rec) /* nobody needs the sides' audio any more */
+		tap_detach(call);
 }
 
 static void sup_pcm(const int16_t *pcm, size_t n, void *arg)
