@@ -681,6 +681,10 @@ static int caller_accept(struct call *call, const struct sip_msg *msg,
 		sip_reply(v->sip, msg, 488, "Not Acceptable Here");
 		return err;
 	}
+	if (leg_srtp_active(&call->caller))
+		log_event(LOG_INFO, "call.media-secured",
+		          "from=%s number=%s srtp=%s", call->from, call->number,
+		          leg_srtp_suite(&call->caller));
 	err = sipsess_accept(&call->caller.sess, v->sess_sock, msg, 200, "OK",
 	                     "centralino", "application/sdp", answer, NULL,
 	                     NULL, false, caller_offer_h, NULL, caller_estab_h,

@@ -7,7 +7,8 @@
 # (sipp) reaches the queue and baresip: on the capture, the agent's leg
 # carries none of either side's known audio in the clear, yet the caller
 # receives the agent's audio (decrypted by the daemon) and baresip records
-# the caller's (encrypted by the daemon). agent2's policy requires SRTP
+# the caller's (encrypted by the daemon). baresip then dials *72 over TLS
+# offering SRTP: answered with SRTP (call.media-secured), agent1 not ready. agent2's policy requires SRTP
 # too: its phone calling (*71) with plain RTP gets 488, logged, and its
 # state stays as it was. agent3 (srtp: required) on a phone over TLS
 # (voicetool's tlsphone) that answers our SRTP offer with plain RTP gets
@@ -48,6 +49,9 @@ s = s.replace("""  - {name: agent3, tenant: demo, password: demo, static: true,
 """, """  - {name: agent3, tenant: demo, password: demo, static: true,
      security: {srtp: required},
 """, 1)
+# the provider calls from 127.0.0.3: agents' phones on 127.0.0.1 are not
+# taken for the trunk when they call in
+s = s.replace("      from: [127.0.0.1]\n", "      from: [127.0.0.3]\n", 1)
 open(path, "w").write(s)
 PY
 vt_start
@@ -83,7 +87,8 @@ vt_blocks="$vt_base $vt_blocks"
 caller_media=$((vt_base + 4))
 vt_capture udp portrange "$RTP_MIN-$RTP_MAX" or udp port "$caller_media" \
 	or udp portrange "$bs_rtp-$((bs_rtp + 3))"
-vt_caller caller caller_talk.xml 813 -d 6000
+vt_sipp caller 127.0.0.3 -sf "$VT/caller_talk.xml" -s 813 -m 1 -d 6000
+caller_pid=$sipp_pid
 [ "$caller_media" -eq "$sipp_media" ] || fail "harness: media port mismatch"
 wait_for_log "event=call.media-secured .*agent=agent1 srtp=AES_CM_128_HMAC_SHA1_80" 10 ||
 	fail "agent1's leg did not agree on SRTP"
@@ -104,15 +109,31 @@ $VT_TOOL srtpcheck "$T/cap.pcap" "$caller_media" "$agent_port" \
 ok "SRTP: $(head -n 1 "$T/srtpcheck.out")"
 grep -q "inline:" "$T/daemon.log" && fail "a key (inline:) is in the daemon's log"
 
+# baresip calls in over TLS with SRTP (a feature code): the daemon
+# answers its SRTP offer, and the prompt it plays reaches baresip
+bs_command 127.0.0.1 "$bs_sip" dial "sip:*72@127.0.0.1:$tls_port;transport=tls"
+wait_for_log "event=call.media-secured from=agent1 number=\*72 srtp=AES_CM_128_HMAC_SHA1_80" 10 ||
+	fail "the daemon did not answer baresip's SRTP offer with SRTP"
+wait_for_log "event=agent-state tenant=demo agent=agent1 state=not-ready" 10 ||
+	fail "agent1's *72 over TLS with SRTP did not make it not ready"
+wait_for_count "event=call.ended .*number=\*72" 1 10 ||
+	fail "the feature code's call did not end"
+ok "baresip's SRTP offer (*72) answered with SRTP"
+
 # baresip heard the caller: the daemon encrypted what it relayed
 kill -TERM "$bs_pid" 2>/dev/null
 wait_pid "$bs_pid" 5
-heard=$(ls "$T"/bs/snd/*dec*.wav 2>/dev/null | head -n 1)
+heard=$(ls "$T"/bs/snd/*dec*.wav 2>/dev/null | sort | head -n 1)
 [ -n "$heard" ] || fail "baresip kept no WAV of what it heard"
 $VT_TOOL wavcheck "$heard" /usr/share/sip-tester/g711a.pcap \
 	>"$T/wavcheck.out" 2>&1 ||
 	fail "baresip did not hear the caller: $(cat "$T/wavcheck.out")"
 ok "baresip heard the caller: $(cat "$T/wavcheck.out")"
+prompt=$(ls "$T"/bs/snd/*dec*.wav | sort | sed -n 2p)
+[ -n "$prompt" ] || fail "baresip kept no WAV of the *72 call"
+$VT_TOOL wavloud "$prompt" >"$T/wavloud.out" 2>&1 ||
+	fail "baresip heard no prompt on *72: $(cat "$T/wavloud.out")"
+ok "baresip heard the *72 prompt, decrypted: $(cat "$T/wavloud.out")"
 
 # ---- plain RTP from a phone that must use SRTP: 488 ------------------------
 printf 'SEQUENTIAL\n[authentication username=agent2 password=demo];agent2\n' \
@@ -135,7 +156,8 @@ tlsphone_pid=$!
 vt_pids="$vt_pids $tlsphone_pid"
 wait_for_log "event=sip.registered user=agent3 .*transport=TLS" 10 ||
 	fail "the TLS phone did not register agent3: $(cat "$T/tlsphone.err")"
-vt_caller caller3 caller_hangup.xml 813 -d 4000
+vt_sipp caller3 127.0.0.3 -sf "$VT/caller_hangup.xml" -s 813 -m 1 -d 4000
+caller_pid=$sipp_pid
 wait_for_log "event=call.media-refused .*agent=agent3 reason=srtp-required answer=plain" 10 ||
 	fail "agent3's plain answer was not refused"
 wait_pid "$tlsphone_pid" 10

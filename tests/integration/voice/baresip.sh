@@ -26,9 +26,24 @@ module			srtp.so
 module			sndfile.so
 module_app		account.so
 module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		$2:$(($3 + 2))
 CFG
 	: >"$1/accounts"
 	: >"$1/contacts"
+}
+
+# bs_command IP SIP_PORT COMMAND PARAMS: one command through ctrl_tcp
+# (a netstring of JSON on SIP_PORT + 2; baresip takes + 1 for TLS), e.g. dial sip:*72@host.
+bs_command() {
+	python3 - "$1" $(($2 + 2)) "$3" "$4" <<'PY'
+import json, socket, sys
+ip, port, cmd, params = sys.argv[1:5]
+body = json.dumps({"command": cmd, "params": params, "token": "t1"}).encode()
+s = socket.create_connection((ip, int(port)), timeout=5)
+s.sendall(b"%d:%s," % (len(body), body))
+s.recv(4096)
+PY
 }
 
 # bs_account DIR AOR_AND_PARAMS: one account line.

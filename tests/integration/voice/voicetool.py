@@ -9,6 +9,7 @@
                           (a softphone that sends it encodes the same bytes)
   srtpcheck CAP ...       prove the agent's leg is SRTP (see srtp_check)
   heardcheck CAP PORT PCAP  packets to PORT carry PCAP's audio (>= 20)
+  wavloud WAV             a WAV holds sound, not silence (RMS >= 500)
   wavcheck WAV PCAP       a WAV recorded by a phone holds PCAP's A-law audio
   tlsphone PORT USER PASS CA SECONDS
                           a phone over TLS that answers plain RTP: registers,
@@ -327,6 +328,16 @@ def heard_check(cap, port, pcap):
     sys.exit(0 if n >= 20 else 1)
 
 
+def wav_loud(wav):
+    import audioop
+    import wave
+    with wave.open(wav, "rb") as w:
+        pcm = w.readframes(w.getnframes())
+        rms = audioop.rms(pcm, w.getsampwidth()) if pcm else 0
+    print("samples=%d rms=%d" % (len(pcm) // 2, rms))
+    sys.exit(0 if rms >= 500 else 1)
+
+
 def wav_check(wav, pcap):
     import audioop
     import wave
@@ -624,6 +635,8 @@ def main():
         srtp_check(args)
     elif cmd == "heardcheck":
         heard_check(args[0], args[1], args[2])
+    elif cmd == "wavloud":
+        wav_loud(args[0])
     elif cmd == "wavcheck":
         wav_check(args[0], args[1])
     elif cmd == "tlsphone":
