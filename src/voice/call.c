@@ -1004,8 +1004,11 @@ void voice_engine_event(struct voice *v, const struct acd_event *ev)
 
 	if (ev->channel == ACD_CH_CALLBACK && callback_engine_event(v, ev))
 		return; /* calling a callback back (callback.c) */
+	/* a call's events; a callback called back is one once its customer
+	 * answered (a transfer to a queue offers it again) */
 	if (ev->channel != ACD_CH_VOICE &&
-	    ev->type != ACD_EV_CALLBACK_SCHEDULED)
+	    ev->type != ACD_EV_CALLBACK_SCHEDULED &&
+	    !call_by_contact(v, ev->contact))
 		return;
 	if (v->entering && ev->user == v->entering)
 		call_adopt(v->entering, ev->contact);

@@ -184,6 +184,9 @@ static void customer_estab_h(const struct sip_msg *msg, void *arg)
 		return;
 	call->established = true;
 	vtimer_cancel(&v->vt, &call->ring);
+	/* from here a call as any other: hold, transfer, hang-up */
+	call->callback = false;
+	call->display[0] = '\0';
 	call->state = CALL_BRIDGED;
 	leg_bridge(&call->caller, &call->agent->leg);
 	acd_contact_connected(v->acd, call->contact);
@@ -215,7 +218,7 @@ static const char *failure(int err, const struct sip_msg *msg)
 static void customer_close_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
-	bool talked = call->state == CALL_BRIDGED;
+	bool talked = call->established;
 
 	call->caller.sess = mem_deref(call->caller.sess);
 	call_hangup(call, talked ? "caller-hangup" : failure(err, msg));

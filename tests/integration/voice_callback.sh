@@ -14,8 +14,9 @@
 #   at once and takes C; B is dialled again after information's
 #   retry_after (2 s) and, busy again at its last attempt (attempts: 2),
 #   closed as callback-failed, and the report counts both;
-# - caller D asks for a callback in a queue whose retry_after is 1 h, is
-#   dialled by agent2 and busy: after a restart (SIGTERM, start) the
+# - caller D asks for a callback in a queue whose retry_after is 1 h and
+#   ring 2 s, is dialled by agent2 and does not answer (CANCEL after 2 s,
+#   487): after a restart (SIGTERM, start) the
 #   callback is back at its place, still scheduled an hour on, with its
 #   attempt counted.
 # Usage (from the repository root): sh tests/integration/voice_callback.sh BIN
@@ -63,7 +64,7 @@ s = s.replace("""queues:
 """, """queues:
   - name: retry
     tenant: demo
-    callback: {attempts: 3, retry_after: 1h, ring: 10s}
+    callback: {attempts: 3, retry_after: 1h, ring: 2s}
 """, 1)
 s = s.replace("""  - {name: agent2, tenant: demo, password: demo, static: true,
      queues: [information, health]}""", """  - {name: agent2, tenant: demo, password: demo, static: true,
@@ -197,18 +198,20 @@ PY
 ok "report: information callback_retries=1 callback_failed=1"
 
 # 6. a callback waiting for its next attempt survives a restart
-vt_caller callerD caller_callback.xml 814 -key number 0611111111
-wait_for_log "event=flow.callback-key contact=[0-9]+ from=0611111111 key=9" 15 ||
+vt_caller callerD caller_callback.xml 814 -key number 0633333333
+wait_for_log "event=flow.callback-key contact=[0-9]+ from=0633333333 key=9" 15 ||
 	fail "caller D's key 9 did not ask for a callback"
-cD=$(sed -n 's/.*event=flow.callback-key contact=\([0-9]*\) from=0611111111.*/\1/p' \
+cD=$(sed -n 's/.*event=flow.callback-key contact=\([0-9]*\) from=0633333333.*/\1/p' \
 	"$T/daemon.log" | tail -n 1)
 vt_sipp_wait "$caller_pid" callerD 20 "caller D was not told and hung up"
 vt_blocks="$provider_port $vt_blocks"
 vt_sipp provider2 127.0.0.1 -sf "$VT/provider_callback.xml" -m 1
 provider2_pid=$sipp_pid
 vt_phone phone2 agent2 answer_bye.xml
-wait_for_log "event=callback.attempt contact=$cD number=0611111111 attempt=1 reason=busy next=retry" 15 ||
-	fail "D's busy attempt was not counted for a retry"
+wait_for_log "event=callback.attempt contact=$cD number=0633333333 attempt=1 reason=no-answer next=retry" 15 ||
+	fail "D's unanswered attempt was not counted for a retry"
+grep -q "^CANCEL sip:0633333333@" "$T/provider2.msg" ||
+	fail "the unanswered customer's INVITE was not cancelled"
 vt_sipp_wait "$provider2_pid" provider2 10 "the provider did not get D's call"
 kill -TERM "$daemon_pid"
 wait_pid "$daemon_pid" 10
