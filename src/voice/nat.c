@@ -179,6 +179,8 @@ static void keepalive_h(void *arg)
 	struct binding *b = arg;
 	struct voice *v = b->phone->v;
 
+	if (!v->p.nat_keepalive_s) /* a reload turned them off */
+		return;
 	keepalive_send(b);
 	vtimer_start(&v->vt, &b->ka_tmr, v->p.nat_keepalive_s * 1000ULL,
 	             keepalive_h, b);
