@@ -18,7 +18,10 @@
 #   ring 2 s, is dialled by agent2 and does not answer (CANCEL after 2 s,
 #   487): after a restart (SIGTERM, start) the
 #   callback is back at its place, still scheduled an hour on, with its
-#   attempt counted.
+#   attempt counted;
+# - caller E (0044123456, outside dialing.allow) asks for a callback:
+#   offered to agent2, refused (dial.refused ... via=callback), closed as
+#   dial-refused; neither agent2's phone nor the provider is called.
 # Usage (from the repository root): sh tests/integration/voice_callback.sh BIN
 name=voice_callback
 . tests/integration/voice/lib.sh
@@ -229,5 +232,31 @@ esac
 [ "$(count_log "event=contact-offered")" -eq 0 ] ||
 	fail "the callback was offered before its retry was due"
 ok "a callback waiting for its retry survives a restart, attempt counted, due an hour on"
+
+# 7. a number outside dialing.allow is never dialled, nor the agent rung
+vt_caller callerE caller_callback.xml 814 -key number 0044123456
+wait_for_log "event=flow.callback-key contact=[0-9]+ from=0044123456 key=9" 15 ||
+	fail "caller E's key 9 did not ask for a callback"
+cE=$(sed -n 's/.*event=flow.callback-key contact=\([0-9]*\) from=0044123456.*/\1/p' \
+	"$T/daemon.log" | tail -n 1)
+vt_sipp_wait "$caller_pid" callerE 20 "caller E was not told and hung up"
+vt_phone phone3 agent2 answer_bye.xml
+wait_for_log "event=dial.refused number=0044123456 reason=not-in-allow-list contact=$cE via=callback" 10 ||
+	fail "the number outside dialing.allow was not refused"
+wait_for_log "event=contact-completed tenant=demo contact=$cE .*reason=dial-refused" 5 ||
+	fail "the refused callback was not closed as dial-refused"
+[ "$(count_log "event=call.ringing contact=$cE ")" -eq 0 ] ||
+	fail "agent2's phone rang for a callback that cannot be made"
+[ "$(count_log "event=dial.outside number=0044123456")" -eq 0 ] ||
+	fail "the refused number was dialled"
+outE=""
+i=0
+while [ -z "$outE" ] && [ $i -lt 30 ]; do
+	outE=$(sqlite3 "$T/db" "SELECT outcome FROM contacts WHERE attributes LIKE '%from=0044123456%' AND outcome IS NOT NULL")
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$outE" = "dial-refused" ] || fail "E's outcome in the store is '$outE'"
+ok "a number outside dialing.allow: refused, never dialled, closed as dial-refused"
 vt_alive || fail "the daemon died"
 echo "$name: ok"
