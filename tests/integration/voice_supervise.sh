@@ -10,8 +10,10 @@
 #   caller and the supervisor;
 # - stop: the supervisor's phone gets a BYE, caller and agent as before;
 #   agent4 was not ready while supervising and is ready again;
-# - a second session, to the supervisor's mobile (an allowed number,
-#   through the outbound trunk to sipp), ends with the call (BYE);
+# - a second session, in barge, on the supervisor's mobile (an allowed
+#   number, through the outbound trunk to sipp), which hangs up after
+#   4 s: caller and agent hear each other alone again;
+# - a third session ends with the call (BYE to the supervisor's phone);
 # - an agent gets 403, another tenant 404, a number outside
 #   dialing.allow 403 (nothing dialled), a second session 409; the acts
 #   are audited and journaled.
@@ -33,11 +35,12 @@ sed -e '/dtmf_2833_2.pcap/d' -e "s|/usr/share/sip-tester/g711a.pcap|$T/caller.pc
 	"$VT/caller.xml" >"$T/caller.xml"
 grep -q 'timeout="60000"' "$T/caller.xml" || fail "harness: the caller's scenario"
 sed "s|@AGENT_PCAP@|$T/sup.pcap|g" "$VT/answer_bye.xml" >"$T/sup-answer.xml"
+sed "s|@AGENT_PCAP@|$T/sup.pcap|g" "$VT/answer.xml" >"$T/mobile.xml" # hangs up after 4 s
 
 vt_start
 wait_for_log "event=http.listening" 10 || fail "the API is not listening"
 # the supervisor's mobile: sipp at the outbound trunk, answers and talks
-vt_sipp provider 127.0.0.1 -sf "$T/sup-answer.xml" -m 1 -timeout 90s
+vt_sipp provider 127.0.0.1 -sf "$T/mobile.xml" -m 1 -timeout 90s
 provider_pid=$sipp_pid
 [ "$sipp_port" -eq "$PROVIDER_PORT" ] || fail "harness: provider port"
 calls_phone phone1 agent1
@@ -89,21 +92,34 @@ wait_for_log "event=call.supervision-ended contact=$key user=sup reason=stopped"
 sleep 2
 ok "whisper, listen, barge, stop"
 
-# a second session, on the supervisor's mobile, ends with the call
-want 200 "$sup" POST "/api/v1/contacts/$key/supervise" '{"mode": "listen", "number": "0611223344"}'
-wait_for_count "event=call.supervision-started contact=$key user=sup phone=0611223344 mode=listen" 1 10 ||
+# a second session, barging in from the supervisor's mobile, which
+# hangs up by itself after 4 s
+want 200 "$sup" POST "/api/v1/contacts/$key/supervise" '{"mode": "barge", "number": "0611223344"}'
+wait_for_log "event=call.supervision-started contact=$key user=sup phone=0611223344 mode=barge" 10 ||
 	fail "the second session did not start"
 grep -q "INVITE sip:0611223344@127.0.0.1:$PROVIDER_PORT" "$T/provider.msg" ||
 	fail "the provider was not asked for 0611223344"
+wait_for_log "event=call.supervision-ended contact=$key user=sup reason=supervisor-hangup" 10 ||
+	fail "the supervisor's hang-up did not end the session"
+vt_sipp_wait "$provider_pid" provider 10 "the supervisor's mobile's call failed"
+sleep 2
+ok "a session on an allowed number, ended by the supervisor hanging up"
+
+# a third session ends with the call
+want 200 "$sup" POST "/api/v1/contacts/$key/supervise" '{"mode": "listen", "agent": "agent4"}'
+wait_for_count "event=call.supervision-started contact=$key" 3 10 || fail "the third session did not start"
 want 200 "$sup" POST "/api/v1/contacts/$key/hangup"
 vt_sipp_wait "$caller_pid" caller 10 "the caller did not get the daemon's BYE"
 wait_for_log "event=call.supervision-ended contact=$key user=sup reason=call-ended" 5 ||
 	fail "the supervision did not end with the call"
-wait_for_log "BYE received from the daemon" 5 "$T/provider.log" ||
-	fail "the supervisor's mobile got no BYE when the call ended"
-vt_sipp_wait "$provider_pid" provider 10 "the supervisor's mobile's call failed"
+i=0
+while [ "$(grep -c 'BYE received from the daemon' "$T/phone4.log")" -lt 2 ]; do
+	[ $i -lt 50 ] || fail "the supervisor's phone got no BYE when the call ended"
+	sleep 0.1
+	i=$((i + 1))
+done
 vt_capture_stop
-ok "a session on an allowed number ends with the call"
+ok "a session ends with the call"
 
 # the audio, phase by phase (a margin after each switch)
 ts() { vt_iso "$(grep -E -- "$1" "$T/daemon.log" | sed -n "${2:-1}p" | sed -n 's/^ts=\([^ ]*\) .*/\1/p')"; }
@@ -112,7 +128,10 @@ l0=$(ts "event=call.supervision-mode .*mode=listen")
 b0=$(ts "event=call.supervision-mode .*mode=barge")
 s0=$(ts "event=call.supervision-ended contact=$key .*reason=stopped")
 r0=$(ts "event=call.supervision-started contact=$key" 2)
-for phase in "whisper $w0 $l0" "listen $l0 $b0" "barge $b0 $s0" "after $s0 $r0"; do
+h0=$(ts "event=call.supervision-ended contact=$key .*reason=supervisor-hangup")
+t0=$(ts "event=call.supervision-started contact=$key" 3)
+for phase in "whisper $w0 $l0" "listen $l0 $b0" "barge $b0 $s0" "after $s0 $r0" \
+	"mobile $r0 $h0" "hungup $h0 $t0"; do
 	set -- $phase
 	a=$(python3 -c "print($2 + 0.4)")
 	for who in caller:$caller_media agent:$agent_media sup:$sup_media; do
@@ -137,6 +156,10 @@ rules = [
     ("barge", "sup", [440, 1000], [2000]),
     ("after", "caller", [1000], [2000]),
     ("after", "agent", [440], [2000]),
+    ("mobile", "caller", [1000, 2000], [440]),
+    ("mobile", "agent", [440, 2000], [1000]),
+    ("hungup", "caller", [1000], [2000]),
+    ("hungup", "agent", [440], [2000]),
 ]
 err = []
 for phase, who, yes, no in rules:
@@ -156,7 +179,7 @@ ok "whisper: only the agent hears the supervisor; listen: nobody does; barge: bo
 
 want 200 "$sup" GET "/api/v1/contacts/$key/journal"
 types=$(field "' '.join(e['type'] for e in j['events'] if e['type'] != 'agent-state')")
-echo "$types" | grep -q "supervision-started supervision-mode supervision-mode supervision-ended supervision-started supervision-ended" ||
+echo "$types" | grep -q "supervision-started supervision-mode supervision-mode supervision-ended supervision-started supervision-ended supervision-started supervision-ended" ||
 	fail "the journal of contact $key: $types"
 want 200 "$sup" GET /api/v1/audit
 [ "$(field "sorted(set(a['action'] for a in j['audit'] if a['action'].startswith('call-supervise')))")" = "['call-supervise', 'call-supervise-mode', 'call-supervise-stop']" ] ||
