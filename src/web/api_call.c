@@ -51,6 +51,15 @@ static uint32_t own_agent(const struct web *w, const struct config_user *u)
 	return t == ACD_NONE ? ACD_NONE : acd_agent_find(w->acd, t, a->name);
 }
 
+/* A callback the daemon called back by phone: a call while it lasts. */
+static bool called_back(const struct web *w, const struct desk_contact *c)
+{
+	struct voice_call_info ci;
+
+	return c->channel == ACD_CH_CALLBACK &&
+	       !voice_call_info(w->voice, c->contact, &ci);
+}
+
 /* The live call the user may act on, or NULL after an error in r. */
 static const struct desk_contact *
 call_of(struct web *w, const struct web_call *call, struct web_reply *r)
@@ -77,7 +86,7 @@ call_of(struct web *w, const struct web_call *call, struct web_reply *r)
 		                w->cfg->agents[u->agent.index].name);
 		return NULL;
 	}
-	if (c->channel != ACD_CH_VOICE || !w->voice) {
+	if (!w->voice || (c->channel != ACD_CH_VOICE && !called_back(w, c))) {
 		web_reply_error(r, 409, "not-a-call",
 		                "contact %s is a %s, not a phone call", p,
 		                acd_channel_name(c->channel));

@@ -1,0 +1,74 @@
+#!/bin/sh
+# voice_callback_api: callbacks created through the REST API, called back
+# by phone, with the customer's window and the call controls.
+# - a supervisor creates two callbacks in sales (agent3 only, whose phone
+#   is not registered yet): X, whose not_after has passed (a window the
+#   customer gave that is over), then Y for 0698765432 within its window;
+# - agent3's phone registers: X is offered first and closed as
+#   callback-expired without ringing anybody; Y rings agent3's phone,
+#   which answers, then the provider gets the INVITE for data.number and
+#   answers; the supervisor holds and resumes the call through the API as
+#   any call (contact-held, contact-resumed); the customer hangs up, the
+#   agent goes to wrap-up, ends it from the API, and Y is completed.
+# Usage (from the repository root): sh tests/integration/voice_callback_api.sh BIN
+name=voice_callback_api
+. tests/integration/voice/lib.sh
+. tests/integration/voice/calls.sh
+
+calls_config
+vt_start
+wait_for_log "event=http.listening" 10 || fail "the API is not listening"
+sup=$(login sup sup-pw)
+
+vt_sipp provider 127.0.0.1 -sf "$VT/provider_callback.xml" -m 1
+provider_pid=$sipp_pid
+[ "$sipp_port" -eq "$PROVIDER_PORT" ] || fail "harness: provider port"
+
+past=$(python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) - d.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+later=$(python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+want 201 "$sup" POST /api/v1/contacts "{\"tenant\": \"demo\", \"queue\": \"sales\", \"channel\": \"callback\", \"not_after\": \"$past\", \"data\": {\"number\": \"0611223344\"}}"
+keyX=$(field "j['id']")
+want 201 "$sup" POST /api/v1/contacts "{\"tenant\": \"demo\", \"queue\": \"sales\", \"channel\": \"callback\", \"not_after\": \"$later\", \"data\": {\"number\": \"0698765432\", \"name\": \"Carla\"}}"
+keyY=$(field "j['id']")
+
+calls_phone phone3 agent3
+# X: its window is over when it is offered: closed, nobody rung
+wait_for_log "event=callback.closed contact=[0-9]+ outcome=callback-expired" 10 ||
+	fail "the callback past its not_after was not closed as callback-expired"
+want 200 "$sup" GET "/api/v1/contacts/$keyX"
+[ "$(field "j.get('outcome')")" = "callback-expired" ] ||
+	fail "X's outcome: $(cat "$T/resp")"
+[ "$(count_log "event=dial.outside number=0611223344")" -eq 0 ] ||
+	fail "the expired callback was dialled"
+
+# Y: the agent's phone, then the customer from data.number
+wait_for_log "event=callback.dialing contact=[0-9]+ agent=agent3 number=0698765432" 10 ||
+	fail "agent3 answered but data.number was not dialled"
+wait_for_log "event=call.bridged contact=[0-9]+ agent=agent3 callback=0698765432" 10 ||
+	fail "the customer answered but was not bridged"
+grep -q "INVITE sip:0698765432@127.0.0.1:$PROVIDER_PORT" "$T/provider.msg" ||
+	fail "the provider was not asked for 0698765432"
+grep -q '^From: "Callback 0698765432"' "$T/phone3.msg" ||
+	fail "agent3's phone did not show the callback"
+
+# the call controls of any call
+want 200 "$sup" POST "/api/v1/contacts/$keyY/hold" '{}'
+wait_for_log "event=contact-held .*agent=agent3 channel=callback" 5 ||
+	fail "no contact-held for the callback's call"
+want 200 "$sup" POST "/api/v1/contacts/$keyY/resume" '{}'
+wait_for_log "event=contact-resumed .*agent=agent3 channel=callback" 5 ||
+	fail "no contact-resumed for the callback's call"
+
+# the customer hangs up (after 4 s): wrap-up, ended from the API
+vt_sipp_wait "$provider_pid" provider 20 "the provider's call did not end normally"
+wait_for_log "event=contact-wrapup .*agent=agent3 channel=callback" 5 ||
+	fail "agent3 did not go to wrap-up after the callback's call"
+want 200 "$sup" POST "/api/v1/contacts/$keyY/wrapup-done" '{"agent": "agent3", "disposition": "called-back"}'
+wait_for_log "event=contact-completed .*agent=agent3 channel=callback" 5 ||
+	fail "the callback did not complete"
+want 200 "$sup" GET "/api/v1/contacts/$keyY"
+[ "$(field "j.get('outcome')")" = "completed" ] ||
+	fail "Y's outcome: $(cat "$T/resp")"
+ok "API callbacks: expired one closed unrung, the other dialled from data.number, held, resumed, completed"
+vt_alive || fail "the daemon died"
+echo "$name: ok"
