@@ -13,6 +13,7 @@
 #include "voice/call.h"
 #include "voice/callback.h"
 #include "voice/callrec.h"
+#include "voice/consultq.h"
 #include "voice/flow.h"
 #include "voice/monitor.h"
 #include "voice/nat.h"
@@ -484,6 +485,7 @@ static void call_destructor(void *arg)
 
 	vtimer_cancel(&call->v->vt, &call->announce);
 	xferkeys_stop(call);
+	consultq_stop(call, "call-ended");
 	vtimer_cancel(&call->v->vt, &call->ring);
 	monitor_end(call, "call-ended");
 	callrec_stop(call);
@@ -1012,6 +1014,8 @@ void voice_engine_event(struct voice *v, const struct acd_event *ev)
 		return;
 	if (v->entering && ev->user == v->entering)
 		call_adopt(v->entering, ev->contact);
+	if (ev->channel == ACD_CH_VOICE && consultq_engine_event(v, ev))
+		return; /* an attended transfer's consultation of a queue */
 	call = call_by_contact(v, ev->contact);
 	if (!call)
 		return;

@@ -48,6 +48,8 @@ struct agent_leg {
 	bool monitor;          /* a supervisor's phone (monitor.c) */
 };
 
+struct consultq;
+
 struct call {
 	struct le le; /* in voice->call_list */
 	struct le he; /* in voice->calls, by contact, once queued */
@@ -80,8 +82,9 @@ struct call {
 	uint64_t held_ms; /* earlier holds of this call, in total */
 	bool direct;      /* transferred to direct_agent (set not ready) */
 	uint32_t direct_agent;
-	struct agent_leg *consult; /* attended transfer: the target's leg */
-	uint32_t queue;            /* the engine queue it entered last */
+	struct agent_leg *consult;  /* attended transfer: the target's leg */
+	struct consultq *consult_q; /* ... to a queue, before an answer too */
+	uint32_t queue;             /* the engine queue it entered last */
 	bool recorded;       /* its queue records: announced, then recorded */
 	bool announcing;     /* that announcement plays: the bridge waits */
 	struct tap *tap;     /* the sides' audio for recorder and supervisor */

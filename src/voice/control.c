@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "media/media.h"
 #include "voice/call.h"
+#include "voice/consultq.h"
 #include "voice/flow.h"
 #include "voice/monitor.h"
 #include "voice/voice_int.h"
@@ -130,6 +131,8 @@ int voice_call_info(const struct voice *v, uint64_t contact,
 	ci->held_total_ms = call->held_ms + ci->held_for_ms;
 	if (call->consult)
 		ci->consult = call->consult->answered ? "talking" : "ringing";
+	else if (call->consult_q)
+		ci->consult = consultq_state(call);
 	ci->supervision = monitor_mode(call->monitor, &ci->supervisor_on);
 	ci->recording = call->rec != NULL;
 	snprintf(ci->from, sizeof(ci->from), "%s", call->from);
@@ -271,7 +274,7 @@ static int transfer_check(struct call *call, const struct voice_transfer *t)
 	struct voice *v = call->v;
 	struct phone *ph;
 
-	if (call->consult)
+	if (call->consult || call->consult_q)
 		return EINPROGRESS;
 	switch (t->to) {
 	case VOICE_TO_QUEUE:
@@ -358,14 +361,14 @@ static int consult_start(struct call *call, const struct voice_transfer *t)
 	struct phone *ph;
 	int err = 0;
 
-	if (t->to == VOICE_TO_QUEUE)
-		return EINVAL; /* a queue has nobody to consult yet */
 	if (!call->held) {
 		err = acd_contact_hold(v->acd, call->contact, true);
 		if (err)
 			return err;
 		media_hold(call);
 	}
+	if (t->to == VOICE_TO_QUEUE) /* whoever the engine chooses */
+		return consultq_start(call, t->id, t->priority);
 	if (t->to == VOICE_TO_AGENT) {
 		ph = phone_of_agent(v, t->id);
 		err = call_dial_binding(call, t->id, ph->bindings.head->data,
@@ -396,6 +399,8 @@ void call_consult_answered(struct agent_leg *al)
 {
 	struct call *call = al->call;
 
+	if (call->consult_q && !call->consult && !consultq_answered(al))
+		return; /* a queue's agent answered too late */
 	if (call->consult != al || !call->agent)
 		return;
 	leg_bridge(&call->agent->leg, &al->leg);
@@ -406,6 +411,9 @@ void call_consult_answered(struct agent_leg *al)
 void call_consult_ended(struct agent_leg *al)
 {
 	struct call *call = al->call;
+
+	if (consultq_leg_closed(al))
+		return; /* a queue's agent declined, or hung up */
 
 	log_event(LOG_INFO, "call.consult-ended",
 	          "contact=%" PRIu64 " answered=%s", call->contact,
@@ -421,6 +429,7 @@ int voice_call_transfer_complete(struct voice *v, uint64_t contact)
 	struct call *call = agent_call(v, contact, &err);
 	struct agent_leg *al;
 	uint32_t from;
+	bool queue;
 
 	if (!call)
 		return err;
@@ -428,15 +437,17 @@ int voice_call_transfer_complete(struct voice *v, uint64_t contact)
 	if (!al || !al->answered)
 		return ENOTCONN;
 	from = call->agent->agent;
+	queue = call->consult_q != NULL;
 	call->consult = NULL;
 	al->consult = false;
 	agent_release(call); /* BYE to the agent */
 	call->agent = al;
-	al->direct = al->agent != ACD_NONE;
+	al->direct = !queue && al->agent != ACD_NONE; /* a queue's: engine */
 	call->state = CALL_BRIDGED;
 	v->st.bridged++;
 	leg_bridge(&call->caller, &al->leg);
 	(void)acd_contact_end(v->acd, contact); /* the agent: wrap-up */
+	consultq_complete(call); /* the consultation's contact goes on */
 	log_event(LOG_INFO, "call.transferred",
 	          "contact=%" PRIu64 " agent=%s to=%s attended=yes", contact,
 	          acd_agent_name(v->acd, from),
@@ -452,11 +463,12 @@ int voice_call_transfer_cancel(struct voice *v, uint64_t contact)
 
 	if (!call)
 		return err;
-	if (!call->consult)
+	if (!call->consult && !call->consult_q)
 		return ENOTCONN;
 	log_event(LOG_INFO, "call.consult-cancelled", "contact=%" PRIu64,
 	          contact);
-	mem_deref(call->consult); /* CANCEL or BYE */
+	consultq_stop(call, "consult-cancelled"); /* a queue's contact ends */
+	mem_deref(call->consult);                 /* CANCEL or BYE */
 	direct_restore(call);
 	return voice_call_hold(v, contact, false); /* back to the caller */
 }

@@ -288,6 +288,8 @@ int voice_alloc(struct voice **vp, const struct voice_params *p,
 	if (!err)
 		err = hash_alloc(&v->calls, 16384);
 	if (!err)
+		err = hash_alloc(&v->consults, 256);
+	if (!err)
 		err = digest_alloc(&v->digest, p->realm, password_of, v);
 	if (!err)
 		err = throttle_alloc(&v->throttle, p->auth_max_failures,
@@ -330,6 +332,7 @@ void voice_free(struct voice *v)
 	mem_deref(v->phones);
 	mem_deref(v->phones_by_agent);
 	mem_deref(v->calls);
+	mem_deref(v->consults);
 	mem_deref(v);
 }
 

@@ -51,7 +51,9 @@ struct voice {
 	struct throttle *throttle;
 	struct hash *phones; /* struct phone by user */
 	struct hash *phones_by_agent;
-	struct hash *calls; /* struct call by engine contact id */
+	struct hash *calls;    /* struct call by engine contact id */
+	struct hash *consults; /* attended transfers to queues (consultq.c) */
+	struct consultq *consult_entering; /* in acd_contact_add() now */
 	struct list call_list;
 	struct list moh; /* shared music streams */
 	struct media_clip *ringback;

@@ -134,8 +134,7 @@ static void dial(struct call *call)
 	vtimer_cancel(&call->v->vt, &xk->tmr);
 	xk->collecting = false;
 	resolve(call, xk->digits, &t);
-	/* a queue has nobody to consult yet: to a queue it is blind */
-	t.attended = xk->attended && t.to != VOICE_TO_QUEUE;
+	t.attended = xk->attended;
 	if (!t.attended && xk->held) {
 		/* a blind transfer takes the call as the agent had it */
 		(void)voice_call_hold(call->v, call->contact, false);

@@ -274,7 +274,7 @@ static bool target_parse(const struct web *w, const struct desk_contact *c,
 	return false;
 }
 
-/* "attended": true, to an agent or a number; false after a 400. */
+/* "attended": true, to a queue, an agent or a number; false after a 400. */
 static bool attended_parse(json_t *obj, struct voice_transfer *t,
                            struct web_reply *r)
 {
@@ -288,12 +288,6 @@ static bool attended_parse(json_t *obj, struct voice_transfer *t,
 		return false;
 	}
 	t->attended = json_is_true(v);
-	if (t->attended && t->to == VOICE_TO_QUEUE) {
-		web_reply_error(r, 400, "bad-field",
-		                "an attended transfer goes to an agent or a "
-		                "number: a queue has nobody to consult");
-		return false;
-	}
 	return true;
 }
 

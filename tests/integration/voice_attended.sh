@@ -50,7 +50,8 @@ consult_is() {
 vt_caller caller caller.xml 814 -timeout 90s
 wait_for_log "event=call.bridged .*agent=agent3" 10 || fail "the call to 814 was not bridged to agent3"
 key=$(call_key "$sup" agent3)
-want 400 "$sup" POST "/api/v1/contacts/$key/transfer" '{"queue": "health", "attended": true}'
+want 409 "$sup" POST "/api/v1/contacts/$key/transfer" '{"queue": "health", "attended": true}'
+[ "$(field "j['error']['code']")" = queue-unstaffed ] || fail "a consultation of a queue nobody is in: $(cat "$T/resp")"
 want 200 "$sup" POST "/api/v1/contacts/$key/transfer" '{"number": "0611223344", "attended": true}'
 [ "$(field "j['call']['held']")" = True ] || fail "the caller is not held while consulting: $(cat "$T/resp")"
 consult_is "$key" talking
