@@ -580,8 +580,6 @@ function fillQueues(view) {
 
 function drawTransferKind(view) {
 	for (const [k, f] of Object.entries(view.fields)) f.hidden = k !== view.kind.value;
-	// a queue has nobody to consult: attended goes to an agent or a number
-	view.attendedField.hidden = view.kind.value === 'queue';
 }
 
 function showTransfer(view, open) {
@@ -602,7 +600,7 @@ async function transferGo(view) {
 		showError(new Error(t('call.transferEmpty')));
 		return;
 	}
-	const attended = kind !== 'queue' && view.attended.checked;
+	const attended = view.attended.checked; // to a queue: whoever the engine chooses
 	if (attended) view.consultTarget = value;
 	if (!(await callAct(view, 'transfer', attended ? { [kind]: value, attended } : { [kind]: value }))) return;
 	if (attended) {
