@@ -159,6 +159,21 @@ int phones_reload(struct voice *v, const struct voice_phone *phones, size_t n)
 	return err ? ENOMEM : 0;
 }
 
+static bool phone_keepalive(struct le *le, void *arg)
+{
+	const struct phone *ph = le->data;
+
+	(void)arg;
+	for (struct le *bl = ph->bindings.head; bl; bl = bl->next)
+		nat_keepalive_start(bl->data);
+	return false;
+}
+
+void phones_keepalive(struct voice *v)
+{
+	hash_apply(v->phones, phone_keepalive, NULL);
+}
+
 void phones_flush(struct voice *v)
 {
 	hash_flush(v->phones);

@@ -353,6 +353,7 @@ int voice_reload(struct voice *v, const struct voice_params *p,
 	v->p.reg_max_s = p->reg_max_s;
 	v->p.reg_default_s = p->reg_default_s;
 	v->p.nat_keepalive_s = p->nat_keepalive_s;
+	phones_keepalive(v); /* if they were off, phones behind NAT get them */
 	config_hold_unref(v->hold);
 	v->hold = config_hold_ref(hold);
 	v->cfg = config_hold_cfg(hold);

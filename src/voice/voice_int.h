@@ -100,5 +100,7 @@ int phones_load(struct voice *v, const struct voice_phone *phones, size_t n);
 /** Bring the phones in line with a new list: update, add, remove. */
 int phones_reload(struct voice *v, const struct voice_phone *phones, size_t n);
 void phones_flush(struct voice *v);
+/** Start OPTIONS keep-alives where due (after a reload turned them on). */
+void phones_keepalive(struct voice *v);
 
 #endif

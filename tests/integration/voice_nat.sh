@@ -5,8 +5,9 @@
 # address with nftables and forgets idle UDP mappings after 4 s, and a
 # "home" namespace where baresip (agent1, UDP, private address) lives.
 # baresip registers through the router (sip.registered ... nat=yes); the
-# daemon's OPTIONS keep-alives (sip.nat_keepalive: 2s) hold the mapping
-# open past the router's timeout, so a queue call later still reaches the
+# daemon's OPTIONS keep-alives (sip.nat_keepalive: 2s, turned on by a
+# reload after the registration) hold the mapping open past the router's
+# timeout, so a queue call later still reaches the
 # phone through the NAT; baresip answers with an SDP naming its private
 # address, and audio flows both ways thanks to symmetric RTP: the caller
 # (sipp, loopback) receives baresip's audio and baresip records the
@@ -113,7 +114,7 @@ s = s.replace("""  - {name: agent2, tenant: demo, password: demo, static: true,
      security: {tls: required, srtp: required},
 """, 1)
 s = s.replace("  realm: centralino\n", "  realm: centralino\n"
-              "  media_address: %s\n  nat_keepalive: 2s\n" % wan, 1)
+              "  media_address: %s\n  nat_keepalive: 0s\n" % wan, 1)
 open(path, "w").write(s)
 PY
 vt_start
@@ -132,7 +133,10 @@ wait_for_log "event=sip.registered user=agent1 .*transport=UDP source=$PUB_IP:[0
 	fail "baresip did not register through the router (see $T/bs.bs)"
 ok "agent1 registered from behind the router: $(grep -m1 -o 'contact=[^ ]* transport=[^ ]* source=[^ ]* nat=yes' "$T/daemon.log")"
 
-# the router forgets an idle mapping after 4 s: the keep-alives hold it
+# the router forgets an idle mapping after 4 s: the keep-alives hold it.
+# They were off (0s): a reload turns them on for the phone registered.
+sed -i 's/  nat_keepalive: 0s/  nat_keepalive: 2s/' "$T/c.yaml"
+kill -HUP "$daemon_pid"
 wait_for_count "event=sip.keepalive user=agent1 status=200" 4 15 ||
 	fail "no answered OPTIONS keep-alives to agent1"
 [ "$(count_log 'event=sip.keepalive-failed')" -eq 0 ] ||
