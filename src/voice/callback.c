@@ -29,6 +29,7 @@
 #include "media/media.h"
 #include "voice/call.h"
 #include "voice/callback.h"
+#include "voice/callrec.h"
 #include "voice/voice_int.h"
 
 int64_t voice_callback_next(const struct config_callback *cb, unsigned attempts,
@@ -52,10 +53,9 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The queue's callback policy; the defaults if the queue left the file. */
-static const struct config_callback *policy(const struct call *call)
+/* The call's queue as configured; NULL if it left the file. */
+static const struct config_queue *queue_of(const struct call *call)
 {
-	static const struct config_callback defaults = {3, 300000, 30000};
 	const struct config *cfg = call->cfg;
 	const char *queue = acd_queue_name(call->v->acd, call->queue);
 	const char *tenant = acd_tenant_name(call->v->acd, call->tenant);
@@ -65,9 +65,18 @@ static const struct config_callback *policy(const struct call *call)
 
 		if (!strcmp(q->name, queue) &&
 		    !strcmp(cfg->tenants[q->tenant.index].name, tenant))
-			return &q->callback;
+			return q;
 	}
-	return &defaults;
+	return NULL;
+}
+
+/* The queue's callback policy; the defaults if the queue left the file. */
+static const struct config_callback *policy(const struct call *call)
+{
+	static const struct config_callback defaults = {3, 300000, 30000};
+	const struct config_queue *q = queue_of(call);
+
+	return q ? &q->callback : &defaults;
 }
 
 /* ---- the customer ------------------------------------------------------- */
@@ -174,6 +183,60 @@ static int customer_answer_h(const struct sip_msg *msg, void *arg)
 	return leg_sdp_take_answer(&call->caller, msg->mb);
 }
 
+static const char *const recorded_words[] = {
+    "Questa chiamata viene registrata.",
+    "Esta llamada está siendo grabada.",
+    "This call is recorded.",
+};
+
+/* The customer's language, from the contact's attributes ("en" else). */
+static void lang_of(const struct call *call, char *lang, size_t size)
+{
+	const struct desk_contact *dc =
+	    desk_by_contact(call->v->p.desk, call->contact);
+
+	snprintf(lang, size, "en");
+	if (dc)
+		attribute(dc->attributes, "lang", lang, size);
+}
+
+/* A queue that records: the customer hears so first, the agent silence
+ * (the ringing stops); the tick bridges and records at its end, as for
+ * a caller from a trunk (call.c, announced()). False: no recording. */
+static bool record_announce(struct call *call)
+{
+	const struct config_queue *q = queue_of(call);
+	const struct config_prompt *p = q ? &q->record_announce : NULL;
+	struct voice *v = call->v;
+	struct media_clip *clip = NULL;
+	char lang[8];
+	int err;
+
+	if (!q || !q->record || !call->player)
+		return false;
+	lang_of(call, lang, sizeof(lang));
+	if (p->given && p->is_file)
+		err = media_prompts_file(v->prompts, &clip, p->text);
+	else
+		err = media_prompts_text(
+		    v->prompts, &clip,
+		    p->given ? p->text
+		             : recorded_words[!strcmp(lang, "it")   ? 0
+		                              : !strcmp(lang, "es") ? 1
+		                                                    : 2],
+		    p->given && p->language != CONFIG_LANG_NONE
+		        ? config_language_name(p->language)
+		        : lang);
+	media_player_interrupt(call->player);
+	media_player_music(call->player, NULL);
+	if (!err)
+		err = media_player_play(call->player, clip);
+	mem_deref(clip);
+	call->recorded = true;
+	call->announcing = !err;
+	return true;
+}
+
 static void customer_estab_h(const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
@@ -188,7 +251,11 @@ static void customer_estab_h(const struct sip_msg *msg, void *arg)
 	call->callback = false;
 	call->display[0] = '\0';
 	call->state = CALL_BRIDGED;
-	leg_bridge(&call->caller, &call->agent->leg);
+	if (!record_announce(call) || !call->announcing) {
+		leg_bridge(&call->caller, &call->agent->leg);
+		if (call->recorded) /* its announcement failed: record all the same */
+			(void)callrec_start(call);
+	}
 	acd_contact_connected(v->acd, call->contact);
 	log_event(LOG_INFO, "call.bridged",
 	          "contact=%" PRIu64 " agent=%s callback=%s", call->contact,
@@ -279,14 +346,11 @@ static const char *const calling_words[] = {
 static void agent_prompt(struct call *call)
 {
 	struct voice *v = call->v;
-	const struct desk_contact *dc =
-	    desk_by_contact(v->p.desk, call->contact);
 	struct media_clip *clip = NULL;
-	char lang[8] = "en", text[160];
+	char lang[8], text[160];
 	size_t n;
 
-	if (dc)
-		attribute(dc->attributes, "lang", lang, sizeof(lang));
+	lang_of(call, lang, sizeof(lang));
 	n = (size_t)snprintf(text, sizeof(text), "%s",
 	                     calling_words[!strcmp(lang, "it")   ? 0
 	                                   : !strcmp(lang, "es") ? 1

@@ -8,14 +8,19 @@
 #   callback-expired without ringing anybody; Y rings agent3's phone,
 #   which answers, then the provider gets the INVITE for data.number and
 #   answers; the supervisor holds and resumes the call through the API as
-#   any call (contact-held, contact-resumed); the customer hangs up, the
-#   agent goes to wrap-up, ends it from the API, and Y is completed.
+#   any call (contact-held, contact-resumed); sales records its calls, so
+#   the customer is told and the call recorded (call.recording-started,
+#   a WAV under recordings/); the customer hangs up, the agent goes to
+#   wrap-up, ends it from the API, and Y is completed.
 # Usage (from the repository root): sh tests/integration/voice_callback_api.sh BIN
 name=voice_callback_api
 . tests/integration/voice/lib.sh
 . tests/integration/voice/calls.sh
 
 calls_config
+sed -i 's/- {name: sales, tenant: demo, offer_timeout: 8s, wrapup: 30s}/- {name: sales, tenant: demo, offer_timeout: 8s, wrapup: 30s, record: true}/' \
+	"$T/c.yaml"
+grep -q "wrapup: 30s, record: true" "$T/c.yaml" || fail "harness: sales does not record"
 vt_start
 wait_for_log "event=http.listening" 10 || fail "the API is not listening"
 sup=$(login sup sup-pw)
@@ -51,6 +56,10 @@ grep -q "INVITE sip:0698765432@127.0.0.1:$PROVIDER_PORT" "$T/provider.msg" ||
 grep -q '^From: "Callback 0698765432"' "$T/phone3.msg" ||
 	fail "agent3's phone did not show the callback"
 
+# recorded as any call of sales, once the customer was told
+wait_for_log "event=call.recording-started contact=[0-9]+ tenant=demo queue=sales agent=agent3" 10 ||
+	fail "the callback's call was not recorded"
+
 # the call controls of any call
 want 200 "$sup" POST "/api/v1/contacts/$keyY/hold" '{}'
 wait_for_log "event=contact-held .*agent=agent3 channel=callback" 5 ||
@@ -69,6 +78,10 @@ wait_for_log "event=contact-completed .*agent=agent3 channel=callback" 5 ||
 want 200 "$sup" GET "/api/v1/contacts/$keyY"
 [ "$(field "j.get('outcome')")" = "completed" ] ||
 	fail "Y's outcome: $(cat "$T/resp")"
-ok "API callbacks: expired one closed unrung, the other dialled from data.number, held, resumed, completed"
+wait_for_log "event=call.recording-ended" 5 || fail "the recording did not end"
+wav=$(ls "$T"/recordings/*.wav 2>/dev/null | head -n 1)
+[ -n "$wav" ] && [ "$(stat -c %s "$wav")" -gt 8044 ] ||
+	fail "no recording of the callback's call under recordings/"
+ok "API callbacks: expired one closed unrung, the other dialled from data.number, recorded, held, resumed, completed"
 vt_alive || fail "the daemon died"
 echo "$name: ok"
