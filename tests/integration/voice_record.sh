@@ -12,6 +12,9 @@
 #   until it ends), then with tenant, queue, agent, start, duration; its WAV downloaded by the supervisor and identical to the
 #   file; an agent gets 403, another tenant's administrator 404;
 # - the journal has recording-started and recording-ended;
+# - a callback (created through the API) from that queue: the customer
+#   (sipp at the outbound trunk) hears the announcement when they answer,
+#   then the call is recorded, the customer on the left;
 # - a daemon killed (SIGKILL) mid-call leaves a WAV that plays up to its
 #   last second, listed after the restart.
 # Usage (from the repository root): sh tests/integration/voice_record.sh BIN
@@ -45,6 +48,13 @@ grep -q "$T/caller.pcap" "$T/caller.xml" || fail "harness: the caller's tone"
 
 vt_start
 wait_for_log "event=http.listening" 10 || fail "the API is not listening"
+# the customer of a callback, at the outbound trunk: answers, plays
+# 440 Hz and hangs up after 4 s
+sed "s|@AGENT_PCAP@|$T/caller.pcap|g" "$VT/answer.xml" >"$T/customer.xml"
+vt_sipp customer 127.0.0.1 -sf "$T/customer.xml" -m 1 -timeout 120s
+customer_pid=$sipp_pid
+customer_media=$sipp_media
+[ "$sipp_port" -eq "$PROVIDER_PORT" ] || fail "harness: provider port"
 calls_phone phone1 agent1
 sup=$(login sup sup-pw)
 maria=$(login maria maria-pw)
@@ -167,8 +177,49 @@ want 200 "$sup" GET /api/v1/audit
 	fail "the download is not audited"
 ok "journal: recording-started, recording-ended; the download audited"
 
-# a daemon killed mid-call leaves a WAV that plays, and its row
+# a callback from the recording queue: the customer hears the
+# announcement when they answer, then the call is recorded
 want 200 "$maria" POST "/api/v1/contacts/$key/wrapup-done" # agent1 ready again
+tcpdump --immediate-mode -s 4096 -B 8192 -i lo -U -w "$T/cb.pcap" udp port "$customer_media" \
+	2>"$T/tcpdump-cb.err" &
+cbcap_pid=$!
+vt_pids="$vt_pids $cbcap_pid"
+wait_for_log "listening on lo" 5 "$T/tcpdump-cb.err" || fail "tcpdump did not start"
+want 201 "$sup" POST /api/v1/contacts '{"tenant": "demo", "queue": "information", "channel": "callback", "data": {"number": "0611223344"}}'
+cbkey=$(field "j['id']")
+wait_for_log "event=call.bridged .*callback=0611223344" 20 || fail "the callback was not bridged"
+wait_for_count "event=call.recording-started " 2 10 || fail "the callback is not recorded"
+vt_sipp_wait "$customer_pid" customer 20 "the customer's call failed"
+kill -INT "$cbcap_pid"
+wait_pid "$cbcap_pid" 5
+wait_for_count "event=call.recording-ended " 2 5 || fail "the callback's recording did not end"
+cbbridged=$(vt_iso "$(log_ts 'event=call.bridged .*callback=0611223344')")
+cbrec=$(vt_iso "$(grep -E 'event=call.recording-started ' "$T/daemon.log" | sed -n 2p | sed -n 's/^ts=\([^ ]*\) .*/\1/p')")
+cbwav=$(sed -n 's/.*event=call.recording-ended .* path=\([^ ]*\) .*/\1/p' "$T/daemon.log" | sed -n 2p)
+$TONES rx "$T/cb.pcap" "$customer_media" "$cbbridged" "$cbrec" 440 1000 3000 >"$T/cb-before.json"
+$TONES wav "$cbwav" 440 1000 3000 >"$T/cb-wav.json"
+python3 - "$T/cb-before.json" "$T/cb-wav.json" "$cbbridged" "$cbrec" <<'PY' || fail "the callback's recording: $(cat "$T/cb-before.json" "$T/cb-wav.json")"
+import json, sys
+before, w = (json.load(open(p)) for p in sys.argv[1:3])
+bridged, rec = map(float, sys.argv[3:])
+err = []
+if rec - bridged < 1.5:
+    err.append("recorded %.2f s after the customer answered (the announcement lasts 2 s)" % (rec - bridged))
+if before["3000"] < 12 or before["1000"] > 1:
+    err.append("the customer heard %d blocks of the announcement, %d of the agent first" % (before["3000"], before["1000"]))
+L, R = w["channel0"], w["channel1"]
+if L["440"] < 0.6 * L["blocks"] or R["1000"] < 0.6 * R["blocks"] or L["1000"] > 1 or R["440"] > 1:
+    err.append("channels: left %s right %s" % (L, R))
+if err:
+    sys.exit("; ".join(err))
+PY
+want 200 "$sup" GET "/api/v1/contacts/$cbkey/recordings"
+[ "$(field "len(j['recordings']) == 1 and j['recordings'][0]['duration_ms'] >= 1500")" = True ] ||
+	fail "the callback's recording row: $(cat "$T/resp")"
+ok "a callback: the customer heard the announcement ($(cat "$T/cb-before.json")), then recorded, customer left, agent right"
+
+# a daemon killed mid-call leaves a WAV that plays, and its row
+want 200 "$maria" POST "/api/v1/contacts/$cbkey/wrapup-done" # agent1 ready again
 vt_sipp caller2 127.0.0.1 -sf "$T/caller.xml" -s 813 -m 1 -timeout 60s
 wait_for_count "event=call.recording-started " 2 10 || fail "the second call is not recorded"
 key2=$(call_key "$sup" agent1)
