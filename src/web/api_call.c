@@ -409,6 +409,13 @@ static bool phone_parse(const struct web *w, const struct desk_contact *c,
 	if (number)
 		return true;
 	s->agent = acd_agent_find(w->acd, c->tenant, agent);
+	if (s->agent != ACD_NONE && s->agent == c->agent) {
+		web_reply_error(r, 400, "bad-field",
+		                "agent '%s' is the one in the call: name the "
+		                "supervisor's own phone",
+		                agent);
+		return false;
+	}
 	if (s->agent != ACD_NONE)
 		return true;
 	web_reply_error(r, 404, "not-found", "no agent '%s' in tenant '%s'",

@@ -65,6 +65,7 @@ key=$(call_key "$sup" agent1)
 want 403 "$maria" POST "/api/v1/contacts/$key/supervise" '{"mode": "listen", "agent": "agent4"}'
 want 404 "$olga" POST "/api/v1/contacts/$key/supervise" '{"mode": "listen", "agent": "agent4"}'
 want 400 "$sup" POST "/api/v1/contacts/$key/supervise" '{"mode": "shout", "agent": "agent4"}'
+want 400 "$sup" POST "/api/v1/contacts/$key/supervise" '{"mode": "listen", "agent": "agent1"}' # in the call
 want 403 "$sup" POST "/api/v1/contacts/$key/supervise" '{"mode": "listen", "number": "0039123456"}'
 [ "$(field "j['error']['code']")" = number-not-allowed ] || fail "a refused number: $(cat "$T/resp")"
 want 409 "$sup" POST "/api/v1/contacts/$key/supervise/mode" '{"mode": "barge"}'
