@@ -11,7 +11,12 @@
 #   any call (contact-held, contact-resumed); sales records its calls, so
 #   the customer is told and the call recorded (call.recording-started,
 #   a WAV under recordings/); the customer hangs up, the agent goes to
-#   wrap-up, ends it from the API, and Y is completed.
+#   wrap-up, ends it from the API, and Y is completed;
+# - agent4's phone never answers: callback Z rings it and is accepted on
+#   the desktop (the API) meanwhile: the phone is CANCELled, nothing is
+#   dialled, the agent finishes it there; callback W then rings it until
+#   backoffice's offer_timeout: offer-timeout, CANCEL, agent4 not ready
+#   (no-answer), W back in line undialled.
 # Usage (from the repository root): sh tests/integration/voice_callback_api.sh BIN
 name=voice_callback_api
 . tests/integration/voice/lib.sh
@@ -79,9 +84,41 @@ want 200 "$sup" GET "/api/v1/contacts/$keyY"
 [ "$(field "j.get('outcome')")" = "completed" ] ||
 	fail "Y's outcome: $(cat "$T/resp")"
 wait_for_log "event=call.recording-ended" 5 || fail "the recording did not end"
+
+# Z accepted on the desktop while the phone rings; W not answered at all
+want 201 "$sup" POST /api/v1/contacts '{"tenant": "demo", "queue": "backoffice", "channel": "callback", "data": {"number": "0611223344"}}'
+keyZ=$(field "j['id']")
+calls_phone phone4 agent4 "$VT/noanswer.xml"
+wait_for_log "event=call.ringing contact=[0-9]+ agent=agent4 phones=1" 10 ||
+	fail "agent4's phone did not ring for callback Z"
+want 200 "$sup" POST "/api/v1/contacts/$keyZ/accept" '{"agent": "agent4"}'
+i=0
+while ! grep -q "^CANCEL sip:agent4@" "$T/phone4.msg" 2>/dev/null; do
+	[ $i -lt 50 ] || fail "agent4's phone was not CANCELled after the desktop's accept"
+	sleep 0.1
+	i=$((i + 1))
+done
+want 200 "$sup" POST "/api/v1/contacts/$keyZ/finish" '{"agent": "agent4"}'
+[ "$(count_log "event=dial.outside number=0611223344")" -eq 0 ] ||
+	fail "a callback accepted on the desktop was dialled"
+want 201 "$sup" POST /api/v1/contacts '{"tenant": "demo", "queue": "backoffice", "channel": "callback", "data": {"number": "0611223355"}}'
+keyW=$(field "j['id']")
+want 200 "$sup" POST "/api/v1/contacts/$keyZ/wrapup-done" '{"agent": "agent4"}'
+wait_for_log "event=offer-timeout .*queue=backoffice agent=agent4 channel=callback" 15 ||
+	fail "callback W's offer to agent4 did not time out"
+i=0
+while [ "$(grep -c "^CANCEL sip:agent4@" "$T/phone4.msg")" -lt 2 ]; do
+	[ $i -lt 50 ] || fail "agent4's phone was not CANCELled at the offer timeout"
+	sleep 0.1
+	i=$((i + 1))
+done
+want 200 "$sup" GET "/api/v1/contacts/$keyW"
+[ "$(field "j['state']")" = "waiting" ] || fail "W after the timeout: $(cat "$T/resp")"
+[ "$(count_log "event=dial.outside number=0611223355")" -eq 0 ] ||
+	fail "an unanswered offer dialled the customer"
 wav=$(ls "$T"/recordings/*.wav 2>/dev/null | head -n 1)
 [ -n "$wav" ] && [ "$(stat -c %s "$wav")" -gt 8044 ] ||
 	fail "no recording of the callback's call under recordings/"
-ok "API callbacks: expired one closed unrung, the other dialled from data.number, recorded, held, resumed, completed"
+ok "API callbacks: expired one closed unrung, the other dialled from data.number, recorded, held, resumed, completed; accepted on the desktop while ringing: phone CANCELled, nothing dialled; unanswered: offer-timeout, CANCEL, back in line"
 vt_alive || fail "the daemon died"
 echo "$name: ok"
