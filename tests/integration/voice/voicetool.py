@@ -45,14 +45,27 @@ def port_free(port):
     return True
 
 
+def ephemeral_low():
+    """The first port the kernel gives to sockets bound to port 0."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def ports(n, span):
-    """n bases b (even) such that b..b+span-1 are free, not overlapping."""
+    """n bases b (even) such that b..b+span-1 are free, not overlapping,
+    below the ephemeral range: a port found free there can be taken by
+    any client socket (curl, a peer's second socket) before sipp binds
+    it, which made phones fail with "Address already in use"."""
     rng = random.Random()
+    top = max(ephemeral_low(), 16000 + 64 * span) - span
     out = []
     for _ in range(2000):
         if len(out) == n:
             break
-        b = rng.randrange(21000, 59000) & ~7
+        b = rng.randrange(12000, top) & ~7
         if any(abs(b - o) < span + 8 for o in out):
             continue
         if all(port_free(p) for p in range(b, b + span)):
