@@ -668,6 +668,7 @@ static int caller_accept(struct call *call, const struct sip_msg *msg,
 {
 	struct voice *v = call->v;
 	struct mbuf *answer = NULL;
+	struct nat_contact nc = {.hdr = NULL};
 	int err;
 
 	nat_caller_security(&call->caller.sec, msg, phone);
@@ -687,11 +688,14 @@ static int caller_accept(struct call *call, const struct sip_msg *msg,
 		log_event(LOG_INFO, "call.media-secured",
 		          "from=%s number=%s srtp=%s", call->from, call->number,
 		          leg_srtp_suite(&call->caller));
+	if (phone) /* behind a router: our BYE must reach it */
+		nat_contact_fix(&nc, msg);
 	err = sipsess_accept(&call->caller.sess, v->sess_sock, msg, 200, "OK",
 	                     "centralino", "application/sdp", answer, NULL,
 	                     NULL, false, caller_offer_h, NULL, caller_estab_h,
 	                     caller_info_h, NULL, caller_close_h, call,
 	                     "Allow: INVITE, ACK, BYE, CANCEL, INFO\r\n");
+	nat_contact_restore(&nc);
 	mem_deref(answer);
 	if (err)
 		sip_reply(v->sip, msg, 500, "Server Error");

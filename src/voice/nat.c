@@ -45,21 +45,28 @@ bool nat_rtp_accept(struct leg *leg, const struct sa *src)
 	return true;
 }
 
-bool nat_binding_behind(const struct binding *b)
+/* Is a Contact URI elsewhere than the source its request came from? */
+static bool uri_behind(const struct uri *uri, const struct sa *src,
+                       enum sip_transp tp)
 {
-	struct sip_addr addr;
-	struct pl pl;
 	struct sa contact;
 
-	pl_set_str(&pl, b->uri);
-	if (uri_decode(&addr.uri, &pl) ||
-	    sa_set(&contact, &addr.uri.host,
-	           addr.uri.port ? addr.uri.port : sip_transp_port(b->tp, 0)))
+	if (sa_set(&contact, &uri->host,
+	           uri->port ? uri->port : sip_transp_port(tp, 0)))
 		return true; /* a host name: reach it where it came from */
-	if (b->tp == SIP_TRANSP_UDP)
-		return !sa_cmp(&contact, &b->src, SA_ALL);
+	if (tp == SIP_TRANSP_UDP)
+		return !sa_cmp(&contact, src, SA_ALL);
 	/* TCP and TLS phones name their own port: the address tells */
-	return !sa_cmp(&contact, &b->src, SA_ADDR);
+	return !sa_cmp(&contact, src, SA_ADDR);
+}
+
+bool nat_binding_behind(const struct binding *b)
+{
+	struct uri uri;
+	struct pl pl;
+
+	pl_set_str(&pl, b->uri);
+	return uri_decode(&uri, &pl) || uri_behind(&uri, &b->src, b->tp);
 }
 
 static const char *transport_param(enum sip_transp tp)
@@ -130,6 +137,43 @@ void nat_caller_security(struct leg_security *sec, const struct sip_msg *msg,
 		return; /* a trunk: its media may come from elsewhere */
 	sec->srtp_required = phone->srtp == VOICE_SRTP_REQUIRED;
 	sec->sig = msg->src;
+}
+
+/*
+ * A phone behind a router calls us (a feature code): libre makes the
+ * dialog's remote target from the INVITE's Contact, a private address
+ * the BYE would never reach, and the phone sends no Record-Route. So
+ * while the dialog is made, the Contact reads as where the INVITE came
+ * from ("fix_nated_contact", as Kamailio calls it). The alternative, a
+ * route set given to the server dialog, is not in libre 1.1's API.
+ */
+void nat_contact_fix(struct nat_contact *nc, const struct sip_msg *msg)
+{
+	/* the message is the handler's to read, and ours for this call:
+	 * its header list was allocated writable by libre */
+	struct sip_hdr *h = (struct sip_hdr *)sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_addr addr;
+	int n;
+
+	nc->hdr = NULL;
+	if (!h || sip_addr_decode(&addr, &h->val) ||
+	    !uri_behind(&addr.uri, &msg->src, msg->tp))
+		return;
+	n = re_snprintf(nc->buf, sizeof(nc->buf), "<sip:%r@%J%s>",
+	                &addr.uri.user, &msg->src, transport_param(msg->tp));
+	if (n <= 0 || (size_t)n >= sizeof(nc->buf))
+		return;
+	nc->hdr = h;
+	nc->val = h->val;
+	h->val.p = nc->buf;
+	h->val.l = (size_t)n;
+}
+
+void nat_contact_restore(struct nat_contact *nc)
+{
+	if (nc->hdr)
+		((struct sip_hdr *)nc->hdr)->val = nc->val;
+	nc->hdr = NULL;
 }
 
 /* ---- keep-alives ------------------------------------------------------ */

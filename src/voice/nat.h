@@ -43,6 +43,20 @@ int nat_binding_dial(const struct binding *b, char *route, size_t rsize,
  * phone (NULL: a trunk) brings its agent's policy and latching rule. */
 void nat_caller_security(struct leg_security *sec, const struct sip_msg *msg,
                          const struct voice_phone *phone);
+/** A Contact read as the INVITE's source while its dialog is made. */
+struct nat_contact {
+	const struct sip_hdr *hdr; /* the Contact changed, or NULL */
+	struct pl val;             /* what it said */
+	char buf[160];             /* what it says meanwhile */
+};
+/**
+ * If msg (an INVITE from a phone) names a Contact elsewhere than where it
+ * came from, make its Contact say the source until nat_contact_restore(),
+ * so that the dialog made meanwhile reaches the phone through its router.
+ */
+void nat_contact_fix(struct nat_contact *nc, const struct sip_msg *msg);
+/** Put the Contact back as it was. */
+void nat_contact_restore(struct nat_contact *nc);
 /** OPTIONS every sip.nat_keepalive to a UDP binding behind NAT (no-op
  * otherwise or when already running). */
 void nat_keepalive_start(struct binding *b);

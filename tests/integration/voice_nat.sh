@@ -11,7 +11,9 @@
 # phone through the NAT; baresip answers with an SDP naming its private
 # address, and audio flows both ways thanks to symmetric RTP: the caller
 # (sipp, loopback) receives baresip's audio and baresip records the
-# caller's. Then agent2, whose policy requires TLS and SRTP, does the same
+# caller's. The other way, baresip dials *72 through the router: the
+# daemon's BYE reaches it at its public address, not its Contact. Then
+# agent2, whose policy requires TLS and SRTP, does the same
 # over TLS (its one connection through the router carries the INVITE, ACK
 # and BYE) with SRTP. Skips (77) only when network namespaces cannot be
 # made.
@@ -125,7 +127,8 @@ wait_for_log "event=sip.listening transport=udp address=$WAN_IP:$SIP_PORT" 5 ||
 $VT_TOOL pcapxor /usr/share/sip-tester/g711a.pcap "$T/agent.pcap"
 $VT_TOOL alawwav "$T/agent.pcap" "$T/agent.wav"
 vt_block
-bs_config "$T/bs" "$HOME_IP" "$vt_base" $((vt_base + 4)) $((vt_base + 7)) \
+bs_sip=$vt_base
+bs_config "$T/bs" "$HOME_IP" "$bs_sip" $((bs_sip + 4)) $((bs_sip + 7)) \
 	"$T/agent.wav"
 bs_account "$T/bs" "<sip:agent1@$WAN_IP:$SIP_PORT>;auth_pass=demo;answermode=auto;audio_codecs=PCMA;regint=600"
 bs_start bs "$T/bs" ip netns exec "$home"
@@ -170,9 +173,26 @@ $VT_TOOL heardcheck "$T/cap.pcap" "$caller_media" "$T/agent.pcap" \
 	>"$T/heard.out" 2>&1 ||
 	fail "the caller did not hear the agent: $(cat "$T/heard.out")"
 ok "caller: $(cat "$T/heard.out")"
+
+# ---- the other way: the phone behind the router calls in (*72) ---------
+BS_EXEC="ip netns exec $home" bs_command "$HOME_IP" "$bs_sip" dial \
+	"sip:*72@$WAN_IP:$SIP_PORT"
+wait_for_log "event=sip.feature-code user=agent1 code=\*72" 10 ||
+	fail "agent1's *72 from behind the router did not arrive"
+wait_for_count "event=call.ended .*number=\*72" 1 10 ||
+	fail "the *72 call did not end"
+# the daemon's BYE found the phone through the router, not at its Contact
+i=0
+while [ "$(grep -c '^BYE sip:agent1' "$T/bs.bs")" -lt 2 ] && [ $i -lt 50 ]; do
+	sleep 0.1 # polling baresip's trace, as wait_for_log does
+	i=$((i + 1))
+done
+[ "$(grep -c '^BYE sip:agent1' "$T/bs.bs")" -ge 2 ] ||
+	fail "the daemon's BYE of the *72 call did not reach the phone"
+ok "agent1 called in from behind the router (*72): answered, told, BYE received"
 kill -TERM "$bs_pid" 2>/dev/null
 wait_pid "$bs_pid" 5
-heard=$(ls "$T"/bs/snd/*dec*.wav 2>/dev/null | head -n 1)
+heard=$(ls "$T"/bs/snd/*dec*.wav 2>/dev/null | sort | head -n 1)
 [ -n "$heard" ] || fail "baresip kept no WAV of what it heard"
 $VT_TOOL wavcheck "$heard" /usr/share/sip-tester/g711a.pcap \
 	>"$T/wavcheck.out" 2>&1 ||

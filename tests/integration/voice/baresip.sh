@@ -34,9 +34,10 @@ CFG
 }
 
 # bs_command IP SIP_PORT COMMAND PARAMS: one command through ctrl_tcp
-# (a netstring of JSON on SIP_PORT + 2; baresip takes + 1 for TLS), e.g. dial sip:*72@host.
+# (a netstring of JSON on SIP_PORT + 2; baresip takes + 1 for TLS), e.g.
+# dial sip:*72@host. $BS_EXEC prefixes it (ip netns exec NS).
 bs_command() {
-	python3 - "$1" $(($2 + 2)) "$3" "$4" <<'PY'
+	${BS_EXEC:-} python3 - "$1" $(($2 + 2)) "$3" "$4" <<'PY'
 import json, socket, sys
 ip, port, cmd, params = sys.argv[1:5]
 body = json.dumps({"command": cmd, "params": params, "token": "t1"}).encode()
