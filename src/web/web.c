@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "web/web_int.h"
 
+#include <re_tcp.h>
 #include <re_websock.h>
 
 static void web_destructor(void *arg)
@@ -89,6 +90,8 @@ static void extra_headers(const struct web_reply *r, char *buf, size_t size)
 		(void)add(buf, size, n, "%s", CORS_HEADERS);
 }
 
+#define REPLY_QUEUED_MAX (256u << 10) /* under libre's 512 kB send queue */
+
 static void reply_send(struct http_conn *conn, const struct web_reply *r)
 {
 	char extra[1536];
@@ -97,6 +100,12 @@ static void reply_send(struct http_conn *conn, const struct web_reply *r)
 	int err;
 
 	extra_headers(r, extra, sizeof(extra));
+	/* libre queues what the socket does not take at once up to 512 kB
+	 * and drops the rest: a recording's WAV would arrive cut (tested
+	 * with 30 MB). Room for the whole answer, TLS's records included. */
+	if (len > REPLY_QUEUED_MAX)
+		tcp_conn_txqsz_set(http_conn_tcp(conn),
+		                   len + len / 16 + sizeof(extra) + 65536);
 	err = http_reply(conn, status, web_reason(status),
 	                 "Content-Type: %s\r\n"
 	                 "Content-Length: %zu\r\n"

@@ -161,6 +161,19 @@ curl -s -o "$T/download.wav" -w '%{http_code} %{content_type}' -H "Authorization
 	"http://127.0.0.1:$HTTP_PORT/api/v1/contacts/$key/recordings/$rid" >"$T/dl.status"
 [ "$(cat "$T/dl.status")" = "200 audio/wav" ] || fail "download: $(cat "$T/dl.status")"
 cmp -s "$T/download.wav" "$wav" || fail "the download differs from the file"
+# a long recording (16 min here) downloads whole too
+cp "$wav" "$T/short.wav"
+python3 - "$wav" <<'PY'
+import sys, wave
+w = wave.open(sys.argv[1], "wb")
+w.setnchannels(2); w.setsampwidth(2); w.setframerate(8000)
+w.writeframes(bytes(range(256)) * (8000 * 4 * 960 // 256))
+PY
+curl -s -o "$T/long.wav" -w '%{http_code}' -m 20 -H "Authorization: Bearer $sup" \
+	"http://127.0.0.1:$HTTP_PORT/api/v1/contacts/$key/recordings/$rid" >"$T/dl.status" || true
+[ "$(cat "$T/dl.status")" = 200 ] && cmp -s "$T/long.wav" "$wav" ||
+	fail "a 30 MB recording did not download whole: $(cat "$T/dl.status"), $(stat -c %s "$T/long.wav" 2>/dev/null) bytes"
+cp "$T/short.wav" "$wav"
 want 403 "$maria" GET "/api/v1/contacts/$key/recordings/$rid"
 want 403 "$maria" GET "/api/v1/contacts/$key/recordings"
 want 404 "$olga" GET "/api/v1/contacts/$key/recordings/$rid"
