@@ -759,6 +759,14 @@ void flow_stop(struct call *call)
 
 /* ---- waiting and leaving --------------------------------------------- */
 
+static const char *words(const struct flow_run *fr, const char *const v[3]);
+
+static const char *const callback_offer_words[] = {
+    "Per essere richiamato senza perdere il suo posto, prema %c.",
+    "Para que le llamemos sin perder su turno, pulse %c.",
+    "To be called back without losing your place, press %c.",
+};
+
 void flow_announce(struct call *call)
 {
 	struct flow_run *fr = call->flow;
@@ -774,6 +782,12 @@ void flow_announce(struct call *call)
 	                         ewt < 0 ? -1 : (long)(ewt / 1000)))
 		say_text(fr, text);
 	a = &fr->flow->nodes[fr->node].actions[fr->action];
+	if (a->type == CONFIG_ACT_QUEUE && a->callback_key) {
+		/* the key that keeps their place: told with the position */
+		snprintf(text, sizeof(text), words(fr, callback_offer_words),
+		         a->callback_key);
+		say_text(fr, text);
+	}
 	if (a->type == CONFIG_ACT_QUEUE && a->announce > 0)
 		call_announce_in(call, (uint64_t)a->announce);
 }

@@ -2,8 +2,8 @@
 # voice_callback: callbacks that keep the caller's place, dialled back by
 # the daemon, the agent first and then the customer.
 # - caller A (0698765432) waits in health with nobody logged in and
-#   presses 9 (the queue's callback_key): told they will be called back,
-#   hung up; caller B (0611111111) does the same in information; caller C
+#   presses 9 (the queue's callback_key, offered by the announcement):
+#   told they will be called back, hung up; caller B (0611111111) does the same in information; caller C
 #   then calls and waits in information;
 # - agent1's phone registers: the callbacks are offered first (their kept
 #   places, ahead of C); the phone rings showing "Callback 0698765432",
@@ -29,7 +29,6 @@ name=voice_callback
 vt_config OFFER_TIMEOUT=8s
 vt_block
 provider_port=$vt_base
-vt_blocks="$vt_base $vt_blocks" # the provider's sipp takes it back
 python3 - "$T/c.yaml" "$provider_port" <<'PY'
 import sys
 path, port = sys.argv[1], sys.argv[2]
@@ -49,7 +48,7 @@ s = s.replace("""      information:
         - queue: health""", """      information:
         - queue: information
       health:
-        - queue: {name: health, callback_key: "9"}""")
+        - queue: {name: health, callback_key: "9", announce: 1s}""")
 s = s.replace("""      wait:
         - queue: information""", """      wait:
         - queue: {name: information, callback_key: "9"}
@@ -82,12 +81,6 @@ PY
 	{ cat "$T/check.err" >&2; fail "harness: the test configuration is invalid"; }
 vt_start
 
-# the provider: 0611111111 is busy, anyone else answers and talks
-vt_sipp provider 127.0.0.1 -sf "$VT/provider_callback.xml" -m 3
-provider_pid=$sipp_pid
-provider_media=$sipp_media
-[ "$sipp_port" -eq "$provider_port" ] || fail "harness: provider port"
-
 # 1. A and B ask to be called back; C waits
 vt_caller callerA caller_callback.xml 800 -key number 0698765432
 wait_for_log "event=flow.callback-key contact=[0-9]+ from=0698765432 key=9" 15 ||
@@ -95,6 +88,10 @@ wait_for_log "event=flow.callback-key contact=[0-9]+ from=0698765432 key=9" 15 |
 wait_for_log "event=callback-scheduled .*queue=health" 5 ||
 	fail "no callback-scheduled for caller A"
 vt_sipp_wait "$caller_pid" callerA 20 "caller A was not told and hung up"
+# the announcement told the key (spoken once, kept with its text)
+grep -lq "To be called back without losing your place, press 9" \
+	"$T"/prompts/*.wav 2>/dev/null ||
+	fail "the announcement did not offer the callback key"
 vt_caller callerB caller_callback.xml 813 -key number 0611111111
 wait_for_log "event=flow.callback-key contact=[0-9]+ from=0611111111 key=9" 15 ||
 	fail "caller B's key 9 did not ask for a callback"
@@ -110,6 +107,14 @@ cB=$(sed -n 's/.*event=flow.callback-key contact=\([0-9]*\) from=0611111111.*/\1
 [ -n "$cA" ] && [ -n "$cB" ] || fail "harness: the callbacks' contact ids"
 grep -q "event=contact-offered" "$T/daemon.log" &&
 	fail "something was offered while nobody was logged in"
+
+# the provider: 0611111111 is busy, anyone else answers and talks (the
+# whole test outlasts sipp's default 40 s)
+vt_blocks="$provider_port $vt_blocks"
+vt_sipp provider 127.0.0.1 -sf "$VT/provider_callback.xml" -m 3 -timeout 90s
+provider_pid=$sipp_pid
+provider_media=$sipp_media
+[ "$sipp_port" -eq "$provider_port" ] || fail "harness: provider port"
 
 # 2. agent1's phone: A first, agent first, then the customer. The phone
 # never hangs up itself (sipp's out-of-call BYEs would all share one
