@@ -23,8 +23,9 @@ void web_call_json(const struct web *w, const struct desk_contact *c, json_t *j)
 	struct voice_call_info ci;
 	json_t *o;
 
-	if (c->channel != ACD_CH_VOICE || !w->voice ||
-	    voice_call_info(w->voice, c->contact, &ci))
+	/* a call, or a callback while the daemon calls it back by phone */
+	if ((c->channel != ACD_CH_VOICE && c->channel != ACD_CH_CALLBACK) ||
+	    !w->voice || voice_call_info(w->voice, c->contact, &ci))
 		return;
 	o = json_pack("{s:b,s:b,s:I,s:I,s:s}", "bridged", ci.bridged, "held",
 	              ci.held, "held_for_ms", (json_int_t)ci.held_for_ms,

@@ -65,7 +65,11 @@ grep -q '^From: "Callback 0698765432"' "$T/phone3.msg" ||
 wait_for_log "event=call.recording-started contact=[0-9]+ tenant=demo queue=sales agent=agent3" 10 ||
 	fail "the callback's call was not recorded"
 
-# the call controls of any call
+# the call controls of any call, and the call as the API shows it
+want 200 "$sup" GET "/api/v1/contacts/$keyY"
+[ "$(field "(j['call']['bridged'], j['call']['from'], j['state'])")" = \
+	"(True, '0698765432', 'connected')" ] ||
+	fail "Y's call in the API: $(cat "$T/resp")"
 want 200 "$sup" POST "/api/v1/contacts/$keyY/hold" '{}'
 wait_for_log "event=contact-held .*agent=agent3 channel=callback" 5 ||
 	fail "no contact-held for the callback's call"
