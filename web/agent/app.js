@@ -45,7 +45,8 @@ function showError(err) {
 }
 
 function nameOf(c) {
-	if (c.channel === 'voice' && c.call?.from) return c.call.from;
+	// a call, or a callback the daemon calls back by phone
+	if ((c.channel === 'voice' || c.channel === 'callback') && c.call?.from) return c.call.from;
 	if (c.channel === 'email' && (c.data?.from_name || c.data?.from)) return c.data.from_name || c.data.from;
 	return (c.data && typeof c.data.name === 'string' && c.data.name) || t('chat.visitor');
 }
@@ -201,7 +202,7 @@ function drawContacts() {
 	for (const c of live) {
 		let view = desk.chats.get(c.id);
 		if (!view) {
-			view = c.channel === 'voice' ? callView(c) : c.channel === 'email'
+			view = c.channel === 'voice' || c.call ? callView(c) : c.channel === 'email'
 				? emailView(c, { wrapupFields, act, historyBlock, announce, showError }) : chatView(c);
 			desk.chats.set(c.id, view);
 			$('chats').append(view.root);
