@@ -24,6 +24,7 @@
 #   dial-refused; neither agent2's phone nor the provider is called.
 # Usage (from the repository root): sh tests/integration/voice_callback.sh BIN
 name=voice_callback
+VT_SIPP_TIMEOUT=120s # the phones live through the whole test (about 60 s)
 . tests/integration/voice/lib.sh
 
 vt_config OFFER_TIMEOUT=8s
@@ -108,10 +109,9 @@ cB=$(sed -n 's/.*event=flow.callback-key contact=\([0-9]*\) from=0611111111.*/\1
 grep -q "event=contact-offered" "$T/daemon.log" &&
 	fail "something was offered while nobody was logged in"
 
-# the provider: 0611111111 is busy, anyone else answers and talks (the
-# whole test outlasts sipp's default 40 s)
+# the provider: 0611111111 is busy, anyone else answers and talks
 vt_blocks="$provider_port $vt_blocks"
-vt_sipp provider 127.0.0.1 -sf "$VT/provider_callback.xml" -m 3 -timeout 90s
+vt_sipp provider 127.0.0.1 -sf "$VT/provider_callback.xml" -m 3
 provider_pid=$sipp_pid
 provider_media=$sipp_media
 [ "$sipp_port" -eq "$provider_port" ] || fail "harness: provider port"

@@ -200,7 +200,8 @@ vt_alive() {
 # vt_sipp ID IP [sipp options...]: start sipp in the background against
 # the daemon with its own block of ports. Files: $T/ID.err (unexpected
 # messages), $T/ID.msg (every message), $T/ID.log (<log> actions).
-# Sets sipp_pid, sipp_port, sipp_media (its RTP port).
+# Sets sipp_pid, sipp_port, sipp_media (its RTP port). Each sipp quits
+# after VT_SIPP_TIMEOUT (40s unless the test sets it longer).
 vt_sipp() {
 	_id=$1
 	_ip=$2
@@ -209,7 +210,7 @@ vt_sipp() {
 	sipp_port=$vt_base
 	sipp_media=$((vt_base + 4))
 	sipp -ci 127.0.0.1 -i "$_ip" -p "$sipp_port" -cp $((vt_base + 1)) \
-		-mp "$sipp_media" -mi "$_ip" -timeout 40s -timeout_error \
+		-mp "$sipp_media" -mi "$_ip" -timeout "${VT_SIPP_TIMEOUT:-40s}" -timeout_error \
 		-nostdin -trace_err -error_file "$T/$_id.err" \
 		-trace_msg -message_file "$T/$_id.msg" \
 		-trace_logs -log_file "$T/$_id.log" \
