@@ -390,11 +390,14 @@ void callback_agent_answered(struct call *call, struct agent_leg *al)
 	log_event(LOG_INFO, "callback.dialing",
 	          "contact=%" PRIu64 " agent=%s number=%s", call->contact,
 	          acd_agent_name(v->acd, al->agent), call->from);
-	agent_prompt(call);
+	/* the customer first: a prompt not yet synthesised takes a while */
 	err = customer_dial(call);
-	if (err)
+	if (err) {
 		call_hangup(call,
 		            err == EPERM ? "dial-refused" : "dial-failed");
+		return;
+	}
+	agent_prompt(call);
 }
 
 /* ---- the engine's side ------------------------------------------------ */
