@@ -122,7 +122,7 @@ calls_phone() {
 		-aa -inf "$T/$1.csv" -m 1 -d 90000 -timeout 90s
 	phone_pid=$sipp_pid
 	phone_media=$sipp_media
-	wait_for_log "event=sip.registered user=$2 " 10 ||
+	wait_for_log "event=sip.registered user=$2 " 20 ||
 		fail "$2 did not register (sip.registered missing)"
 }
 

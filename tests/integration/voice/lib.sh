@@ -241,7 +241,7 @@ vt_phone() {
 		-inf "$T/$1.csv" -m 1 -d 45000
 	phone_pid=$sipp_pid
 	phone_media=$sipp_media
-	wait_for_log "event=sip.registered user=$2 " 10 ||
+	wait_for_log "event=sip.registered user=$2 " 20 ||
 		fail "$2 did not register (sip.registered missing)"
 }
 
