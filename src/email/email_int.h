@@ -182,6 +182,15 @@ bool email_idle_run(struct email_idle *i, int64_t now);
 
 /* ---- worker.c: IMAP and SMTP on a thread of their own ---- */
 
+/**
+ * The options every libcurl handle of mailbox mb shares: url, the login
+ * (user and password; none when user is NULL), STARTTLS when offered
+ * (mb->tls_ca trusted when set), 10 s to connect, timeout_ms in all,
+ * no signals. h is a CURL *.
+ */
+void email_curl_setup(void *h, const struct config_mailbox *mb, const char *url,
+                      const char *user, const char *password, long timeout_ms);
+
 struct email_worker;
 
 /** A mail fetched from mailbox (its index), handed to the loop. */

@@ -208,18 +208,11 @@ static void connect_now(struct email_idle *i, int64_t now)
 		fail(i, now, "out of memory");
 		return;
 	}
-	curl_easy_setopt(i->h, CURLOPT_URL, mb->imap);
-	curl_easy_setopt(i->h, CURLOPT_USERNAME, mb->user);
-	curl_easy_setopt(i->h, CURLOPT_PASSWORD, mb->password);
-	curl_easy_setopt(i->h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	if (mb->tls_ca[0])
-		curl_easy_setopt(i->h, CURLOPT_CAINFO, mb->tls_ca);
+	/* 30 s for the login as a whole: a server that accepts and then
+	 * says nothing must not hold the worker (send and recv are not
+	 * bound by it) */
+	email_curl_setup(i->h, mb, mb->imap, mb->user, mb->password, 30000L);
 	curl_easy_setopt(i->h, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(i->h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	/* the login as a whole: a server that accepts and then says nothing
-	 * must not hold the worker (send and recv are not bound by it) */
-	curl_easy_setopt(i->h, CURLOPT_TIMEOUT_MS, 30000L);
-	curl_easy_setopt(i->h, CURLOPT_NOSIGNAL, 1L);
 	rc = curl_easy_perform(i->h);
 	if (rc == CURLE_OK)
 		rc = curl_easy_getinfo(i->h, CURLINFO_ACTIVESOCKET, &fd);

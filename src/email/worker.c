@@ -179,22 +179,30 @@ static size_t buf_write(char *data, size_t size, size_t n, void *arg)
 }
 
 /* Perform h with url and the custom command (NULL: a fetch) into b. */
+void email_curl_setup(void *h, const struct config_mailbox *mb, const char *url,
+                      const char *user, const char *password, long timeout_ms)
+{
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	if (user) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, password);
+	}
+	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	if (mb->tls_ca[0])
+		curl_easy_setopt(h, CURLOPT_CAINFO, mb->tls_ca);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+}
+
 static CURLcode imap_do(struct email_worker *w, const struct config_mailbox *mb,
                         CURL *h, const char *url, const char *command,
                         struct buf *b)
 {
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_USERNAME, mb->user);
-	curl_easy_setopt(h, CURLOPT_PASSWORD, mb->password);
-	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	if (mb->tls_ca[0])
-		curl_easy_setopt(h, CURLOPT_CAINFO, mb->tls_ca);
+	email_curl_setup(h, mb, url, mb->user, mb->password, 120000L);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, command);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buf_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 120000L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	(void)w;
 	return curl_easy_perform(h);
 }
@@ -403,22 +411,14 @@ static int smtp_send(const struct config_mailbox *mb, const struct job *j,
 	snprintf(from, sizeof(from), "<%s>", mb->address);
 	snprintf(to, sizeof(to), "<%s>", j->rcpt);
 	rcpt = curl_slist_append(rcpt, to);
-	curl_easy_setopt(h, CURLOPT_URL, mb->smtp);
-	if (mb->smtp_user[0]) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, mb->smtp_user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, mb->smtp_password);
-	}
-	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	if (mb->tls_ca[0])
-		curl_easy_setopt(h, CURLOPT_CAINFO, mb->tls_ca);
+	email_curl_setup(h, mb, mb->smtp,
+	                 mb->smtp_user[0] ? mb->smtp_user : NULL,
+	                 mb->smtp_password, 60000L);
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_READFUNCTION, upload_read);
 	curl_easy_setopt(h, CURLOPT_READDATA, &u);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 60000L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	rc = curl_easy_perform(h);
 	if (rc != CURLE_OK) {
 		long code = 0;
