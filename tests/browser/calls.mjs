@@ -10,11 +10,9 @@
 // is on a page state, never a sleep.
 // Usage: node calls.mjs http://127.0.0.1:PORT OUTDIR READY_FILE
 import { writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { harness, watch } from './lib.mjs';
 
 const [BASE, OUT, READY] = process.argv.slice(2);
-const WAIT = 15000;
-const started = Date.now();
 const NUMBER = '0612345678'; // the caller of tests/integration/voice/caller.xml
 
 if (!BASE || !OUT || !READY) {
@@ -22,56 +20,12 @@ if (!BASE || !OUT || !READY) {
 	process.exit(2);
 }
 
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const problems = [];
-let shot = 0;
-
-function ok(what) {
-	console.log(`ok   web_calls: ${what} (${Date.now() - started} ms)`);
-}
-
-async function screenshot(page, name) {
-	shot++;
-	await page.screenshot({ path: `${OUT}/${String(shot).padStart(2, '0')}-${name}.png`, fullPage: true });
-}
-
-// The call as the API shows it to the page's session.
-async function callState(page) {
-	return page.evaluate(async () => {
-		const r = await fetch('/api/v1/contacts', { credentials: 'same-origin' });
-		const j = await r.json();
-		return j.contacts.find((c) => c.channel === 'voice') || null;
-	});
-}
-
-async function until(page, what, test) {
-	const end = Date.now() + WAIT;
-	for (;;) {
-		const c = await callState(page);
-		if (test(c)) return c;
-		if (Date.now() > end) throw new Error(`${what}: the API says ${JSON.stringify(c)}`);
-		await page.waitForTimeout(100); // polling the API for a condition
-	}
-}
+const { ok, screenshot, signIn, run } = await harness('web_calls', OUT);
+const { state: callState, until } = watch('voice');
 
 async function main() {
-	const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-	context.setDefaultTimeout(WAIT);
-	const page = await context.newPage();
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !/status of (401|403|404|409)/.test(m.text())) // 403: the refused number
-			problems.push(`console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(e.message));
-	await page.goto(`${BASE}/agent/`);
-	await page.getByLabel('User').fill('maria');
-	await page.getByLabel('Password').fill('maria-pw');
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	const page = await signIn(`${BASE}/agent/`, 'maria', 'maria-pw', { width: 1280, height: 800 },
+		/status of (401|403|404|409)/ /* 403: the refused number */);
 	await page.getByText('Signed in as maria').waitFor();
 	writeFileSync(READY, 'signed in\n'); // the shell starts the caller now
 	ok('maria signed in; the caller may dial');
@@ -170,14 +124,4 @@ async function main() {
 	ok('Wrap-up done with a disposition: the call is gone, the agent ready');
 }
 
-try {
-	await main();
-	if (problems.length) throw new Error(problems.join('\n'));
-	console.log(`web_calls: screenshots in ${OUT}`);
-} catch (e) {
-	console.error(`FAIL web_calls: ${e.message}`);
-	for (const p of problems) console.error(`  page: ${p}`);
-	process.exitCode = 1;
-} finally {
-	await browser.close();
-}
+await run(main);

@@ -9,66 +9,21 @@
 // name; every wait is on a page state, never a sleep.
 // Usage: node supervise.mjs http://127.0.0.1:PORT OUTDIR READY_FILE
 import { writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { harness, watch } from './lib.mjs';
 
 const [BASE, OUT, READY] = process.argv.slice(2);
-const WAIT = 15000;
-const started = Date.now();
 
 if (!BASE || !OUT || !READY) {
 	console.error('usage: node supervise.mjs BASE OUTDIR READY_FILE');
 	process.exit(2);
 }
 
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const problems = [];
-let shot = 0;
-
-function ok(what) {
-	console.log(`ok   web_supervise: ${what} (${Date.now() - started} ms)`);
-}
-
-async function screenshot(page, name) {
-	shot++;
-	await page.screenshot({ path: `${OUT}/${String(shot).padStart(2, '0')}-${name}.png`, fullPage: true });
-}
-
-async function callState(page) {
-	return page.evaluate(async () => {
-		const r = await fetch('/api/v1/contacts', { credentials: 'same-origin' });
-		const j = await r.json();
-		return j.contacts.find((c) => c.channel === 'voice') || null;
-	});
-}
-
-async function until(page, what, test) {
-	const end = Date.now() + WAIT;
-	for (;;) {
-		const c = await callState(page);
-		if (test(c)) return c;
-		if (Date.now() > end) throw new Error(`${what}: the API says ${JSON.stringify(c)}`);
-		await page.waitForTimeout(100); // polling the API for a condition
-	}
-}
+const { ok, screenshot, signIn, run } = await harness('web_supervise', OUT);
+const { state: callState, until } = watch('voice');
 
 async function main() {
-	const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-	context.setDefaultTimeout(WAIT);
-	const page = await context.newPage();
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !/status of (401|404|409)/.test(m.text())) // 404: the favicon
-			problems.push(`console: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(e.message));
-	await page.goto(`${BASE}/wallboard/`);
-	await page.getByLabel('User').fill('sup');
-	await page.getByLabel('Password').fill('sup-pw');
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	const page = await signIn(`${BASE}/wallboard/`, 'sup', 'sup-pw', { width: 1400, height: 900 },
+		/status of (401|404|409)/ /* 404: the favicon */);
 	await page.getByRole('columnheader', { name: 'Supervise' }).waitFor();
 	writeFileSync(READY, 'signed in\n'); // the shell starts the caller now
 
@@ -126,14 +81,4 @@ async function main() {
 	ok('in Italian: Ascolta, Suggerisci, Interrompi; Interrompi ends the supervision');
 }
 
-try {
-	await main();
-	if (problems.length) throw new Error(problems.join('\n'));
-	console.log(`web_supervise: screenshots in ${OUT}`);
-} catch (e) {
-	console.error(`FAIL web_supervise: ${e.message}`);
-	for (const p of problems) console.error(`  page: ${p}`);
-	process.exitCode = 1;
-} finally {
-	await browser.close();
-}
+await run(main);
