@@ -21,36 +21,19 @@ Usage: outbox.py BIN WORKDIR HASH
 """
 import email
 import email.policy
-import json
 import os
 import signal
 import sqlite3
 import sys
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mails  # noqa: E402
 import peers  # noqa: E402
-from peers import fail, wait_for  # noqa: E402
+from peers import call, fail, wait_for  # noqa: E402
 
 BIN, T, HASH = sys.argv[1], sys.argv[2], sys.argv[3]
 LOG = T + "/daemon.log"
 DB = T + "/c.db"
-
-
-def call(port, method, path, token=None, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
-                                 data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
 
 
 def outbox(mid):

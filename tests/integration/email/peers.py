@@ -2,6 +2,7 @@
 dir, for the e-mail tests; and the daemon. Everything started here is
 stopped by pid in stop_all()."""
 import imaplib
+import json
 import os
 import shutil
 import signal
@@ -22,6 +23,21 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
+
+
+def call(port, method, path, token=None, body=None):
+    """One REST request to the daemon on PORT: (status, the JSON answer)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
+                                 data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
 
 
 def fail(msg, log=None):
