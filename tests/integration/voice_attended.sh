@@ -34,18 +34,6 @@ calls_phone phone3 agent3
 calls_phone phone4 agent4
 sup=$(login sup sup-pw)
 
-# consult: poll the contact until its call's consult is $2 (10 s)
-consult_is() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		api "$sup" GET "/api/v1/contacts/$1" >/dev/null
-		[ "$(field "j.get('call', {}).get('consult')")" = "$2" ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	fail "contact $1: the consultation is not $2: $(cat "$T/resp")"
-}
-
 # 1. to a number, completed
 vt_caller caller caller.xml 814 -timeout 90s
 wait_for_log "event=call.bridged .*agent=agent3" 10 || fail "the call to 814 was not bridged to agent3"
@@ -54,7 +42,7 @@ want 409 "$sup" POST "/api/v1/contacts/$key/transfer" '{"queue": "health", "atte
 [ "$(field "j['error']['code']")" = queue-unstaffed ] || fail "a consultation of a queue nobody is in: $(cat "$T/resp")"
 want 200 "$sup" POST "/api/v1/contacts/$key/transfer" '{"number": "0611223344", "attended": true}'
 [ "$(field "j['call']['held']")" = True ] || fail "the caller is not held while consulting: $(cat "$T/resp")"
-consult_is "$key" talking
+consult_is "$sup" "$key" talking
 grep -q "INVITE sip:0611223344@127.0.0.1:$PROVIDER_PORT" "$T/provider.msg" ||
 	fail "the provider was not asked for 0611223344"
 grep -q "BYE received" "$T/phone3.log" 2>/dev/null && fail "agent3 was released before the transfer was completed"
@@ -79,7 +67,7 @@ want 200 "$sup" POST "/api/v1/contacts/$key2/transfer" '{"agent": "agent4", "att
 want 409 "$sup" POST "/api/v1/contacts/$key2/transfer/complete" # not answered yet
 [ "$(field "j['error']['code']")" = no-consultation ] || fail "complete before the answer: $(cat "$T/resp")"
 [ "$(agent_state "$sup" agent4)" = not-ready ] || fail "agent4 may be offered calls while consulted"
-consult_is "$key2" talking
+consult_is "$sup" "$key2" talking
 want 409 "$sup" POST "/api/v1/contacts/$key2/resume"
 [ "$(field "j['error']['code']")" = consulting ] || fail "resume while consulting: $(cat "$T/resp")"
 want 200 "$sup" POST "/api/v1/contacts/$key2/transfer/cancel"

@@ -29,18 +29,6 @@ calls_phone phone3 agent3
 calls_phone phone4 agent4
 sup=$(login sup sup-pw)
 
-# consult_is KEY STATE: poll the contact until its consult is STATE
-consult_is() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		api "$sup" GET "/api/v1/contacts/$1" >/dev/null
-		[ "$(field "j.get('call', {}).get('consult')")" = "$2" ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	fail "contact $1: the consultation is not $2: $(cat "$T/resp")"
-}
-
 # 1. to health, completed
 vt_caller caller caller.xml 814 -timeout 90s
 wait_for_log "event=call.bridged .*agent=agent3" 10 || fail "the call to 814 was not bridged to agent3"
@@ -51,7 +39,7 @@ wait_for_log "event=call.consult contact=[0-9]+ agent=agent3 target=queue:health
 	fail "no consultation of health"
 wait_for_log "event=call.consult-ringing contact=[0-9]+ consultation=[0-9]+ agent=agent2" 10 ||
 	fail "the engine did not offer the consultation to agent2"
-consult_is "$key" talking
+consult_is "$sup" "$key" talking
 grep -q "BYE received" "$T/phone3.log" 2>/dev/null && fail "agent3 was released before the completion"
 [ "$(agent_state "$sup" agent2)" = busy ] || fail "agent2 is not busy while consulted"
 want 200 "$sup" POST "/api/v1/contacts/$key/transfer/complete"
@@ -79,7 +67,7 @@ vt_caller caller2 caller.xml 813 -timeout 90s
 wait_for_log "event=call.bridged .*agent=agent1" 10 || fail "the call to 813 was not bridged to agent1"
 key2=$(call_key "$sup" agent1)
 want 200 "$sup" POST "/api/v1/contacts/$key2/transfer" '{"queue": "backoffice", "attended": true}'
-consult_is "$key2" talking
+consult_is "$sup" "$key2" talking
 want 409 "$sup" POST "/api/v1/contacts/$key2/transfer" '{"queue": "health", "attended": true}'
 [ "$(field "j['error']['code']")" = consulting ] || fail "a second transfer while consulting: $(cat "$T/resp")"
 want 200 "$sup" POST "/api/v1/contacts/$key2/transfer/cancel"

@@ -22,10 +22,6 @@ name=voice_record
 . tests/integration/voice/lib.sh
 . tests/integration/voice/calls.sh
 TONES="python3 $VT/tones.py"
-# vt_iso TS: a log line's ts= as Unix seconds
-vt_iso() {
-	python3 -c "import sys; sys.path.insert(0, '$VT'); import voicetool; print(voicetool.iso_to_epoch(sys.argv[1]))" "$1"
-}
 
 calls_config
 python3 - "$T/announce.wav" <<'PY'

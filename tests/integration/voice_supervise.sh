@@ -22,9 +22,6 @@ name=voice_supervise
 . tests/integration/voice/lib.sh
 . tests/integration/voice/calls.sh
 TONES="python3 $VT/tones.py"
-vt_iso() {
-	python3 -c "import sys; sys.path.insert(0, '$VT'); import voicetool; print(voicetool.iso_to_epoch(sys.argv[1]))" "$1"
-}
 
 calls_config
 $TONES pcap 440 30 "$T/caller.pcap"

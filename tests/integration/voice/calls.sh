@@ -169,6 +169,19 @@ call_key() {
 	fail "no call connected to $2 in GET /api/v1/contacts"
 }
 
+# consult_is TOKEN KEY STATE: contact KEY, once its call's consult is
+# STATE (10 s); else fails.
+consult_is() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		api "$1" GET "/api/v1/contacts/$2" >/dev/null
+		[ "$(field "j.get('call', {}).get('consult')")" = "$3" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "contact $2: the consultation is not $3: $(cat "$T/resp")"
+}
+
 # agent_state TOKEN AGENT: the agent's state now.
 agent_state() {
 	api "$1" GET /api/v1/agents >/dev/null
@@ -178,4 +191,9 @@ agent_state() {
 # log_ts PATTERN: the ts= of the first daemon log line matching.
 log_ts() {
 	grep -m1 -E -- "$1" "$T/daemon.log" | sed -n 's/^ts=\([^ ]*\) .*/\1/p'
+}
+
+# vt_iso TS: a log line's ts= as Unix seconds.
+vt_iso() {
+	python3 -c "import sys; sys.path.insert(0, '$VT'); import voicetool; print(voicetool.iso_to_epoch(sys.argv[1]))" "$1"
 }
