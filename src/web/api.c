@@ -99,7 +99,7 @@ void web_api_queue(struct web *w, struct web_call *call, struct web_reply *r)
 	                name, tenant);
 }
 
-static uint32_t agent_id(const struct web *w, const struct config_agent *a)
+uint32_t web_agent_id(const struct web *w, const struct config_agent *a)
 {
 	uint32_t t = acd_tenant_find(w->acd, a->tenant.name);
 	return t == ACD_NONE ? ACD_NONE : acd_agent_find(w->acd, t, a->name);
@@ -119,7 +119,7 @@ void web_api_agents(struct web *w, struct web_call *call, struct web_reply *r)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; list && i < w->cfg->nagents; i++) {
-		uint32_t id = agent_id(w, &w->cfg->agents[i]);
+		uint32_t id = web_agent_id(w, &w->cfg->agents[i]);
 		if (id == ACD_NONE || !agent_visible(w, call->user, i))
 			continue;
 		json_array_append_new(
@@ -128,10 +128,8 @@ void web_api_agents(struct web *w, struct web_call *call, struct web_reply *r)
 	web_reply_json(r, 200, json_pack("{s:o}", "agents", list));
 }
 
-/* The configured agent of the call's {tenant}/{name} that the user may
- * see, or SIZE_MAX after a 404. */
-static size_t agent_of_call(const struct web *w, const struct web_call *call,
-                            struct web_reply *r)
+size_t web_agent_of_call(const struct web *w, const struct web_call *call,
+                         struct web_reply *r)
 {
 	for (size_t i = 0; i < w->cfg->nagents; i++) {
 		const struct config_agent *a = &w->cfg->agents[i];
@@ -171,7 +169,7 @@ static void presence_set(struct web *w, const struct web_call *call, size_t i,
                          json_t *obj, struct web_reply *r)
 {
 	const struct config_agent *a = &w->cfg->agents[i];
-	uint32_t id = agent_id(w, a);
+	uint32_t id = web_agent_id(w, a);
 	enum acd_presence p;
 	const char *reason;
 	int err;
@@ -209,7 +207,7 @@ void web_api_agent_state(struct web *w, struct web_call *call,
                          struct web_reply *r)
 {
 	static const char *const keys[] = {"state", "reason", NULL};
-	size_t i = agent_of_call(w, call, r);
+	size_t i = web_agent_of_call(w, call, r);
 	json_t *obj;
 
 	if (i == SIZE_MAX)

@@ -43,15 +43,6 @@ void web_call_json(const struct web *w, const struct desk_contact *c, json_t *j)
 	json_object_set_new(j, "call", o);
 }
 
-/* The engine id of an agent user's agent, ACD_NONE when unknown. */
-static uint32_t own_agent(const struct web *w, const struct config_user *u)
-{
-	const struct config_agent *a = &w->cfg->agents[u->agent.index];
-	uint32_t t = acd_tenant_find(w->acd, a->tenant.name);
-
-	return t == ACD_NONE ? ACD_NONE : acd_agent_find(w->acd, t, a->name);
-}
-
 /* A callback the daemon called back by phone: a call while it lasts. */
 static bool called_back(const struct web *w, const struct desk_contact *c)
 {
@@ -81,7 +72,8 @@ call_of(struct web *w, const struct web_call *call, struct web_reply *r)
 		return NULL;
 	}
 	if (u->role == CONFIG_ROLE_AGENT &&
-	    (c->agent == ACD_NONE || c->agent != own_agent(w, u))) {
+	    (c->agent == ACD_NONE ||
+	     c->agent != web_agent_id(w, &w->cfg->agents[u->agent.index]))) {
 		web_reply_error(r, 403, "forbidden",
 		                "contact %s is not a call of agent '%s'", p,
 		                w->cfg->agents[u->agent.index].name);

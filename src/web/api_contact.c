@@ -951,13 +951,9 @@ void web_api_contacts(struct web *w, struct web_call *call, struct web_reply *r)
 
 	if (!desk_ready(w, r))
 		return;
-	if (call->user->role == CONFIG_ROLE_AGENT) {
-		const struct config_agent *a =
-		    &w->cfg->agents[call->user->agent.index];
-		uint32_t t = acd_tenant_find(w->acd, a->tenant.name);
-		l.agent = t == ACD_NONE ? ACD_NONE
-		                        : acd_agent_find(w->acd, t, a->name);
-	}
+	if (call->user->role == CONFIG_ROLE_AGENT)
+		l.agent =
+		    web_agent_id(w, &w->cfg->agents[call->user->agent.index]);
 	l.list = json_array();
 	desk_each(w->desk, list_one, &l);
 	web_reply_json(r, 200, json_pack("{s:o}", "contacts", l.list));

@@ -92,25 +92,15 @@ static const struct config_agent *agent_of(const struct web *w,
                                            const struct web_call *call,
                                            uint32_t *idp, struct web_reply *r)
 {
-	const char *tenant = call->params[0], *name = call->params[1];
+	size_t i = web_agent_of_call(w, call, r);
 
-	for (size_t i = 0;
-	     web_user_tenant(w->cfg, call->user, tenant) && i < w->cfg->nagents;
-	     i++) {
-		const struct config_agent *a = &w->cfg->agents[i];
-		uint32_t t;
-
-		if (strcmp(a->tenant.name, tenant) || strcmp(a->name, name))
-			continue;
-		t = acd_tenant_find(w->acd, tenant);
-		*idp =
-		    t == ACD_NONE ? ACD_NONE : acd_agent_find(w->acd, t, name);
-		if (*idp != ACD_NONE)
-			return a;
-		break;
-	}
+	if (i == SIZE_MAX)
+		return NULL;
+	*idp = web_agent_id(w, &w->cfg->agents[i]);
+	if (*idp != ACD_NONE)
+		return &w->cfg->agents[i];
 	web_reply_error(r, 404, "not-found", "no agent '%s' in tenant '%s'",
-	                name, tenant);
+	                call->params[1], call->params[0]);
 	return NULL;
 }
 

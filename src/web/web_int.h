@@ -536,6 +536,12 @@ web_route_h web_api_agent_queue_put, web_api_agent_queue_delete;
 /** An agent as the API shows it: state, skills, queues (api_member.c). */
 json_t *web_agent_json(const struct web *w, const struct config_agent *a,
                        uint32_t id);
+/** The engine id of configured agent a, ACD_NONE when unknown. */
+uint32_t web_agent_id(const struct web *w, const struct config_agent *a);
+/** The index of the configured agent of the call's {tenant}/{name} that
+ * the user may see, or SIZE_MAX after a 404 in r. */
+size_t web_agent_of_call(const struct web *w, const struct web_call *call,
+                         struct web_reply *r);
 web_route_h web_api_queues, web_api_queue, web_api_agents, web_api_agent_state,
     web_api_emergency, web_api_reload, web_api_metrics;
 
