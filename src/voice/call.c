@@ -232,17 +232,25 @@ static void agent_dtmf(struct leg *leg, char key, void *arg)
 	xferkeys_key(arg, key);
 }
 
+/* The key of a SIP INFO (application/dtmf-relay "Signal=5"), or 0. */
+static char info_key(const struct sip_msg *msg)
+{
+	struct pl sig;
+
+	if (re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+	             "Signal=[ ]*[0-9*#A-D]1", NULL, &sig))
+		return 0;
+	return sig.p[0];
+}
+
 /* SIP INFO keys from an agent's phone (application/dtmf-relay). */
 static void agent_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 {
-	struct pl sig;
-	bool key =
-	    !re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
-	              "Signal=[ ]*[0-9*#A-D]1", NULL, &sig);
+	char key = info_key(msg);
 
 	sip_reply(sip, msg, 200, "OK"); /* before a transfer's BYE */
 	if (key)
-		xferkeys_key(arg, sig.p[0]);
+		xferkeys_key(arg, key);
 }
 
 /* The agent's phone transfers the call itself (blind, RFC 3515). */
@@ -627,12 +635,10 @@ static int caller_offer_h(struct mbuf **descp, const struct sip_msg *msg,
 static void caller_info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 {
 	struct call *call = arg;
-	struct pl sig;
+	char key = info_key(msg);
 
-	/* SIP INFO keys: application/dtmf-relay "Signal=5" */
-	if (!re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
-	              "Signal=[ ]*[0-9*#A-D]1", NULL, &sig))
-		caller_dtmf(&call->caller, sig.p[0], call);
+	if (key)
+		caller_dtmf(&call->caller, key, call);
 	sip_reply(sip, msg, 200, "OK");
 }
 
