@@ -421,21 +421,34 @@ int call_dial_outside_leg(struct call *call, uint32_t agent, const char *number,
 	return err ? err : leg_dial(call, agent, &d, alp);
 }
 
+unsigned call_ring_bindings(struct call *call, uint32_t agent,
+                            const struct phone *ph,
+                            void (*each)(struct agent_leg *al, void *arg),
+                            void *arg)
+{
+	unsigned rung = 0;
+
+	for (struct le *le = ph ? ph->bindings.head : NULL; le; le = le->next) {
+		struct agent_leg *al = NULL;
+
+		if (call_dial_binding(call, agent, le->data, &al))
+			continue;
+		if (each)
+			each(al, arg);
+		rung++;
+	}
+	return rung;
+}
+
 void call_ring_agent(struct call *call, uint32_t agent)
 {
 	struct voice *v = call->v;
 	struct phone *ph = phone_of_agent(v, agent);
-	unsigned rung = 0;
+	unsigned rung = call_ring_bindings(call, agent, ph, NULL, NULL);
 
-	if (ph) {
-		for (struct le *le = ph->bindings.head; le; le = le->next)
-			rung +=
-			    call_dial_binding(call, agent, le->data, NULL) == 0;
-		/* no phone registered: the agent's mobile, if they have one */
-		if (!rung && ph->p.outside[0])
-			rung +=
-			    call_dial_outside(call, agent, ph->p.outside) == 0;
-	}
+	/* no phone registered: the agent's mobile, if they have one */
+	if (ph && !rung && ph->p.outside[0])
+		rung += call_dial_outside(call, agent, ph->p.outside) == 0;
 	log_event(rung ? LOG_INFO : LOG_WARN,
 	          rung ? "call.ringing" : "call.agent-unreachable",
 	          "contact=%" PRIu64 " agent=%s phones=%u", call->contact,
@@ -444,20 +457,18 @@ void call_ring_agent(struct call *call, uint32_t agent)
 		acd_offer_reject(v->acd, call->contact, agent);
 }
 
+static void ringing_direct(struct agent_leg *al, void *arg)
+{
+	(void)arg;
+	al->direct = true;
+}
+
 int call_ring_direct(struct call *call, uint32_t agent)
 {
 	struct voice *v = call->v;
-	struct phone *ph = phone_of_agent(v, agent);
-	unsigned rung = 0;
+	unsigned rung = call_ring_bindings(
+	    call, agent, phone_of_agent(v, agent), ringing_direct, NULL);
 
-	for (struct le *le = ph ? ph->bindings.head : NULL; le; le = le->next) {
-		struct agent_leg *al = NULL;
-
-		if (!call_dial_binding(call, agent, le->data, &al)) {
-			al->direct = true;
-			rung++;
-		}
-	}
 	log_event(rung ? LOG_INFO : LOG_WARN,
 	          rung ? "call.ringing" : "call.agent-unreachable",
 	          "contact=%" PRIu64 " agent=%s phones=%u transfer=direct",

@@ -135,6 +135,16 @@ void call_bridge_leg(struct call *call, struct agent_leg *al);
  * rung.
  */
 int call_ring_direct(struct call *call, uint32_t agent);
+struct phone;
+/**
+ * Ring every registered phone of agent (ph: the agent's phone, NULL
+ * none) for the call; each leg rung is given to each (when not NULL).
+ * Returns how many phones ring.
+ */
+unsigned call_ring_bindings(struct call *call, uint32_t agent,
+                            const struct phone *ph,
+                            void (*each)(struct agent_leg *al, void *arg),
+                            void *arg);
 struct binding;
 /** Ring one registered phone of agent for the call (a leg in ringing,
  * *alp when not NULL). Returns an errno. */

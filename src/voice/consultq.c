@@ -87,23 +87,22 @@ int consultq_start(struct call *call, uint32_t queue, int priority)
 	return 0;
 }
 
+static void ringing_consult(struct agent_leg *al, void *arg)
+{
+	struct consultq *cq = arg;
+
+	list_unlink(&al->le); /* not the call's forks */
+	list_append(&cq->ringing, &al->le, al);
+	al->consult = true;
+}
+
 /* The engine offers the consultation to agent: their phones ring. */
 static void ring(struct consultq *cq, uint32_t agent)
 {
 	struct call *call = cq->call;
-	struct phone *ph = phone_of_agent(call->v, agent);
-	unsigned rung = 0;
+	unsigned rung = call_ring_bindings(
+	    call, agent, phone_of_agent(call->v, agent), ringing_consult, cq);
 
-	for (struct le *le = ph ? ph->bindings.head : NULL; le; le = le->next) {
-		struct agent_leg *al = NULL;
-
-		if (call_dial_binding(call, agent, le->data, &al))
-			continue;
-		list_unlink(&al->le); /* not the call's forks */
-		list_append(&cq->ringing, &al->le, al);
-		al->consult = true;
-		rung++;
-	}
 	log_event(rung ? LOG_INFO : LOG_WARN,
 	          rung ? "call.consult-ringing" : "call.agent-unreachable",
 	          "contact=%" PRIu64 " consultation=%" PRIu64
