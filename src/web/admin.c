@@ -71,7 +71,7 @@ void web_api_emergency(struct web *w, struct web_call *call,
 	obj = web_body_object(call, r, keys);
 	if (!obj)
 		return;
-	if (web_field_bool(r, obj, "on", &on))
+	if (web_field_bool(r, obj, "on", true, &on))
 		emergency_set(w, call, on, r);
 	json_decref(obj);
 }

@@ -267,23 +267,6 @@ static bool target_parse(const struct web *w, const struct desk_contact *c,
 	return false;
 }
 
-/* "attended": true, to a queue, an agent or a number; false after a 400. */
-static bool attended_parse(json_t *obj, struct voice_transfer *t,
-                           struct web_reply *r)
-{
-	json_t *v = json_object_get(obj, "attended");
-
-	if (!v)
-		return true;
-	if (!json_is_boolean(v)) {
-		web_reply_error(r, 400, "bad-field",
-		                "field 'attended' must be true or false");
-		return false;
-	}
-	t->attended = json_is_true(v);
-	return true;
-}
-
 void web_api_call_transfer(struct web *w, struct web_call *call,
                            struct web_reply *r)
 {
@@ -301,7 +284,7 @@ void web_api_call_transfer(struct web *w, struct web_call *call,
 		return;
 	a = acted_of(w, c);
 	if (target_parse(w, c, obj, &t, &name, r) &&
-	    attended_parse(obj, &t, r)) {
+	    web_field_bool(r, obj, "attended", false, &t.attended)) {
 		snprintf(detail, sizeof(detail), "%s %s",
 		         t.to == VOICE_TO_QUEUE   ? "queue"
 		         : t.to == VOICE_TO_AGENT ? "agent"

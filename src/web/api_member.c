@@ -185,7 +185,7 @@ void web_api_agent_queue_put(struct web *w, struct web_call *call,
 	    !queue_known(w, a->tenant.name, queue, r) ||
 	    !(obj = web_body_object(call, r, keys)))
 		return;
-	if (!web_field_bool(r, obj, "member", &member) ||
+	if (!web_field_bool(r, obj, "member", true, &member) ||
 	    !priority_field(r, obj, a, queue, &priority)) {
 		json_decref(obj);
 		return;

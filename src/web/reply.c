@@ -156,13 +156,14 @@ bool web_field_string(struct web_reply *r, json_t *obj, const char *key,
 }
 
 bool web_field_bool(struct web_reply *r, json_t *obj, const char *key,
-                    bool *valp)
+                    bool required, bool *valp)
 {
 	json_t *v = json_object_get(obj, key);
 	if (!v) {
-		web_reply_error(r, 400, "missing-field",
-		                "field '%s' is required", key);
-		return false;
+		if (required)
+			web_reply_error(r, 400, "missing-field",
+			                "field '%s' is required", key);
+		return !required;
 	}
 	if (!json_is_boolean(v)) {
 		web_reply_error(r, 400, "bad-field",

@@ -211,9 +211,10 @@ json_t *web_body_object(const struct web_call *call, struct web_reply *r,
  */
 bool web_field_string(struct web_reply *r, json_t *obj, const char *key,
                       bool required, size_t max, const char **valp);
-/** A required boolean field; false after a 400 naming key. */
+/** A boolean field of obj into *valp (left as it was when absent and not
+ * required). Returns false after a 400 naming key. */
 bool web_field_bool(struct web_reply *r, json_t *obj, const char *key,
-                    bool *valp);
+                    bool required, bool *valp);
 
 /* ---- auth.c ---- */
 
