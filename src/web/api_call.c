@@ -58,14 +58,9 @@ call_of(struct web *w, const struct web_call *call, struct web_reply *r)
 {
 	const char *p = call->params[0];
 	const struct config_user *u = call->user;
-	const struct desk_contact *c = NULL;
-	char *end;
-	unsigned long long key;
+	const struct desk_contact *c =
+	    w->desk ? desk_find(w->desk, web_key_param(call)) : NULL;
 
-	errno = 0;
-	key = strtoull(p, &end, 10);
-	if (w->desk && *p >= '1' && *p <= '9' && !*end && !errno)
-		c = desk_find(w->desk, (uint64_t)key);
 	if (!c ||
 	    !web_user_tenant(w->cfg, u, acd_tenant_name(w->acd, c->tenant))) {
 		web_reply_error(r, 404, "not-found", "no live contact %s", p);

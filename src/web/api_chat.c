@@ -94,22 +94,6 @@ static void token_hash(const char *token, char *out)
 	sodium_bin2hex(out, CHAT_HASH_HEX + 1, h, sizeof(h));
 }
 
-/* The contact key of the {id} parameter; 0 when it is not one. */
-static uint64_t key_param(const struct web_call *call)
-{
-	const char *p = call->params[0];
-	uint64_t v = 0;
-
-	if (*p < '1' || *p > '9' || strlen(p) > 19)
-		return 0;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	return v;
-}
-
 /* A new message of chat c (seq), or its sender typing (seq 0): a
  * "chat-message" or "chat-typing" event for the supervisors and the
  * chat's agent, whose pages then fetch the message. */
@@ -390,7 +374,7 @@ static bool visitor_of(struct web *w, const struct web_call *call,
 	memset(v, 0, sizeof(*v));
 	if (!chat_ready(w, r))
 		return false;
-	v->key = key_param(call);
+	v->key = web_key_param(call);
 	if (h && h->val.l == CHAT_TOKEN_HEX && v->key) {
 		(void)pl_strcpy(&h->val, token, sizeof(token));
 		token_hash(token, want);
@@ -601,7 +585,7 @@ static const struct desk_contact *staff_chat(struct web *w,
 {
 	const struct config_user *u = call->user;
 	const struct desk_contact *c =
-	    w->desk ? desk_find(w->desk, key_param(call)) : NULL;
+	    w->desk ? desk_find(w->desk, web_key_param(call)) : NULL;
 
 	*agentp = ACD_NONE;
 	/* an e-mail's conversation too: its follow-ups and answers */

@@ -16,22 +16,6 @@
 #define REPLY_BODY_MAX   (64u << 10)
 #define REPLY_CLIENT_MAX 129
 
-/* The {id} segment as a key; 0 when it is not one. */
-static uint64_t key_param(const struct web_call *call)
-{
-	const char *p = call->params[0];
-	uint64_t v = 0;
-
-	if (*p < '1' || *p > '9' || strlen(p) > 19)
-		return 0;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	return v;
-}
-
 /* The live e-mail contact the user may see, and the agent it acts as
  * (agent users only; ACD_NONE otherwise). NULL after a 404. */
 static const struct desk_contact *reply_target(struct web *w,
@@ -41,7 +25,7 @@ static const struct desk_contact *reply_target(struct web *w,
 {
 	const struct config_user *u = call->user;
 	const struct desk_contact *c =
-	    w->desk ? desk_find(w->desk, key_param(call)) : NULL;
+	    w->desk ? desk_find(w->desk, web_key_param(call)) : NULL;
 
 	*agentp = ACD_NONE;
 	if (c && c->channel == ACD_CH_EMAIL &&

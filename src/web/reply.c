@@ -173,3 +173,18 @@ bool web_field_bool(struct web_reply *r, json_t *obj, const char *key,
 	*valp = json_is_true(v);
 	return true;
 }
+
+uint64_t web_key_param(const struct web_call *call)
+{
+	const char *p = call->params[0];
+	uint64_t v = 0;
+
+	if (*p < '1' || *p > '9' || strlen(p) > 19)
+		return 0;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	return v;
+}

@@ -215,6 +215,9 @@ bool web_field_string(struct web_reply *r, json_t *obj, const char *key,
  * required). Returns false after a 400 naming key. */
 bool web_field_bool(struct web_reply *r, json_t *obj, const char *key,
                     bool required, bool *valp);
+/** The contact key of the request's {id} (its first parameter): 1 to 19
+ * digits, no leading zero; 0 when it is not one. */
+uint64_t web_key_param(const struct web_call *call);
 
 /* ---- auth.c ---- */
 
