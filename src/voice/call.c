@@ -46,6 +46,21 @@ struct call *call_by_contact(const struct voice *v, uint64_t contact)
 	return le ? le->data : NULL;
 }
 
+struct call *call_talking(struct voice *v, uint64_t contact, int *errp)
+{
+	struct call *call = v ? call_by_contact(v, contact) : NULL;
+
+	*errp = ENOENT;
+	if (!call)
+		return NULL;
+	*errp = EPROTO;
+	if (call->state != CALL_BRIDGED || !call->agent ||
+	    acd_contact_state(v->acd, contact) != ACD_CONTACT_CONNECTED)
+		return NULL;
+	*errp = 0;
+	return call;
+}
+
 /* ---- agent legs ------------------------------------------------------ */
 
 static void agent_leg_destructor(void *arg)

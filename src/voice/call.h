@@ -176,6 +176,12 @@ void call_refer(struct agent_leg *al, struct sip *sip,
 /** Stop ringing the agent (offer timed out or withdrawn). */
 void call_stop_agent(struct call *call, uint32_t agent);
 struct call *call_by_contact(const struct voice *v, uint64_t contact);
+/**
+ * The call of contact, bridged to an agent's leg and connected in the
+ * engine; NULL with *errp ENOENT (no such call, or v NULL) or EPROTO (not
+ * talking to an agent).
+ */
+struct call *call_talking(struct voice *v, uint64_t contact, int *errp);
 /** The caller's music when an agent holds the call (control.c): the
  * music they waited on, else the "default" music, else ringing. */
 void call_hold_music(struct call *call);

@@ -25,20 +25,13 @@
 
 #define TRANSFER_RING_MS 30000 /* an agent's phones ring for a transfer */
 
-/* The call of contact, talking to an agent of the engine; NULL with
- * *errp ENOENT (no such call) or EPROTO (not talking to an agent). */
+/* The call of contact, talking to an agent of the engine (not a
+ * forward's outside number); NULL with *errp as call_talking(). */
 static struct call *agent_call(struct voice *v, uint64_t contact, int *errp)
 {
-	struct call *call = v ? call_by_contact(v, contact) : NULL;
+	struct call *call = call_talking(v, contact, errp);
 
-	*errp = 0;
-	if (!call) {
-		*errp = ENOENT;
-		return NULL;
-	}
-	if (call->state != CALL_BRIDGED || !call->agent ||
-	    call->agent->agent == ACD_NONE ||
-	    acd_contact_state(v->acd, contact) != ACD_CONTACT_CONNECTED) {
+	if (call && call->agent->agent == ACD_NONE) {
 		*errp = EPROTO;
 		return NULL;
 	}

@@ -183,22 +183,6 @@ void monitor_frame(struct monitor *m, const int16_t *caller,
 	}
 }
 
-/* The call of contact, talking to an agent; NULL and *errp otherwise. */
-static struct call *live_call(struct voice *v, uint64_t contact, int *errp)
-{
-	struct call *call = v ? call_by_contact(v, contact) : NULL;
-
-	*errp = ENOENT;
-	if (!call)
-		return NULL;
-	*errp = EPROTO;
-	if (call->state != CALL_BRIDGED || !call->agent ||
-	    acd_contact_state(v->acd, contact) != ACD_CONTACT_CONNECTED)
-		return NULL;
-	*errp = 0;
-	return call;
-}
-
 /* Ring the supervisor's phone: an agent's first registered binding,
  * or a number through the outbound trunk (dialing.allow). */
 static int ring(struct monitor *m, const struct voice_supervise *s)
@@ -235,7 +219,7 @@ int voice_call_supervise(struct voice *v, uint64_t contact,
                          const struct voice_supervise *s)
 {
 	int err;
-	struct call *call = live_call(v, contact, &err);
+	struct call *call = call_talking(v, contact, &err);
 	struct monitor *m;
 
 	if (!call)
