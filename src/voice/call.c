@@ -25,9 +25,18 @@
 #include "voice/xferkeys.h"
 
 #define TICK_MS    20
-#define TICK_SLOTS 4 /* the calls in four groups, 5 ms apart */
+#define TICK_SLOTS VOICE_TICK_SLOTS
 #define SLOT_MS    (TICK_MS / TICK_SLOTS)
 #define TXQ_BATCH  512 /* packets per io_uring_enter at most */
+
+/* A call's slot, for life: a Fibonacci hash of its address, taken once
+ * when the call is made; the tick walks only its slot's list. */
+static unsigned call_slot(const struct call *call)
+{
+	uint32_t h = (uint32_t)((uintptr_t)call >> 4) * 2654435769u;
+
+	return (unsigned)(((uint64_t)h * TICK_SLOTS) >> 32);
+}
 
 /* ---- lookup ------------------------------------------------------------ */
 
@@ -525,6 +534,7 @@ static void call_destructor(void *arg)
 	callrec_stop(call);
 	tap_detach(call);
 	list_unlink(&call->le);
+	list_unlink(&call->tick_le);
 	hash_unlink(&call->he);
 	list_flush(&call->ringing);
 	mem_deref(call->consult);
@@ -747,6 +757,7 @@ struct call *call_new(struct voice *v, uint32_t tenant)
 	call->tenant = tenant;
 	list_init(&call->ringing);
 	list_append(&v->call_list, &call->le, call);
+	list_append(&v->tick_calls[call_slot(call)], &call->tick_le, call);
 	v->st.calls++;
 	v->st.calls_total++;
 	return call;
@@ -920,27 +931,15 @@ static void call_media_frame(struct call *call)
 	leg_send_pcm(&call->caller, pcm);
 }
 
-/* A call's slot, for life: a Fibonacci hash of its address, which the
- * loop reads anyway (its list element), where the RTP port would cost a
- * cache miss per call and slot. */
-static unsigned call_slot(const struct call *call)
-{
-	uint32_t h = (uint32_t)((uintptr_t)call >> 4) * 2654435769u;
-
-	return (unsigned)(((uint64_t)h * TICK_SLOTS) >> 32);
-}
-
 /* The frames of one slot's calls, sent in one batch. */
 static void tick_slot(struct voice *v, unsigned slot)
 {
 	if (slot == 0)
 		moh_advance(v); /* the next 20 ms of music, for every slot */
-	for (struct le *le = v->call_list.head; le;) {
+	for (struct le *le = v->tick_calls[slot].head; le;) {
 		struct call *call = le->data;
 
 		le = le->next; /* the call may end below */
-		if (call_slot(call) != slot)
-			continue;
 		if (call->oncall && call->state == CALL_FORWARDING)
 			oncall_media(call); /* screening prompts */
 		/* a callback: the agent hears the prompt, then ringing */

@@ -51,8 +51,9 @@ struct agent_leg {
 struct consultq;
 
 struct call {
-	struct le le; /* in voice->call_list */
-	struct le he; /* in voice->calls, by contact, once queued */
+	struct le le;      /* in voice->call_list */
+	struct le tick_le; /* in voice->tick_calls, its slot */
+	struct le he;      /* in voice->calls, by contact, once queued */
 	struct voice *v;
 	struct config_hold *hold; /* the configuration the call started on */
 	const struct config *cfg;

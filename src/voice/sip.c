@@ -280,6 +280,8 @@ int voice_alloc(struct voice **vp, const struct voice_params *p,
 	v->cfg = config_hold_cfg(hold);
 	v->acd = acd;
 	list_init(&v->call_list);
+	for (size_t i = 0; i < VOICE_TICK_SLOTS; i++)
+		list_init(&v->tick_calls[i]);
 	list_init(&v->moh);
 	vtimers_init(&v->vt);
 	err = hash_alloc(&v->phones, 4096);

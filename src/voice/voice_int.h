@@ -13,6 +13,8 @@ struct txq;
 #include "voice/vtimer.h"
 #include "voice/voice.h"
 
+#define VOICE_TICK_SLOTS 4 /* the calls in four groups, 5 ms apart */
+
 /** A phone identity with its registered bindings. */
 struct phone {
 	struct le he;       /* in voice->phones, by user */
@@ -55,7 +57,8 @@ struct voice {
 	struct hash *consults; /* attended transfers to queues (consultq.c) */
 	struct consultq *consult_entering; /* in acd_contact_add() now */
 	struct list call_list;
-	struct list moh; /* shared music streams */
+	struct list tick_calls[VOICE_TICK_SLOTS]; /* the calls by tick slot */
+	struct list moh;                          /* shared music streams */
 	struct media_clip *ringback;
 	struct call *entering; /* in acd_contact_add() right now */
 	struct media_prompts *prompts;
