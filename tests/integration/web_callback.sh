@@ -14,13 +14,7 @@ name=web_callback
 . tests/integration/voice/lib.sh
 . tests/integration/voice/calls.sh
 
-command -v node >/dev/null || fail "node is not installed (scripts/install-deps)"
-[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is not installed (scripts/install-deps)"
-[ -f node_modules/playwright-core/package.json ] ||
-	fail "node_modules/playwright-core is missing: run scripts/install-deps (npm ci)"
-OUT=$(dirname "$bin")/test-output/web_callback
-rm -rf "$OUT"
-mkdir -p "$OUT" || fail "cannot make $OUT"
+calls_browser_out
 
 CALLS_PAGES=$(pwd)/web calls_config
 vt_start
@@ -31,17 +25,10 @@ provider_pid=$sipp_pid
 calls_phone phone1 agent1
 sup=$(login sup sup-pw)
 
-timeout 120 node tests/browser/callback.mjs "http://127.0.0.1:$HTTP_PORT" "$OUT" \
-	"$T/browser.ready" >"$T/browser.out" 2>&1 &
-browser_pid=$!
-vt_pids="$vt_pids $browser_pid"
-wait_for_file "$T/browser.ready" 30 ||
-	{ cat "$T/browser.out" >&2; fail "the browser did not sign in"; }
+calls_browser callback.mjs
 want 201 "$sup" POST /api/v1/contacts '{"tenant": "demo", "queue": "information", "channel": "callback", "data": {"number": "0644444444", "name": "Carla"}}'
 key=$(field "j['id']")
-wait_pid "$browser_pid" 100
-cat "$T/browser.out"
-[ "$vt_status" -eq 0 ] || fail "the browser test failed (screenshots in $OUT)"
+calls_browser_done
 
 vt_sipp_wait "$provider_pid" provider 10 "the customer did not get a BYE when maria hung up"
 wait_for_log "BYE received from the daemon" 5 "$T/provider.log" ||

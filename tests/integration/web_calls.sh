@@ -16,13 +16,7 @@ name=web_calls
 . tests/integration/voice/lib.sh
 . tests/integration/voice/calls.sh
 
-command -v node >/dev/null || fail "node is not installed (scripts/install-deps)"
-[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is not installed (scripts/install-deps)"
-[ -f node_modules/playwright-core/package.json ] ||
-	fail "node_modules/playwright-core is missing: run scripts/install-deps (npm ci)"
-OUT=$(dirname "$bin")/test-output/web_calls
-rm -rf "$OUT"
-mkdir -p "$OUT" || fail "cannot make $OUT"
+calls_browser_out
 
 CALLS_PAGES=$(pwd)/web calls_config
 vt_start
@@ -32,16 +26,9 @@ calls_phone phone2 agent2 # consulted in an attended transfer, cancelled
 sup=$(login sup sup-pw)
 
 # the browser signs in, then says so; the caller dials once it has
-timeout 120 node tests/browser/calls.mjs "http://127.0.0.1:$HTTP_PORT" "$OUT" \
-	"$T/browser.ready" >"$T/browser.out" 2>&1 &
-browser_pid=$!
-vt_pids="$vt_pids $browser_pid"
-wait_for_file "$T/browser.ready" 30 ||
-	{ cat "$T/browser.out" >&2; fail "the browser did not sign in"; }
+calls_browser calls.mjs
 vt_caller caller caller.xml 813 -timeout 90s
-wait_pid "$browser_pid" 100
-cat "$T/browser.out"
-[ "$vt_status" -eq 0 ] || fail "the browser test failed (screenshots in $OUT)"
+calls_browser_done
 
 vt_sipp_wait "$caller_pid" caller 10 "the caller did not get a BYE when maria hung up"
 wait_for_log "BYE received from the daemon" 5 "$T/phone1.log" ||

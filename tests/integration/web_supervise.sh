@@ -14,13 +14,7 @@ name=web_supervise
 . tests/integration/voice/lib.sh
 . tests/integration/voice/calls.sh
 
-command -v node >/dev/null || fail "node is not installed (scripts/install-deps)"
-[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is not installed (scripts/install-deps)"
-[ -f node_modules/playwright-core/package.json ] ||
-	fail "node_modules/playwright-core is missing: run scripts/install-deps (npm ci)"
-OUT=$(dirname "$bin")/test-output/web_supervise
-rm -rf "$OUT"
-mkdir -p "$OUT" || fail "cannot make $OUT"
+calls_browser_out
 
 CALLS_PAGES=$(pwd)/web calls_config
 vt_start
@@ -29,16 +23,9 @@ calls_phone phone1 agent1
 calls_phone phone4 agent4 # the supervisor's phone
 sup=$(login sup sup-pw)
 
-timeout 120 node tests/browser/supervise.mjs "http://127.0.0.1:$HTTP_PORT" "$OUT" \
-	"$T/browser.ready" >"$T/browser.out" 2>&1 &
-browser_pid=$!
-vt_pids="$vt_pids $browser_pid"
-wait_for_file "$T/browser.ready" 30 ||
-	{ cat "$T/browser.out" >&2; fail "the browser did not sign in"; }
+calls_browser supervise.mjs
 vt_caller caller caller.xml 813 -timeout 90s
-wait_pid "$browser_pid" 100
-cat "$T/browser.out"
-[ "$vt_status" -eq 0 ] || fail "the browser test failed (screenshots in $OUT)"
+calls_browser_done
 
 key=$(grep -m1 -o 'event=call.supervision-ringing contact=[0-9]*' "$T/daemon.log" | sed 's/.*=//')
 [ -n "$key" ] || fail "the supervisor's phone was never rung"

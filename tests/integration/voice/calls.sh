@@ -4,7 +4,8 @@
 # music-on-hold file whose bytes are known, an outbound trunk to a
 # provider port, and curl helpers. Agents: agent1 in information (813),
 # agent2 in health, agent3 in sales (814), agent4 in backoffice (nobody
-# calls it: a transfer's target); wrap-up 30 s.
+# calls it: a transfer's target); wrap-up 30 s. Also the helpers of the
+# browser tests that take calls (web_calls, web_callback, web_supervise).
 
 command -v curl >/dev/null || fail "curl is not installed (scripts/install-deps)"
 
@@ -196,4 +197,36 @@ log_ts() {
 # vt_iso TS: a log line's ts= as Unix seconds.
 vt_iso() {
 	python3 -c "import sys; sys.path.insert(0, '$VT'); import voicetool; print(voicetool.iso_to_epoch(sys.argv[1]))" "$1"
+}
+
+# calls_browser_out: the browser tests' tools are there; $OUT, emptied,
+# takes the screenshots (BUILD/test-output/$name).
+calls_browser_out() {
+	command -v node >/dev/null || fail "node is not installed (scripts/install-deps)"
+	[ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is not installed (scripts/install-deps)"
+	[ -f node_modules/playwright-core/package.json ] ||
+		fail "node_modules/playwright-core is missing: run scripts/install-deps (npm ci)"
+	OUT=$(dirname "$bin")/test-output/$name
+	rm -rf "$OUT"
+	mkdir -p "$OUT" || fail "cannot make $OUT"
+}
+
+# calls_browser SCRIPT: tests/browser/SCRIPT in the background, its
+# output in $T/browser.out, its pid in $browser_pid; returns once it has
+# signed in (30 s).
+calls_browser() {
+	timeout 120 node "tests/browser/$1" "http://127.0.0.1:$HTTP_PORT" "$OUT" \
+		"$T/browser.ready" >"$T/browser.out" 2>&1 &
+	browser_pid=$!
+	vt_pids="$vt_pids $browser_pid"
+	wait_for_file "$T/browser.ready" 30 ||
+		{ cat "$T/browser.out" >&2; fail "the browser did not sign in"; }
+}
+
+# calls_browser_done: waits for the browser (100 s), shows its output;
+# fails if it failed.
+calls_browser_done() {
+	wait_pid "$browser_pid" 100
+	cat "$T/browser.out"
+	[ "$vt_status" -eq 0 ] || fail "the browser test failed (screenshots in $OUT)"
 }
