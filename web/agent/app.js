@@ -14,6 +14,7 @@ import { api, ApiError, Events, clock, el } from '../common/api.js';
 import { t, language, translate, onLanguage, languagePicker, startLanguage } from '../common/i18n.js';
 import { setupSignIn } from '../common/signin.js';
 import { emailView, emailOfferLines } from './email.js';
+import { pendingItem, postPending } from './compose.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -470,39 +471,16 @@ function fetchMessages(view) {
 	return view.fetching;
 }
 
-function newClientId() {
-	const b = new Uint8Array(12);
-	crypto.getRandomValues(b);
-	return 'a-' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 // Send with the message's own id; a network failure or a 503 is retried
 // with the same id (the daemon stores it once), up to five times.
 async function sendMessage(view) {
 	const body = view.input.value.trim();
 	if (!body || view.input.disabled) return;
 	view.input.value = '';
-	const clientId = newClientId();
-	const li = el('li', { class: 'msg mine pending', 'data-client-id': clientId, 'data-sender': 'agent' },
-		el('span', { class: 'who' }, t('chat.me')),
-		el('span', { class: 'body' }, body),
-		el('span', { class: 'pending-state' }, t('chat.sending')));
+	const li = pendingItem('a-', body);
 	view.log.append(li);
-	for (let attempt = 0; attempt < 5; attempt++) {
-		try {
-			await api('POST', `/api/v1/contacts/${view.key}/messages`, { client_id: clientId, body });
-			await fetchMessages(view);
-			return;
-		} catch (e) {
-			if (e.status !== 0 && e.status !== 503) {
-				showError(e);
-				break;
-			}
-			await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-		}
-	}
-	li.classList.add('failed');
-	li.querySelector('.pending-state').textContent = t('chat.failed');
+	if (await postPending(li, `/api/v1/contacts/${view.key}/messages`, body, showError))
+		await fetchMessages(view);
 }
 
 // ---- one phone call ------------------------------------------------------

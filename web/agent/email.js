@@ -10,6 +10,7 @@
 import { api, clock, el } from '../common/api.js';
 import { t, language } from '../common/i18n.js';
 import { sanitize, frame } from './sanitize.js';
+import { pendingItem, postPending } from './compose.js';
 
 function senderOf(c) {
 	return c.data?.from_name || c.data?.from || t('chat.visitor');
@@ -105,44 +106,23 @@ function fetchMessages(view) {
 	return view.fetching;
 }
 
-function newClientId() {
-	const b = new Uint8Array(12);
-	crypto.getRandomValues(b);
-	return 'm-' + [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 // Post the answer with its own id; a network failure or a 503 is tried
 // again with the same id (the daemon commits and mails it once).
 async function sendAnswer(view) {
 	const body = view.input.value.trim();
 	if (!body || view.input.disabled) return;
 	view.input.value = '';
-	const clientId = newClientId();
-	const li = el('li', { class: 'msg mine pending', 'data-client-id': clientId, 'data-sender': 'agent' },
-		el('span', { class: 'who' }, t('chat.me')),
-		el('span', { class: 'body' }, body),
-		el('span', { class: 'pending-state' }, t('chat.sending')));
+	const li = pendingItem('m-', body);
 	view.log.append(li);
 	view.logEmpty.hidden = true;
-	for (let attempt = 0; attempt < 5; attempt++) {
-		try {
-			await api('POST', `/api/v1/contacts/${view.key}/reply`, { client_id: clientId, body });
-			// committed: the conversation's copy replaces this one (it
-			// carries the mail's Message-ID, not our client_id)
-			li.remove();
-			view.hooks.announce(t('mail.sent', { name: view.name }));
-			await fetchMessages(view);
-			return;
-		} catch (e) {
-			if (e.status !== 0 && e.status !== 503) {
-				view.hooks.showError(e);
-				break;
-			}
-			await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-		}
+	if (await postPending(li, `/api/v1/contacts/${view.key}/reply`, body, view.hooks.showError)) {
+		// committed: the conversation's copy replaces this one (it
+		// carries the mail's Message-ID, not our client_id)
+		li.remove();
+		view.hooks.announce(t('mail.sent', { name: view.name }));
+		await fetchMessages(view);
+		return;
 	}
-	li.classList.add('failed');
-	li.querySelector('.pending-state').textContent = t('chat.failed');
 	view.input.value = view.input.value || body; // not lost: it can be sent again
 }
 
