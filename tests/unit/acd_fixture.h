@@ -189,14 +189,22 @@ static inline size_t fx_count(const struct fx *f, enum acd_event_type t,
 	return n;
 }
 
-static inline const struct acd_event *fx_last(const struct fx *f,
-                                              enum acd_event_type t)
+/* The latest event of type T about CONTACT (of any contact when 0). */
+static inline const struct acd_event *
+fx_last_of(const struct fx *f, enum acd_event_type t, uint64_t contact)
 {
 	for (size_t i = f->nev; i-- > 0;) {
-		if (f->ev[i].type == t)
+		if (f->ev[i].type == t &&
+		    (!contact || f->ev[i].contact == contact))
 			return &f->ev[i];
 	}
 	return NULL;
+}
+
+static inline const struct acd_event *fx_last(const struct fx *f,
+                                              enum acd_event_type t)
+{
+	return fx_last_of(f, t, 0);
 }
 
 static inline void fx_accept(struct fx *f, uint64_t c, uint32_t a)

@@ -21,19 +21,9 @@ static uint64_t fx_email(struct fx *f, uint32_t q, uint32_t preferred,
 	return fx_contact_p(f, &p);
 }
 
-static const struct acd_event *offer_of(const struct fx *f, uint64_t k)
-{
-	for (size_t i = f->nev; i-- > 0;) {
-		if (f->ev[i].type == ACD_EV_CONTACT_OFFERED &&
-		    f->ev[i].contact == k)
-			return &f->ev[i];
-	}
-	return NULL;
-}
-
 static void assert_preferred(const struct fx *f, uint64_t k, bool preferred)
 {
-	const struct acd_event *ev = offer_of(f, k);
+	const struct acd_event *ev = fx_last_of(f, ACD_EV_CONTACT_OFFERED, k);
 
 	assert_non_null(ev);
 	assert_int_equal(ev->decision.preferred, preferred);
@@ -106,7 +96,8 @@ static void test_busy_preferred_agent_gets_it_on_release(void **state)
 	fx_end(f, busy);
 	assert_int_equal(fx_offered_to(f, k), a);
 	assert_preferred(f, k, true);
-	assert_true(offer_of(f, k)->decision.agent_first);
+	assert_true(
+	    fx_last_of(f, ACD_EV_CONTACT_OFFERED, k)->decision.agent_first);
 	assert_int_equal(fx_offered_to(f, older), ACD_NONE);
 	fx_accept(f, k, a);
 	fx_end(f, k);
