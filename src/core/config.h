@@ -589,6 +589,9 @@ bool config_calendar_open(const struct config_calendar *cal, time_t now);
 
 /** now in zone tz ("" UTC) into *tm; as above, NOT thread-safe. */
 bool config_local_time(const char *tz, time_t now, struct tm *tm);
+/** mktime() of *tm read in zone tz ("" UTC), (time_t)-1 when it fails;
+ * as above, NOT thread-safe. */
+time_t config_local_mktime(const char *tz, struct tm *tm);
 /** The rota of tenant (index) called name, or NULL. */
 const struct config_rota *config_rota_find(const struct config *cfg,
                                            size_t tenant, const char *name);

@@ -265,23 +265,51 @@ bool config_calendars_section(struct cctx *c, const struct cnode *v,
 	                   calendar_parse);
 }
 
-/* now in zone tz into *tm. Sets TZ for the call: not thread-safe. */
-bool config_local_time(const char *tz, time_t now, struct tm *tm)
+/* Local time is zone tz's ("" UTC) until tz_leave(): TZ is set for the
+ * call, the one it had kept in saved (*hadp: it had one). */
+static void tz_enter(const char *tz, char saved[256], bool *hadp)
 {
 	const char *old = getenv("TZ");
-	char saved[256] = "";
-	bool had = old != NULL, ok;
-	if (had)
-		snprintf(saved, sizeof(saved), "%s", old);
+
+	*hadp = old != NULL;
+	saved[0] = '\0';
+	if (*hadp)
+		snprintf(saved, 256, "%s", old);
 	setenv("TZ", tz[0] ? tz : "UTC", 1);
 	tzset();
-	ok = localtime_r(&now, tm) != NULL;
+}
+
+static void tz_leave(const char saved[256], bool had)
+{
 	if (had)
 		setenv("TZ", saved, 1);
 	else
 		unsetenv("TZ");
 	tzset();
+}
+
+/* now in zone tz into *tm. Sets TZ for the call: not thread-safe. */
+bool config_local_time(const char *tz, time_t now, struct tm *tm)
+{
+	char saved[256];
+	bool had, ok;
+
+	tz_enter(tz, saved, &had);
+	ok = localtime_r(&now, tm) != NULL;
+	tz_leave(saved, had);
 	return ok;
+}
+
+time_t config_local_mktime(const char *tz, struct tm *tm)
+{
+	char saved[256];
+	bool had;
+	time_t t;
+
+	tz_enter(tz, saved, &had);
+	t = mktime(tm);
+	tz_leave(saved, had);
+	return t;
 }
 
 bool config_calendar_open(const struct config_calendar *cal, time_t now)

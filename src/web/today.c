@@ -26,30 +26,19 @@ static int64_t wall_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The first local midnight in zone tz after now_ms (Unix ms). Sets TZ
- * for the call, as config_local_time(): the loop's thread only. */
+/* The first local midnight in zone tz after now_ms (Unix ms). Local
+ * time as config_local_time() reads it: the loop's thread only. */
 static int64_t next_midnight(const char *tz, int64_t now_ms)
 {
-	const char *old = getenv("TZ");
-	char saved[256] = "";
-	bool had = old != NULL;
-	time_t now = (time_t)(now_ms / 1000), t;
+	time_t now = (time_t)(now_ms / 1000), t = (time_t)-1;
 	struct tm tm;
 
-	if (had)
-		snprintf(saved, sizeof(saved), "%s", old);
-	setenv("TZ", tz && tz[0] ? tz : "UTC", 1);
-	tzset();
-	localtime_r(&now, &tm);
-	tm.tm_mday++;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (had)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
+	if (config_local_time(tz, now, &tm)) {
+		tm.tm_mday++;
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		t = config_local_mktime(tz, &tm);
+	}
 	return t == (time_t)-1 ? now_ms + 86400000 : (int64_t)t * 1000;
 }
 
