@@ -572,6 +572,8 @@ const struct config_number *config_number_find(const struct config *cfg,
  */
 const struct config_trunk *config_trunk_match(const struct config *cfg,
                                               const char *source_ip);
+/** The index of tenant name in cfg->tenants, or SIZE_MAX. */
+size_t config_tenant_index(const struct config *cfg, const char *name);
 /** Flow name of tenant (an index into cfg->tenants), or NULL. */
 const struct config_flow *config_flow_find(const struct config *cfg,
                                            size_t tenant, const char *name);

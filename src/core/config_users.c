@@ -144,7 +144,7 @@ bool config_users_section(struct cctx *c, const struct cnode *v,
 	                   (void **)&cfg->users, &cfg->nusers, user_parse);
 }
 
-static size_t tenant_index(const struct config *cfg, const char *name)
+size_t config_tenant_index(const struct config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->ntenants; i++) {
 		if (!strcmp(cfg->tenants[i].name, name))
@@ -196,7 +196,7 @@ static void user_resolve(struct cctx *c, const struct config *cfg,
 	for (unsigned j = 0; j < u->ntenants; j++) {
 		struct config_ref *r = &u->tenants[j];
 		cpathf(fpath, sizeof(fpath), "%s.tenants[%u]", path, j);
-		r->index = tenant_index(cfg, r->name);
+		r->index = config_tenant_index(cfg, r->name);
 		if (r->index == SIZE_MAX)
 			cerr_at(c, r->loc, fpath, "unknown tenant '%s'",
 			        r->name);

@@ -11,15 +11,6 @@
 #include "voice/voice.h"
 #include "web/web_int.h"
 
-static size_t tenant_index(const struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->ntenants; i++) {
-		if (!strcmp(cfg->tenants[i].name, name))
-			return i;
-	}
-	return SIZE_MAX;
-}
-
 static void emergency_set(struct web *w, const struct web_call *call, bool on,
                           struct web_reply *r)
 {
@@ -58,7 +49,7 @@ void web_api_emergency(struct web *w, struct web_call *call,
 {
 	static const char *const keys[] = {"on", NULL};
 	const char *tenant = call->params[0], *flow = call->params[1];
-	size_t t = tenant_index(w->cfg, tenant);
+	size_t t = config_tenant_index(w->cfg, tenant);
 	json_t *obj;
 	bool on;
 

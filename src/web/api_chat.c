@@ -801,10 +801,9 @@ static int facts_h(const struct store_contact *c, void *arg)
 
 static const char *tenant_zone(const struct web *w, const char *tenant)
 {
-	for (size_t i = 0; i < w->cfg->ntenants; i++)
-		if (!strcmp(w->cfg->tenants[i].name, tenant))
-			return w->cfg->tenants[i].timezone;
-	return "UTC";
+	size_t i = config_tenant_index(w->cfg, tenant);
+
+	return i == SIZE_MAX ? "UTC" : w->cfg->tenants[i].timezone;
 }
 
 /* Mail it: 202, or why not. */
