@@ -30,6 +30,7 @@
 #include "voice/call.h"
 #include "voice/callback.h"
 #include "voice/callrec.h"
+#include "voice/flow.h"
 #include "voice/voice_int.h"
 
 int64_t voice_callback_next(const struct config_callback *cb, unsigned attempts,
@@ -183,12 +184,6 @@ static int customer_answer_h(const struct sip_msg *msg, void *arg)
 	return leg_sdp_take_answer(&call->caller, msg->mb);
 }
 
-static const char *const recorded_words[] = {
-    "Questa chiamata viene registrata.",
-    "Esta llamada está siendo grabada.",
-    "This call is recorded.",
-};
-
 /* The customer's language, from the contact's attributes ("en" else). */
 static void lang_of(const struct call *call, char *lang, size_t size)
 {
@@ -220,10 +215,7 @@ static bool record_announce(struct call *call)
 	else
 		err = media_prompts_text(
 		    v->prompts, &clip,
-		    p->given ? p->text
-		             : recorded_words[!strcmp(lang, "it")   ? 0
-		                              : !strcmp(lang, "es") ? 1
-		                                                    : 2],
+		    p->given ? p->text : flow_recorded_words(lang),
 		    p->given && p->language != CONFIG_LANG_NONE
 		        ? config_language_name(p->language)
 		        : lang);

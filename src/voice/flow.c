@@ -357,11 +357,18 @@ static void music_stop(struct call *call)
 
 static const char *words(const struct flow_run *fr, const char *const v[3]);
 
-static const char *const recorded_words[] = {
-    "Questa chiamata viene registrata.",
-    "Esta llamada está siendo grabada.",
-    "This call is recorded.",
-};
+const char *flow_recorded_words(const char *lang)
+{
+	static const char *const recorded_words[] = {
+	    "Questa chiamata viene registrata.",
+	    "Esta llamada está siendo grabada.",
+	    "This call is recorded.",
+	};
+
+	return recorded_words[!strcmp(lang, "it")   ? 0
+	                      : !strcmp(lang, "es") ? 1
+	                                            : 2];
+}
 
 /* A queue that records: the caller hears so before anything else, and
  * the bridge to an agent waits until they have (call.c). */
@@ -374,7 +381,7 @@ static void record_announce(struct flow_run *fr, const struct config_queue *q)
 	if (q->record_announce.given)
 		say(fr, &q->record_announce);
 	else
-		say_text(fr, words(fr, recorded_words));
+		say_text(fr, flow_recorded_words(lang_of(fr)));
 	call->recorded = true;
 	call->announcing = media_player_busy(call->player);
 }

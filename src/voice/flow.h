@@ -51,6 +51,8 @@ void flow_callback_scheduled(struct call *call);
 void flow_queued_key(struct call *call, char key);
 /** The outside number did not answer or refused. */
 void flow_forward_failed(struct call *call);
+/** "This call is recorded." in lang ("it", "es"; English otherwise). */
+const char *flow_recorded_words(const char *lang);
 /** Say text to the caller in the call's language, then hang up. */
 void flow_message(struct call *call, const char *text);
 /** The caller records a message for queue (an engine id), as the
