@@ -75,6 +75,8 @@ async function main() {
 	await stop.click();
 	await until(page, 'stop', (c) => c?.call && !c.call.supervision);
 	await page.getByRole('button', { name: `Ascolta: chiamata #${id}` }).waitFor();
+	// Ascolta shows during supervision too: give the row its redraw
+	await stop.waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
 	if (await page.getByRole('button', { name: `Interrompi: chiamata #${id}` }).count())
 		throw new Error('Stop still shown after the stop');
 	await screenshot(page, 'stopped');
