@@ -49,6 +49,22 @@ static bool recording_of(const char *attributes, char *buf, size_t size)
 	       !strstr(buf, "/../") && (n < 3 || strcmp(buf + n - 3, "/.."));
 }
 
+/* Delete path (a voicemail's or a recorded call's WAV); true when it is
+ * gone or never was. */
+static bool drop_file(struct store_retention *r, const char *path)
+{
+	if (!path || !unlink(path)) {
+		r->files += path != NULL;
+		return true;
+	}
+	if (errno == ENOENT)
+		return true;
+	if (!r->files_failed++)
+		snprintf(r->file_error, sizeof(r->file_error), "%.200s: %s",
+		         path, strerror(errno));
+	return false;
+}
+
 /*
  * Delete the recording of a voicemail row. True when the row may be
  * anonymised: the file is gone (or never was); false when it could not
@@ -62,16 +78,7 @@ static bool drop_recording(struct store_retention *r, const char *channel,
 	if (!channel || strcmp(channel, "voicemail") ||
 	    !recording_of(attributes, path, sizeof(path)))
 		return true;
-	if (!unlink(path)) {
-		r->files++;
-		return true;
-	}
-	if (errno == ENOENT)
-		return true;
-	if (!r->files_failed++)
-		snprintf(r->file_error, sizeof(r->file_error), "%.200s: %s",
-		         path, strerror(errno));
-	return false;
+	return drop_file(r, path);
 }
 
 /*
@@ -169,21 +176,6 @@ static int anonymise_calls(struct store *s, int64_t before, int64_t now,
 	}
 	sqlite3_finalize(st);
 	return rc;
-}
-
-/* Delete path (a recording's WAV); true when it is gone or never was. */
-static bool drop_file(struct store_retention *r, const char *path)
-{
-	if (!path || !unlink(path)) {
-		r->files += path != NULL;
-		return true;
-	}
-	if (errno == ENOENT)
-		return true;
-	if (!r->files_failed++)
-		snprintf(r->file_error, sizeof(r->file_error), "%.200s: %s",
-		         path, strerror(errno));
-	return false;
 }
 
 /*
