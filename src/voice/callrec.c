@@ -50,13 +50,7 @@ static int64_t wall_ms(void)
 /* recordings/ next to the store's file, as voicemail/ is. */
 static int rec_dir(const struct config *cfg, char *buf, size_t size)
 {
-	const char *slash = strrchr(cfg->store_path, '/');
-	int n = slash ? (int)(slash - cfg->store_path) : 0;
-
-	if (n)
-		snprintf(buf, size, "%.*s/recordings", n, cfg->store_path);
-	else
-		snprintf(buf, size, "recordings");
+	voice_store_dir(cfg, "recordings", buf, size);
 	if (mkdir(buf, 0750) && errno != EEXIST)
 		return errno;
 	return 0;

@@ -429,17 +429,6 @@ static const char *const vm_thanks[] = {
     "Thank you, your message has been recorded. Goodbye.",
 };
 
-static void vm_dir(const struct config *cfg, char *buf, size_t size)
-{
-	const char *slash = strrchr(cfg->store_path, '/');
-	int n = slash ? (int)(slash - cfg->store_path) : 0;
-
-	if (n)
-		snprintf(buf, size, "%.*s/voicemail", n, cfg->store_path);
-	else
-		snprintf(buf, size, "voicemail");
-}
-
 /* s as the inside of a JSON string: quotes, backslashes and controls
  * escaped (a caller id is the caller's to choose). */
 static const char *json_text(const char *s, char *buf, size_t size)
@@ -556,7 +545,7 @@ static void vm_record(void *arg)
 		vtimer_start(&fr->call->v->vt, &fr->tmr, 100, vm_record, fr);
 		return;
 	}
-	vm_dir(call->cfg, dir, sizeof(dir));
+	voice_store_dir(call->cfg, "voicemail", dir, sizeof(dir));
 	err = record_open(&fr->rec, dir,
 	                  acd_tenant_name(call->v->acd, call->tenant),
 	                  (uint64_t)fr->vm_max, vm_full, fr);

@@ -35,6 +35,18 @@ const char *voice_src(const struct sip_msg *msg, char *buf, size_t size)
 	return buf;
 }
 
+void voice_store_dir(const struct config *cfg, const char *name, char *buf,
+                     size_t size)
+{
+	const char *slash = strrchr(cfg->store_path, '/');
+	int n = slash ? (int)(slash - cfg->store_path) : 0;
+
+	if (n)
+		snprintf(buf, size, "%.*s/%s", n, cfg->store_path, name);
+	else
+		snprintf(buf, size, "%s", name);
+}
+
 static void challenge(struct voice *v, const struct sip_msg *msg, bool proxy,
                       const char *src, bool stale)
 {

@@ -76,6 +76,11 @@ struct voice {
 /* sip.c */
 /** The source address of msg as text, for nonces and throttling. */
 const char *voice_src(const struct sip_msg *msg, char *buf, size_t size);
+struct config;
+/** The directory name next to the store's file (voicemail, recordings):
+ * name alone when the store's path has no directory. */
+void voice_store_dir(const struct config *cfg, const char *name, char *buf,
+                     size_t size);
 /** Authenticate msg; on success fill user. Replies itself otherwise
  * (401/407 challenge, 403) and returns false. */
 bool voice_auth(struct voice *v, const struct sip_msg *msg, bool proxy,
