@@ -207,18 +207,21 @@ void web_api_call_hangup(struct web *w, struct web_call *call,
 	done(w, call, r, a, "call-hangup", NULL, err);
 }
 
-/* "+390612345678", "0612345678", "*75": what a trunk may be asked. */
-static bool number_ok(const char *s)
+/* "+390612345678", "0612345678", "*75": what a trunk may be asked;
+ * false after a 400 in r. */
+static bool number_ok(const char *s, struct web_reply *r)
 {
 	size_t n = strlen(s);
+	bool ok = n && n < NUMBER_MAX;
 
-	if (!n || n >= NUMBER_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] >= '0' && s[i] <= '9') && !(i == 0 && s[i] == '+') &&
-		    s[i] != '*' && s[i] != '#')
-			return false;
-	return true;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (s[i] >= '0' && s[i] <= '9') || (i == 0 && s[i] == '+') ||
+		     s[i] == '*' || s[i] == '#';
+	if (!ok)
+		web_reply_error(r, 400, "bad-field",
+		                "field 'number' must be digits (a leading +, "
+		                "* and # allowed)");
+	return ok;
 }
 
 /* The body's one target into t; false after a 400 or 404 in r. */
@@ -243,12 +246,7 @@ static bool target_parse(const struct web *w, const struct desk_contact *c,
 	if (number) {
 		t->to = VOICE_TO_NUMBER;
 		t->number = *namep = number;
-		if (number_ok(number))
-			return true;
-		web_reply_error(r, 400, "bad-field",
-		                "field 'number' must be digits (a leading +, "
-		                "* and # allowed)");
-		return false;
+		return number_ok(number, r);
 	}
 	t->to = queue ? VOICE_TO_QUEUE : VOICE_TO_AGENT;
 	*namep = queue ? queue : agent;
@@ -370,12 +368,8 @@ static bool phone_parse(const struct web *w, const struct desk_contact *c,
 	}
 	*namep = agent ? agent : number;
 	s->agent = ACD_NONE;
-	if (number && !number_ok(number)) {
-		web_reply_error(r, 400, "bad-field",
-		                "field 'number' must be digits (a leading +, "
-		                "* and # allowed)");
+	if (number && !number_ok(number, r))
 		return false;
-	}
 	s->number = number;
 	if (number)
 		return true;
